@@ -1,0 +1,185 @@
+//! Harness for Saifu's full-stack tests: where the workspace is, and a WebDriver session
+//! on the real app binary through tauri-driver and WebKitWebDriver.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use thirtyfour::prelude::*;
+
+/// The workspace root (this package lives in `<root>/tests`).
+pub fn workspace_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the tests package sits inside the workspace")
+}
+
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"))
+}
+
+/// Where UI tests keep their screenshots for people to look at.
+pub fn screenshot_dir() -> PathBuf {
+    let dir = target_dir().join("ui-shots");
+    std::fs::create_dir_all(&dir).expect("create target/ui-shots");
+    dir
+}
+
+/// A running tauri-driver; stopped with SIGTERM on drop so it also stops the
+/// WebKitWebDriver it started (SIGKILL would leave that one holding its port).
+#[derive(Debug)]
+pub struct TauriDriver {
+    child: Child,
+    pub url: String,
+}
+
+impl TauriDriver {
+    pub fn start() -> TauriDriver {
+        let port = free_port();
+        let native_port = free_port();
+        let child = Command::new(tauri_driver_binary())
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("start tauri-driver (`cargo xtask test` installs it)");
+        wait_for_port(port, Duration::from_secs(20));
+        TauriDriver {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        }
+    }
+
+    /// Opens the app binary, started with `args`, in a new WebDriver session.
+    pub async fn open_app(&self, args: &[&str]) -> WebDriver {
+        let app = app_binary();
+        assert!(
+            app.exists(),
+            "{} is missing: build the UI and the app first (`cargo xtask test` does)",
+            app.display()
+        );
+        let mut capabilities = thirtyfour::Capabilities::new();
+        capabilities
+            .set("browserName", "wry")
+            .and_then(|()| {
+                capabilities.set(
+                    "tauri:options",
+                    serde_json::json!({ "application": app, "args": args }),
+                )
+            })
+            .expect("capabilities serialize");
+        WebDriver::new(&self.url, capabilities)
+            .await
+            .expect("start a WebDriver session on the app")
+    }
+}
+
+impl Drop for TauriDriver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+fn app_binary() -> PathBuf {
+    std::env::var_os("SAIFU_APP_BINARY")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("debug").join("saifu-app"))
+}
+
+fn tauri_driver_binary() -> PathBuf {
+    let in_cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
+        .map(|home| home.join("bin").join("tauri-driver"));
+    in_cargo_home
+        .filter(|path| path.exists())
+        .unwrap_or_else(|| PathBuf::from("tauri-driver"))
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("find a free port")
+        .port()
+}
+
+fn wait_for_port(port: u16, limit: Duration) {
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < limit,
+            "tauri-driver did not listen on port {port}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Finds the visible element a person would: by its role and its words.
+pub fn button_named(name: &str) -> By {
+    let name = xpath_literal(name);
+    By::XPath(format!(
+        "//button[normalize-space()={name} or @aria-label={name}]"
+    ))
+}
+
+pub fn text(words: &str) -> By {
+    By::XPath(format!(
+        "//*[normalize-space(text())={}]",
+        xpath_literal(words)
+    ))
+}
+
+/// `words` as an XPath string literal; XPath 1 has no escapes, so quotes need concat().
+pub fn xpath_literal(words: &str) -> String {
+    if !words.contains('\'') {
+        format!("'{words}'")
+    } else if !words.contains('"') {
+        format!("\"{words}\"")
+    } else {
+        let parts: Vec<String> = words.split('\'').map(|part| format!("'{part}'")).collect();
+        format!("concat({})", parts.join(", \"'\", "))
+    }
+}
+
+/// Waits for `words` to be displayed, then lets two frames paint so a screenshot shows them.
+pub async fn wait_for_text(driver: &WebDriver, words: &str) -> WebElement {
+    let element = driver
+        .query(text(words))
+        .and_displayed()
+        .wait(Duration::from_secs(15), Duration::from_millis(100))
+        .first()
+        .await
+        .unwrap_or_else(|error| panic!("{words:?} never appeared: {error}"));
+    settle(driver).await;
+    element
+}
+
+async fn settle(driver: &WebDriver) {
+    driver
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             requestAnimationFrame(() => requestAnimationFrame(() => done()));",
+            vec![],
+        )
+        .await
+        .expect("wait for two animation frames");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+}
+
+pub async fn screenshot(driver: &WebDriver, name: &str) {
+    let path = screenshot_dir().join(format!("{name}.png"));
+    driver
+        .screenshot(&path)
+        .await
+        .unwrap_or_else(|error| panic!("screenshot {}: {error}", path.display()));
+}

@@ -1,0 +1,98 @@
+//! The app frame: navigation (bottom tabs on narrow windows, a rail on wide ones), the top
+//! bar, and the current screen.
+
+use yew::prelude::*;
+
+use crate::i18n::Text;
+use crate::icons::{Icon, IconView};
+use crate::pages;
+use crate::preferences;
+use crate::state::{Action, AppContext, AppState, Screen, use_app};
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let state = use_reducer(|| AppState::new(preferences::language()));
+    use_effect_with(state.lang, |lang| {
+        preferences::save_language(*lang);
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            // The document language picks Chinese or Japanese glyphs for shared characters.
+            let _ = root.set_attribute("lang", lang.tag());
+        }
+    });
+
+    html! {
+        <ContextProvider<AppContext> context={state.clone()}>
+            <div class="shell">
+                <Navigation />
+                <div class="column">
+                    <TopBar />
+                    <main class="screen" aria-labelledby="screen-title">
+                        { pages::render(state.screen) }
+                    </main>
+                </div>
+            </div>
+        </ContextProvider<AppContext>>
+    }
+}
+
+#[function_component(TopBar)]
+fn top_bar() -> Html {
+    let app = use_app();
+    let title = match app.screen {
+        Screen::Home => Text::AppName,
+        Screen::Cards => Text::CardsTitle,
+        Screen::Scan => Text::ScanTitle,
+        Screen::Promotions => Text::PromotionsTitle,
+        Screen::History => Text::HistoryTitle,
+        Screen::Settings => Text::SettingsTitle,
+    };
+    let open_settings = {
+        let app = app.clone();
+        Callback::from(move |_| app.dispatch(Action::Navigate(Screen::Settings)))
+    };
+    html! {
+        <header class="topbar">
+            <h1 id="screen-title">{ app.lang.text(title) }</h1>
+            if app.screen == Screen::Home {
+                <button class="icon-button topbar-settings" aria-label={app.lang.text(Text::NavSettings)}
+                        data-test="open-settings" onclick={open_settings}>
+                    <IconView icon={Icon::Settings} />
+                </button>
+            }
+        </header>
+    }
+}
+
+#[function_component(Navigation)]
+fn navigation() -> Html {
+    let app = use_app();
+    html! {
+        <nav class="nav" aria-label={app.lang.text(Text::MainNavigation)}>
+            <div class="nav-brand">
+                <IconView icon={Icon::Wallet} />
+                <span>{ app.lang.text(Text::AppName) }</span>
+            </div>
+            { for Screen::ALL.into_iter().map(|screen| {
+                let current = app.screen == screen;
+                let onclick = {
+                    let app = app.clone();
+                    Callback::from(move |_| app.dispatch(Action::Navigate(screen)))
+                };
+                let class = classes!(
+                    "nav-item",
+                    (screen == Screen::Scan).then_some("nav-scan"),
+                    (screen == Screen::Settings).then_some("nav-settings"),
+                );
+                html! {
+                    <button {class} {onclick} aria-current={current.then_some("page")}>
+                        <IconView icon={screen.icon()} />
+                        <span class="nav-label">{ app.lang.text(screen.label()) }</span>
+                    </button>
+                }
+            }) }
+        </nav>
+    }
+}

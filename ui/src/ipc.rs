@@ -1,0 +1,43 @@
+//! Typed calls to the shell: `call::<C>(&request)` for any `saifu_ipc::Command`.
+
+use js_sys::{Function, Object, Promise, Reflect};
+use saifu_ipc::{Command, ErrorCode, IpcError, REQUEST_ARG};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// Sends `request` to the shell and waits for its answer.
+pub async fn call<C: Command>(request: &C) -> Result<C::Output, IpcError> {
+    let invoke = tauri_invoke()
+        .ok_or_else(|| IpcError::new(ErrorCode::NoShell, "window.__TAURI__ is missing"))?;
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let request = request.serialize(&serializer).map_err(bad_request)?;
+    let args = Object::new();
+    Reflect::set(&args, &REQUEST_ARG.into(), &request).map_err(js_error)?;
+    let promise: Promise = invoke
+        .call2(&JsValue::NULL, &C::NAME.into(), &args)
+        .map_err(js_error)?
+        .dyn_into()
+        .map_err(js_error)?;
+    match JsFuture::from(promise).await {
+        Ok(output) => serde_wasm_bindgen::from_value(output).map_err(bad_request),
+        Err(rejection) => Err(serde_wasm_bindgen::from_value(rejection.clone())
+            .unwrap_or_else(|_| js_error(rejection))),
+    }
+}
+
+/// `window.__TAURI__.core.invoke`, present when the page runs inside the shell.
+fn tauri_invoke() -> Option<Function> {
+    let window: JsValue = web_sys::window()?.into();
+    let tauri = Reflect::get(&window, &"__TAURI__".into()).ok()?;
+    let core = Reflect::get(&tauri, &"core".into()).ok()?;
+    Reflect::get(&core, &"invoke".into()).ok()?.dyn_into().ok()
+}
+
+fn bad_request(error: serde_wasm_bindgen::Error) -> IpcError {
+    IpcError::new(ErrorCode::BadRequest, error.to_string())
+}
+
+fn js_error(value: JsValue) -> IpcError {
+    let message = value.as_string().unwrap_or_else(|| format!("{value:?}"));
+    IpcError::new(ErrorCode::Internal, message)
+}

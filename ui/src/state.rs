@@ -1,0 +1,93 @@
+//! The app's state: one reducer, changed only through [`Action`]s.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::i18n::{Lang, Text};
+use crate::icons::Icon;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    Home,
+    Cards,
+    Scan,
+    Promotions,
+    History,
+    Settings,
+}
+
+impl Screen {
+    /// Screens in navigation order; Settings sits last, apart from the others.
+    pub const ALL: [Screen; 6] = [
+        Screen::Home,
+        Screen::Cards,
+        Screen::Scan,
+        Screen::Promotions,
+        Screen::History,
+        Screen::Settings,
+    ];
+
+    pub fn label(self) -> Text {
+        match self {
+            Screen::Home => Text::NavHome,
+            Screen::Cards => Text::NavCards,
+            Screen::Scan => Text::NavScan,
+            Screen::Promotions => Text::NavPromotions,
+            Screen::History => Text::NavHistory,
+            Screen::Settings => Text::NavSettings,
+        }
+    }
+
+    pub fn icon(self) -> Icon {
+        match self {
+            Screen::Home => Icon::Home,
+            Screen::Cards => Icon::Cards,
+            Screen::Scan => Icon::Scan,
+            Screen::Promotions => Icon::Promotions,
+            Screen::History => Icon::History,
+            Screen::Settings => Icon::Settings,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppState {
+    pub screen: Screen,
+    pub lang: Lang,
+}
+
+impl AppState {
+    pub fn new(lang: Lang) -> Self {
+        Self {
+            screen: Screen::Home,
+            lang,
+        }
+    }
+}
+
+pub enum Action {
+    Navigate(Screen),
+    SetLanguage(Lang),
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            Action::Navigate(screen) => next.screen = screen,
+            Action::SetLanguage(lang) => next.lang = lang,
+        }
+        Rc::new(next)
+    }
+}
+
+pub type AppContext = UseReducerHandle<AppState>;
+
+/// The app state from the nearest provider; every page sits under the one in `App`.
+#[hook]
+pub fn use_app() -> AppContext {
+    use_context::<AppContext>().expect("pages render inside App's state provider")
+}

@@ -1,0 +1,126 @@
+//! `cargo xtask <task>`: the project's automation, in Rust so it runs wherever cargo does.
+//!
+//! Every task first installs what it needs and is missing (see [`setup`]), so the two
+//! commands in the README work on a fresh Debian or Ubuntu machine.
+
+mod setup;
+mod step;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use step::{Failure, Step};
+
+const USAGE: &str = "\
+usage: cargo xtask <task>
+
+tasks:
+  run     install what is missing, build the UI and the app, open the app window
+  test    install what is missing, then fmt, clippy, wasm32 check, every test
+          (the UI tests drive the real app under Xvfb; screenshots in target/ui-shots/)
+";
+
+fn main() -> ExitCode {
+    let task = std::env::args().nth(1);
+    let result = match task.as_deref() {
+        Some("run") => run(),
+        Some("test") => test(),
+        Some("-h" | "--help" | "help") => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        _ => {
+            eprint!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("\nxtask: {failure}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root: xtask lives in `<root>/xtask`.
+fn root() -> PathBuf {
+    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or(manifest_dir)
+}
+
+fn run() -> Result<(), Failure> {
+    if !setup::has_display() {
+        return Err(Failure::new(
+            "no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset).\n\
+             On a machine without a screen, run it under a virtual display:\n    \
+             xvfb-run -a cargo xtask run\n\
+             or run the tests, which drive the app headless: cargo xtask test",
+        ));
+    }
+    setup::ensure(setup::Purpose::Run)?;
+    build_ui()?;
+    Step::cargo("build the app", ["build", "--workspace"]).run()?;
+    let app = root().join("target/debug/saifu-app");
+    Step::new("open the Saifu window", app).run()
+}
+
+fn test() -> Result<(), Failure> {
+    setup::ensure(setup::Purpose::Test)?;
+    Step::cargo("check formatting", ["fmt", "--all", "--check"]).run()?;
+    build_ui()?;
+    Step::cargo(
+        "lint (clippy, warnings are errors)",
+        [
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )
+    .run()?;
+    Step::cargo(
+        "check the wasm32 crates",
+        [
+            "check",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "saifu-core",
+            "-p",
+            "saifu-ipc",
+            "-p",
+            "saifu-ui",
+        ],
+    )
+    .run()?;
+    Step::cargo(
+        "build everything",
+        ["build", "--workspace", "--all-targets"],
+    )
+    .run()?;
+    // One Xvfb for the whole run: the UI tests (ignored by a plain `cargo test`) open the
+    // real app window on it.
+    Step::new("run every test, UI tests under Xvfb", "xvfb-run")
+        .args(["-a", "-s", "-screen 0 1280x1024x24"])
+        .arg(step::cargo())
+        .args(["test", "--workspace", "--", "--include-ignored"])
+        .run()?;
+    println!(
+        "\nScreenshots of every screen: {}",
+        root().join("target/ui-shots").display()
+    );
+    Ok(())
+}
+
+fn build_ui() -> Result<(), Failure> {
+    Step::new("build the UI (trunk)", "trunk")
+        .arg("build")
+        .current_dir(root().join("ui"))
+        .run()
+}

@@ -1,0 +1,209 @@
+//! Installs what a task needs and is missing: Debian/Ubuntu packages, the wasm32 target,
+//! and the cargo tools, each from its registry (apt, rustup, crates.io), never a
+//! downloaded binary. Every check is cheap, so running it again costs nothing.
+
+use std::path::Path;
+
+use crate::step::{Failure, Step, output_of};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    Run,
+    Test,
+}
+
+/// What Tauri 2 needs to build and open a window on Linux.
+const BUILD_PACKAGES: &[&str] = &[
+    "build-essential",
+    "pkg-config",
+    "file",
+    "libwebkit2gtk-4.1-dev",
+    "libjavascriptcoregtk-4.1-dev",
+    "libsoup-3.0-dev",
+    "libssl-dev",
+    "libxdo-dev",
+    "libayatana-appindicator3-dev",
+    "librsvg2-dev",
+    "libclang-dev",
+];
+
+/// What the UI tests need: a virtual display, WebKit's WebDriver, and CJK glyphs for
+/// screenshots of the Chinese and Japanese screens.
+const TEST_PACKAGES: &[&str] = &["xvfb", "xauth", "webkit2gtk-driver", "fonts-noto-cjk"];
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+pub fn ensure(purpose: Purpose) -> Result<(), Failure> {
+    let mut packages = BUILD_PACKAGES.to_vec();
+    if purpose == Purpose::Test {
+        packages.extend_from_slice(TEST_PACKAGES);
+    }
+    ensure_system_packages(&packages)?;
+    ensure_wasm_target()?;
+    ensure_cargo_tool(
+        "trunk",
+        Some("trunk 0.21."),
+        &["--locked", "trunk", "--version", "^0.21"],
+    )?;
+    let wasm_bindgen = locked_wasm_bindgen_version()?;
+    check_trunk_pins(&wasm_bindgen)?;
+    // wasm-bindgen-cli's own lockfile wants crates this registry lacks: no --locked.
+    ensure_cargo_tool(
+        "wasm-bindgen",
+        Some(&format!("wasm-bindgen {wasm_bindgen}")),
+        &["wasm-bindgen-cli", "--version", &format!("={wasm_bindgen}")],
+    )?;
+    if purpose == Purpose::Test {
+        ensure_cargo_tool(
+            "tauri-driver",
+            None,
+            &["--locked", "tauri-driver", "--version", "^2"],
+        )?;
+    }
+    Ok(())
+}
+
+pub fn has_display() -> bool {
+    !cfg!(target_os = "linux")
+        || ["DISPLAY", "WAYLAND_DISPLAY"]
+            .iter()
+            .any(|var| std::env::var_os(var).is_some_and(|value| !value.is_empty()))
+}
+
+fn ensure_system_packages(packages: &[&str]) -> Result<(), Failure> {
+    if !cfg!(target_os = "linux") {
+        return Ok(());
+    }
+    if output_of("dpkg-query", &["--version"]).is_none() {
+        println!(
+            "xtask: not a Debian or Ubuntu system, so system packages are not checked.\n\
+             Tauri's Linux prerequisites must be installed by hand: {}",
+            packages.join(" ")
+        );
+        return Ok(());
+    }
+    let missing = missing_packages(packages);
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let as_root = output_of("id", &["-u"]).is_some_and(|uid| uid.trim() == "0");
+    let with_sudo = !as_root && output_of("sudo", &["-n", "true"]).is_some();
+    if !as_root && !with_sudo {
+        return Err(Failure::new(format!(
+            "missing system packages, and no root or password-less sudo to install them.\n\
+             Install them, then run this again:\n    sudo apt-get install {}",
+            missing.join(" ")
+        )));
+    }
+    let apt = |title: &str| {
+        let step = if as_root {
+            Step::new(title, "apt-get")
+        } else {
+            Step::new(title, "sudo").arg("apt-get")
+        };
+        step.env("DEBIAN_FRONTEND", "noninteractive")
+    };
+    apt("update the package lists")
+        .args(["update", "-q"])
+        .run()?;
+    apt(&format!("install {}", missing.join(" ")))
+        .args(["install", "-y", "-q"])
+        .args(&missing)
+        .run()
+}
+
+fn missing_packages<'a>(packages: &[&'a str]) -> Vec<&'a str> {
+    let mut query = vec!["-W", "-f=${Package} ${db:Status-Status}\\n"];
+    query.extend_from_slice(packages);
+    // dpkg-query fails when any package is unknown, but still lists the others.
+    let listed = std::process::Command::new("dpkg-query")
+        .args(&query)
+        .output()
+        .map(|output| String::from_utf8_lossy(&output.stdout).into_owned())
+        .unwrap_or_default();
+    let installed: Vec<&str> = listed
+        .lines()
+        .filter_map(|line| line.strip_suffix(" installed"))
+        .map(|name| name.split(':').next().unwrap_or(name))
+        .collect();
+    packages
+        .iter()
+        .copied()
+        .filter(|package| !installed.contains(package))
+        .collect()
+}
+
+fn ensure_wasm_target() -> Result<(), Failure> {
+    let Some(installed) = output_of("rustup", &["target", "list", "--installed"]) else {
+        return Err(Failure::new(format!(
+            "rustup is not on PATH: install the {WASM_TARGET} target for your toolchain by hand"
+        )));
+    };
+    if installed.lines().any(|target| target.trim() == WASM_TARGET) {
+        return Ok(());
+    }
+    Step::new(format!("add the {WASM_TARGET} target"), "rustup")
+        .args(["target", "add", WASM_TARGET])
+        .run()
+}
+
+/// Installs `tool` with `cargo install <install_args>` unless `tool --version` already
+/// starts with `wanted`; with no `wanted`, unless `tool --help` answers at all.
+fn ensure_cargo_tool(
+    tool: &str,
+    wanted: Option<&str>,
+    install_args: &[&str],
+) -> Result<(), Failure> {
+    let present = match wanted {
+        Some(wanted) => {
+            output_of(tool, &["--version"]).is_some_and(|v| v.trim_start().starts_with(wanted))
+        }
+        None => output_of(tool, &["--help"]).is_some(),
+    };
+    if present {
+        return Ok(());
+    }
+    Step::cargo(
+        format!("install {tool} from crates.io (once per machine)"),
+        ["install"],
+    )
+    .args(install_args)
+    .run()
+}
+
+/// The wasm-bindgen version in Cargo.lock: the CLI must match it exactly.
+fn locked_wasm_bindgen_version() -> Result<String, Failure> {
+    let lock_path = crate::root().join("Cargo.lock");
+    if !lock_path.exists() {
+        Step::cargo("resolve dependencies (Cargo.lock)", ["generate-lockfile"]).run()?;
+    }
+    let lock = read(&lock_path)?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\""
+            && let Some(version) = lines.next().and_then(|l| l.strip_prefix("version = \""))
+        {
+            return Ok(version.trim_end_matches('"').to_owned());
+        }
+    }
+    Err(Failure::new("Cargo.lock has no wasm-bindgen package"))
+}
+
+/// Trunk runs offline with the wasm-bindgen named in ui/Trunk.toml; a stale pin there would
+/// make it look for a CLI that is not installed.
+fn check_trunk_pins(wasm_bindgen: &str) -> Result<(), Failure> {
+    let trunk_toml = read(&crate::root().join("ui/Trunk.toml"))?;
+    let pin = format!("wasm_bindgen = \"{wasm_bindgen}\"");
+    if trunk_toml.lines().any(|line| line.trim() == pin) {
+        Ok(())
+    } else {
+        Err(Failure::new(format!(
+            "ui/Trunk.toml must pin the wasm-bindgen of Cargo.lock: [tools] {pin}"
+        )))
+    }
+}
+
+fn read(path: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path)
+        .map_err(|error| Failure::new(format!("read {}: {error}", path.display())))
+}
