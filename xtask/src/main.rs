@@ -18,13 +18,21 @@ tasks:
   run     install what is missing, build the UI and the app, open the app window
   test    install what is missing, then fmt, clippy, wasm32 check, every test
           (the UI tests drive the real app under Xvfb; screenshots in target/ui-shots/)
+          and a short fuzzing smoke of every parser
+  fuzz [--seconds N] [TARGET...]
+          fuzz the parsers with libFuzzer (nightly + cargo-fuzz, installed if missing),
+          N seconds per target (default 60), every target unless some are named
 ";
 
+/// Seconds per fuzz target in `cargo xtask test`: a smoke, not a campaign.
+const FUZZ_SMOKE_SECONDS: u32 = 10;
+
 fn main() -> ExitCode {
-    let task = std::env::args().nth(1);
-    let result = match task.as_deref() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
         Some("run") => run(),
         Some("test") => test(),
+        Some("fuzz") => fuzz_command(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(())
@@ -115,6 +123,58 @@ fn test() -> Result<(), Failure> {
         "\nScreenshots of every screen: {}",
         root().join("target/ui-shots").display()
     );
+    fuzz(FUZZ_SMOKE_SECONDS, &[])
+}
+
+fn fuzz_command(args: &[String]) -> Result<(), Failure> {
+    let mut seconds = 60;
+    let mut targets = Vec::new();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        if arg == "--seconds" {
+            seconds = args
+                .next()
+                .and_then(|n| n.parse().ok())
+                .ok_or_else(|| Failure::new("--seconds takes a whole number"))?;
+        } else {
+            targets.push(arg.clone());
+        }
+    }
+    fuzz(seconds, &targets)
+}
+
+/// Runs each fuzz target for `seconds`, starting from the seeds in fuzz/seeds/<target>;
+/// what libFuzzer learns goes to target/fuzz/corpus, keeping the work tree clean.
+fn fuzz(seconds: u32, targets: &[String]) -> Result<(), Failure> {
+    setup::ensure_fuzzing()?;
+    let targets = if targets.is_empty() {
+        setup::fuzz_targets()?
+    } else {
+        targets.to_vec()
+    };
+    let fuzz_target_dir = root().join("target/fuzz");
+    for target in &targets {
+        let corpus = fuzz_target_dir.join("corpus").join(target);
+        std::fs::create_dir_all(&corpus)
+            .map_err(|error| Failure::new(format!("create {}: {error}", corpus.display())))?;
+        Step::new(format!("fuzz {target} for {seconds} s"), "rustup")
+            .args([
+                "run",
+                "nightly",
+                "cargo",
+                "fuzz",
+                "run",
+                "--fuzz-dir",
+                "fuzz",
+                target,
+            ])
+            .arg(&corpus)
+            .arg(root().join("fuzz/seeds").join(target))
+            .arg("--")
+            .arg(format!("-max_total_time={seconds}"))
+            .env("CARGO_TARGET_DIR", &fuzz_target_dir)
+            .run()?;
+    }
     Ok(())
 }
 

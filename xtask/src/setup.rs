@@ -207,3 +207,29 @@ fn read(path: &Path) -> Result<String, Failure> {
     std::fs::read_to_string(path)
         .map_err(|error| Failure::new(format!("read {}: {error}", path.display())))
 }
+
+/// Fuzzing needs a nightly toolchain (for the sanitizers) and cargo-fuzz.
+pub fn ensure_fuzzing() -> Result<(), Failure> {
+    let toolchains = output_of("rustup", &["toolchain", "list"]).unwrap_or_default();
+    if !toolchains.lines().any(|line| line.starts_with("nightly")) {
+        Step::new("install the nightly toolchain (fuzzing only)", "rustup")
+            .args(["toolchain", "install", "nightly", "--profile", "minimal"])
+            .run()?;
+    }
+    ensure_cargo_tool("cargo-fuzz", None, &["--locked", "cargo-fuzz"])
+}
+
+/// The fuzz targets declared in fuzz/Cargo.toml.
+pub fn fuzz_targets() -> Result<Vec<String>, Failure> {
+    let manifest = read(&crate::root().join("fuzz/Cargo.toml"))?;
+    let mut targets = Vec::new();
+    let mut in_bin = false;
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_bin = line == "[[bin]]";
+        } else if in_bin && let Some(name) = line.strip_prefix("name = \"") {
+            targets.push(name.trim_end_matches('"').to_owned());
+        }
+    }
+    Ok(targets)
+}

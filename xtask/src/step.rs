@@ -63,7 +63,7 @@ impl Step {
         self
     }
 
-    pub fn env(mut self, key: &str, value: &str) -> Self {
+    pub fn env(mut self, key: &str, value: impl AsRef<OsStr>) -> Self {
         self.command.env(key, value);
         self
     }

@@ -4,6 +4,7 @@
 //! builds for `wasm32-unknown-unknown`.
 
 pub mod money;
+pub mod qr;
 
 /// Version of this crate, shown in the app's About panel next to the app's own.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
