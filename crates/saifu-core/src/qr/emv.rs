@@ -201,7 +201,11 @@ const GUID_PREFIXES: &[(&str, Network)] = &[
 pub fn crc16_ccitt_false(bytes: &[u8]) -> u16 {
     bytes.iter().fold(0xFFFF_u16, |crc, &byte| {
         (0..8).fold(crc ^ (u16::from(byte) << 8), |crc, _| {
-            if crc & 0x8000 != 0 { (crc << 1) ^ 0x1021 } else { crc << 1 }
+            if crc & 0x8000 != 0 {
+                (crc << 1) ^ 0x1021
+            } else {
+                crc << 1
+            }
         })
     })
 }
@@ -230,9 +234,16 @@ fn data_objects(text: &str, offset: usize) -> Result<Vec<DataObject<'_>>, QrErro
             .nth(usize::from(length))
             .ok_or(QrError::Truncated { position })?;
         if objects.iter().any(|object| object.id == id) {
-            return Err(QrError::DuplicateTag { id: format!("{id:02}"), position });
+            return Err(QrError::DuplicateTag {
+                id: format!("{id:02}"),
+                position,
+            });
         }
-        objects.push(DataObject { id, value: &value_start[..value_end], position });
+        objects.push(DataObject {
+            id,
+            value: &value_start[..value_end],
+            position,
+        });
         rest = &value_start[value_end..];
         position += 4 + usize::from(length);
     }
@@ -248,16 +259,43 @@ fn two_digits(text: &str, position: usize, what: &'static str) -> Result<u8, QrE
 }
 
 fn template(object: &DataObject<'_>) -> Result<Template, QrError> {
-    let fields = data_objects(object.value, object.position + 4).map_err(|error| QrError::InvalidValue {
-        id: format!("{:02}", object.id),
-        position: object.position,
-        reason: format!("its template is malformed: {error}"),
-    })?;
-    Ok(Template { fields: fields.into_iter().map(|field| (field.id, field.value.to_owned())).collect() })
+    let fields =
+        data_objects(object.value, object.position + 4).map_err(|error| QrError::InvalidValue {
+            id: format!("{:02}", object.id),
+            position: object.position,
+            reason: format!("its template is malformed: {error}"),
+        })?;
+    Ok(Template {
+        fields: fields
+            .into_iter()
+            .map(|field| (field.id, field.value.to_owned()))
+            .collect(),
+    })
+}
+
+/// VietQR (NAPAS) nests the beneficiary's bank and account as data objects in sub-ID 01:
+/// a malformed nesting would misread the account money goes to.
+fn check_nested_beneficiary(object: &DataObject<'_>, account: &Template) -> Result<(), QrError> {
+    let is_vietqr = account.guid().and_then(Network::from_guid) == Some(Network::VietQr);
+    match account.fields.get(&1) {
+        Some(beneficiary) if is_vietqr => data_objects(beneficiary, object.position)
+            .map(|_| ())
+            .map_err(|error| {
+                invalid(
+                    object,
+                    format!("the beneficiary (sub-ID 01) is malformed: {error}"),
+                )
+            }),
+        _ => Ok(()),
+    }
 }
 
 fn invalid(object: &DataObject<'_>, reason: impl Into<String>) -> QrError {
-    QrError::InvalidValue { id: format!("{:02}", object.id), position: object.position, reason: reason.into() }
+    QrError::InvalidValue {
+        id: format!("{:02}", object.id),
+        position: object.position,
+        reason: reason.into(),
+    }
 }
 
 /// An amount as EMV writes it: digits with an optional decimal point. Decimals beyond the
@@ -272,10 +310,18 @@ fn amount(object: &DataObject<'_>, currency: Currency) -> Result<Money, QrError>
     let exponent = usize::from(currency.exponent());
     let (kept, dropped) = fraction.split_at(fraction.len().min(exponent));
     if dropped.bytes().any(|b| b != b'0') {
-        return Err(invalid(object, format!("{currency} has {exponent} decimal places, the code says {text}")));
+        return Err(invalid(
+            object,
+            format!("{currency} has {exponent} decimal places, the code says {text}"),
+        ));
     }
-    let canonical = if kept.is_empty() { whole.to_owned() } else { format!("{whole}.{kept}") };
-    let money = Money::parse(&canonical, currency).map_err(|error| invalid(object, error.to_string()))?;
+    let canonical = if kept.is_empty() {
+        whole.to_owned()
+    } else {
+        format!("{whole}.{kept}")
+    };
+    let money =
+        Money::parse(&canonical, currency).map_err(|error| invalid(object, error.to_string()))?;
     if money.minor() <= 0 {
         return Err(invalid(object, "the amount must be more than zero"));
     }
@@ -288,12 +334,20 @@ impl EmvMpm {
         verify_crc(payload, &objects)?;
 
         let find = |id: u8| objects.iter().find(|object| object.id == id);
-        let currency_object = find(53).ok_or(QrError::MissingTag { id: "53", meaning: "transaction currency" })?;
+        let currency_object = find(53).ok_or(QrError::MissingTag {
+            id: "53",
+            meaning: "transaction currency",
+        })?;
         let currency = Some(currency_object.value)
             .filter(|value| value.len() == 3)
             .and_then(|value| value.parse::<u16>().ok())
             .and_then(|numeric| Currency::from_numeric(numeric).ok())
-            .ok_or_else(|| invalid(currency_object, format!("{:?} is no ISO 4217 currency", currency_object.value)))?;
+            .ok_or_else(|| {
+                invalid(
+                    currency_object,
+                    format!("{:?} is no ISO 4217 currency", currency_object.value),
+                )
+            })?;
 
         let mut code = EmvMpm {
             initiation: None,
@@ -314,23 +368,37 @@ impl EmvMpm {
         for object in &objects {
             let text = || Some(object.value.to_owned());
             match object.id {
-                0 if object.value == "01" && object.position == 0 => {}
-                0 => return Err(invalid(object, "the payload format indicator must come first and be 01")),
+                // Version 01 is the specification's; Malaysian bank apps still print 02.
+                0 if object.position == 0 && matches!(object.value, "01" | "02") => {}
+                0 => {
+                    return Err(invalid(
+                        object,
+                        "the payload format indicator must come first and be 01",
+                    ));
+                }
                 1 => {
                     code.initiation = Some(match object.value {
                         "11" => Initiation::Static,
                         "12" => Initiation::Dynamic,
-                        other => return Err(invalid(object, format!("{other:?} is neither 11 (static) nor 12 (dynamic)"))),
+                        other => {
+                            return Err(invalid(
+                                object,
+                                format!("{other:?} is neither 11 (static) nor 12 (dynamic)"),
+                            ));
+                        }
                     })
                 }
                 2..=25 => {
                     code.network_ids.insert(object.id, object.value.to_owned());
                 }
                 26..=51 => {
-                    code.accounts.insert(object.id, template(object)?);
+                    let account = template(object)?;
+                    check_nested_beneficiary(object, &account)?;
+                    code.accounts.insert(object.id, account);
                 }
                 52 => {
-                    if object.value.len() != 4 || !object.value.bytes().all(|b| b.is_ascii_digit()) {
+                    if object.value.len() != 4 || !object.value.bytes().all(|b| b.is_ascii_digit())
+                    {
                         return Err(invalid(object, "a merchant category code has four digits"));
                     }
                     code.mcc = text();
@@ -339,7 +407,9 @@ impl EmvMpm {
                 54 => code.amount = Some(amount(object, code.currency)?),
                 55 => code.tip = Some(tip(object, find(56), find(57), code.currency)?),
                 58 => {
-                    if object.value.len() != 2 || !object.value.bytes().all(|b| b.is_ascii_alphabetic()) {
+                    if object.value.len() != 2
+                        || !object.value.bytes().all(|b| b.is_ascii_alphabetic())
+                    {
                         return Err(invalid(object, "a country code has two letters"));
                     }
                     code.country = Some(object.value.to_ascii_uppercase());
@@ -356,15 +426,24 @@ impl EmvMpm {
             }
         }
         if let Some(fee) = find(56).or(find(57)).filter(|_| code.tip.is_none()) {
-            return Err(invalid(fee, "a convenience fee needs tag 55 to say how it applies"));
+            return Err(invalid(
+                fee,
+                "a convenience fee needs tag 55 to say how it applies",
+            ));
         }
         Ok(code)
     }
 
     /// Every network the code can be paid through, in the order the code lists them.
     pub fn networks(&self) -> Vec<Network> {
-        let reserved = self.network_ids.keys().filter_map(|id| Network::from_reserved_id(*id));
-        let templates = self.accounts.values().filter_map(|t| t.guid().and_then(Network::from_guid));
+        let reserved = self
+            .network_ids
+            .keys()
+            .filter_map(|id| Network::from_reserved_id(*id));
+        let templates = self
+            .accounts
+            .values()
+            .filter_map(|t| t.guid().and_then(Network::from_guid));
         let mut networks: Vec<Network> = Vec::new();
         for network in reserved.chain(templates) {
             if !networks.contains(&network) {
@@ -380,7 +459,15 @@ impl EmvMpm {
         let mut out = String::new();
         push(&mut out, 0, "01")?;
         if let Some(initiation) = self.initiation {
-            push(&mut out, 1, if initiation == Initiation::Static { "11" } else { "12" })?;
+            push(
+                &mut out,
+                1,
+                if initiation == Initiation::Static {
+                    "11"
+                } else {
+                    "12"
+                },
+            )?;
         }
         for (id, value) in &self.network_ids {
             push(&mut out, *id, value)?;
@@ -390,7 +477,11 @@ impl EmvMpm {
         }
         push_some(&mut out, 52, self.mcc.as_deref())?;
         push(&mut out, 53, &format!("{:03}", self.currency.numeric()))?;
-        push_some(&mut out, 54, self.amount.map(Money::to_decimal_string).as_deref())?;
+        push_some(
+            &mut out,
+            54,
+            self.amount.map(Money::to_decimal_string).as_deref(),
+        )?;
         match &self.tip {
             None => {}
             Some(Tip::Prompt) => push(&mut out, 55, "01")?,
@@ -432,12 +523,23 @@ fn tip(
     match indicator.value {
         "01" => Ok(Tip::Prompt),
         "02" => {
-            let fee = fixed.ok_or(QrError::MissingTag { id: "56", meaning: "the fixed convenience fee" })?;
+            let fee = fixed.ok_or(QrError::MissingTag {
+                id: "56",
+                meaning: "the fixed convenience fee",
+            })?;
             Ok(Tip::FixedFee(amount(fee, currency)?))
         }
         "03" => {
-            let fee = percentage.ok_or(QrError::MissingTag { id: "57", meaning: "the percentage convenience fee" })?;
-            let valid = fee.value.split_once('.').map_or(fee.value, |(whole, _)| whole).len() <= 2
+            let fee = percentage.ok_or(QrError::MissingTag {
+                id: "57",
+                meaning: "the percentage convenience fee",
+            })?;
+            let valid = fee
+                .value
+                .split_once('.')
+                .map_or(fee.value, |(whole, _)| whole)
+                .len()
+                <= 2
                 && fee.value.bytes().filter(|b| *b == b'.').count() <= 1
                 && fee.value.bytes().all(|b| b.is_ascii_digit() || b == b'.')
                 && fee.value.bytes().any(|b| b.is_ascii_digit());
@@ -446,19 +548,28 @@ fn tip(
             }
             Ok(Tip::PercentageFee(fee.value.to_owned()))
         }
-        other => Err(invalid(indicator, format!("{other:?} is not a tip indicator (01, 02 or 03)"))),
+        other => Err(invalid(
+            indicator,
+            format!("{other:?} is not a tip indicator (01, 02 or 03)"),
+        )),
     }
 }
 
 fn verify_crc(payload: &str, objects: &[DataObject<'_>]) -> Result<(), QrError> {
-    let crc = objects.last().filter(|object| object.id == 63).ok_or(QrError::MissingCrc)?;
+    let crc = objects
+        .last()
+        .filter(|object| object.id == 63)
+        .ok_or(QrError::MissingCrc)?;
     if crc.value.len() != 4 || !crc.value.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(invalid(crc, "the checksum must be four hexadecimal digits"));
     }
-    let computed = crc16_ccitt_false(payload[..payload.len() - 4].as_bytes());
+    let computed = crc16_ccitt_false(&payload.as_bytes()[..payload.len() - 4]);
     let computed = format!("{computed:04X}");
     if !crc.value.eq_ignore_ascii_case(&computed) {
-        return Err(QrError::BadCrc { found: crc.value.to_owned(), computed });
+        return Err(QrError::BadCrc {
+            found: crc.value.to_owned(),
+            computed,
+        });
     }
     Ok(())
 }
@@ -495,7 +606,10 @@ mod tests {
 
     /// Writes data objects the way a generator does, lengths counted in characters.
     fn objects(objects: &[(&str, &str)]) -> String {
-        objects.iter().map(|(id, value)| format!("{id}{:02}{value}", value.chars().count())).collect()
+        objects
+            .iter()
+            .map(|(id, value)| format!("{id}{:02}{value}", value.chars().count()))
+            .collect()
     }
 
     fn shanghai_tea() -> String {
@@ -528,7 +642,10 @@ mod tests {
         assert_eq!(code.currency.code(), "CNY");
         assert_eq!(code.amount.map(Money::minor), Some(1250));
         assert_eq!(code.networks(), vec![Network::UnionPay]);
-        let reference = code.additional_data.as_ref().and_then(|data| data.fields.get(&5));
+        let reference = code
+            .additional_data
+            .as_ref()
+            .and_then(|data| data.fields.get(&5));
         assert_eq!(reference.map(String::as_str), Some("ORDER-12345"));
     }
 
@@ -537,7 +654,10 @@ mod tests {
         let body = objects(&[
             ("00", "01"),
             ("01", "11"),
-            ("26", &objects(&[("00", "SG.PAYNOW"), ("01", "2"), ("02", "201403121W")])),
+            (
+                "26",
+                &objects(&[("00", "SG.PAYNOW"), ("01", "2"), ("02", "201403121W")]),
+            ),
             ("52", "0000"),
             ("53", "702"),
             ("58", "SG"),
@@ -553,9 +673,17 @@ mod tests {
 
     #[test]
     fn accepts_lowercase_crc_and_missing_initiation() {
-        let payload = with_crc(&objects(&[("00", "01"), ("52", "5812"), ("53", "392"), ("58", "JP"), ("59", "Ramen"), ("60", "Tokyo")]));
+        let payload = with_crc(&objects(&[
+            ("00", "01"),
+            ("52", "5812"),
+            ("53", "392"),
+            ("58", "JP"),
+            ("59", "Ramen"),
+            ("60", "Tokyo"),
+        ]));
         let (body, crc) = payload.split_at(payload.len() - 4);
-        let code = EmvMpm::parse(&format!("{body}{}", crc.to_lowercase())).expect("lowercase hex is accepted");
+        let code = EmvMpm::parse(&format!("{body}{}", crc.to_lowercase()))
+            .expect("lowercase hex is accepted");
         assert_eq!(code.initiation, None);
         assert_eq!(code.currency.code(), "JPY");
     }
@@ -564,13 +692,19 @@ mod tests {
     fn refuses_what_could_mis_pay() {
         let good = with_crc(&shanghai_tea());
         let tampered = good.replace("540512.50", "540515.00");
-        assert!(matches!(EmvMpm::parse(&tampered), Err(QrError::BadCrc { .. })));
+        assert!(matches!(
+            EmvMpm::parse(&tampered),
+            Err(QrError::BadCrc { .. })
+        ));
 
         let duplicated = shanghai_tea().replace("5802CN", "5802CN5802HK");
         let position = duplicated.find("5802HK").expect("inserted");
         assert_eq!(
             EmvMpm::parse(&with_crc(&duplicated)),
-            Err(QrError::DuplicateTag { id: "58".into(), position })
+            Err(QrError::DuplicateTag {
+                id: "58".into(),
+                position
+            })
         );
 
         let comma = shanghai_tea().replace("540512.50", "54051,250");
@@ -580,25 +714,54 @@ mod tests {
             Err(QrError::InvalidValue { id, position: p, .. }) if id == "54" && p == position
         ));
 
-        let yen = |amount: &str| with_crc(&objects(&[("00", "01"), ("01", "12"), ("53", "392"), ("54", amount), ("58", "JP")]));
-        assert!(matches!(EmvMpm::parse(&yen("1280.5")), Err(QrError::InvalidValue { id, .. }) if id == "54"));
-        assert!(matches!(EmvMpm::parse(&yen("0")), Err(QrError::InvalidValue { id, .. }) if id == "54"));
-        assert_eq!(EmvMpm::parse(&yen("1280.00")).expect("zero decimals").amount.map(Money::minor), Some(1280));
+        let yen = |amount: &str| {
+            with_crc(&objects(&[
+                ("00", "01"),
+                ("01", "12"),
+                ("53", "392"),
+                ("54", amount),
+                ("58", "JP"),
+            ]))
+        };
+        assert!(
+            matches!(EmvMpm::parse(&yen("1280.5")), Err(QrError::InvalidValue { id, .. }) if id == "54")
+        );
+        assert!(
+            matches!(EmvMpm::parse(&yen("0")), Err(QrError::InvalidValue { id, .. }) if id == "54")
+        );
+        assert_eq!(
+            EmvMpm::parse(&yen("1280.00"))
+                .expect("zero decimals")
+                .amount
+                .map(Money::minor),
+            Some(1280)
+        );
 
-        assert!(matches!(EmvMpm::parse(&good[..good.len() - 2]), Err(QrError::Truncated { .. })));
-        assert_eq!(EmvMpm::parse(&good[..good.len() - 8]), Err(QrError::MissingCrc));
+        assert!(matches!(
+            EmvMpm::parse(&good[..good.len() - 2]),
+            Err(QrError::Truncated { .. })
+        ));
+        assert_eq!(
+            EmvMpm::parse(&good[..good.len() - 8]),
+            Err(QrError::MissingCrc)
+        );
         assert_eq!(
             EmvMpm::parse(&with_crc("000201010211")),
-            Err(QrError::MissingTag { id: "53", meaning: "transaction currency" })
+            Err(QrError::MissingTag {
+                id: "53",
+                meaning: "transaction currency"
+            })
         );
     }
 
     fn text(max: usize) -> impl Strategy<Value = String> {
-        proptest::string::string_regex(&format!("[A-Za-z0-9 .\\-咖啡店東京]{{1,{max}}}")).expect("valid regex")
+        proptest::string::string_regex(&format!("[A-Za-z0-9 .\\-咖啡店東京]{{1,{max}}}"))
+            .expect("valid regex")
     }
 
     fn template() -> impl Strategy<Value = Template> {
-        proptest::collection::btree_map(0_u8..=99, text(20), 1..4).prop_map(|fields| Template { fields })
+        proptest::collection::btree_map(0_u8..=99, text(20), 1..4)
+            .prop_map(|fields| Template { fields })
     }
 
     prop_compose! {

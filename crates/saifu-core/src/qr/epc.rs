@@ -28,11 +28,19 @@ pub struct EpcTransfer {
 impl EpcTransfer {
     pub fn parse(payload: &str) -> Result<EpcTransfer, QrError> {
         let lines: Vec<&str> = payload.lines().collect();
-        let invalid = |line: usize, reason: &str| QrError::InvalidLine { line, reason: reason.to_owned() };
+        let invalid = |line: usize, reason: &str| QrError::InvalidLine {
+            line,
+            reason: reason.to_owned(),
+        };
         if lines.len() > 12 {
             return Err(invalid(13, "an EPC code has at most 12 lines"));
         }
-        let line = |number: usize| lines.get(number - 1).map(|l| l.trim()).filter(|l| !l.is_empty());
+        let line = |number: usize| {
+            lines
+                .get(number - 1)
+                .map(|l| l.trim())
+                .filter(|l| !l.is_empty())
+        };
         let version = match line(2) {
             Some(version @ ("001" | "002")) => version.to_owned(),
             _ => return Err(invalid(2, "the version must be 001 or 002")),
@@ -45,15 +53,23 @@ impl EpcTransfer {
         }
         let bic = line(5).map(str::to_owned);
         match &bic {
-            Some(bic) if !matches!(bic.len(), 8 | 11) || !bic.bytes().all(|b| b.is_ascii_alphanumeric()) => {
+            Some(bic)
+                if !matches!(bic.len(), 8 | 11)
+                    || !bic.bytes().all(|b| b.is_ascii_alphanumeric()) =>
+            {
                 return Err(invalid(5, "a BIC has 8 or 11 letters and digits"));
             }
-            None if version == "001" => return Err(invalid(5, "version 001 needs the beneficiary's BIC")),
+            None if version == "001" => {
+                return Err(invalid(5, "version 001 needs the beneficiary's BIC"));
+            }
             _ => {}
         }
         let name = line(6).ok_or_else(|| invalid(6, "the beneficiary's name is missing"))?;
         if name.chars().count() > 70 {
-            return Err(invalid(6, "the beneficiary's name has more than 70 characters"));
+            return Err(invalid(
+                6,
+                "the beneficiary's name has more than 70 characters",
+            ));
         }
         let iban: String = line(7)
             .ok_or_else(|| invalid(7, "the IBAN is missing"))?
@@ -63,15 +79,26 @@ impl EpcTransfer {
         if !iso7064::iban_valid(&iban) {
             return Err(invalid(7, "the IBAN's check digits do not match"));
         }
-        let amount = line(8).map(|text| euro_amount(text).ok_or_else(|| invalid(8, "the amount must be EUR0.01 to EUR999999999.99"))).transpose()?;
+        let amount = line(8)
+            .map(|text| {
+                euro_amount(text)
+                    .ok_or_else(|| invalid(8, "the amount must be EUR0.01 to EUR999999999.99"))
+            })
+            .transpose()?;
         let purpose = line(9).map(str::to_owned);
-        if purpose.as_ref().is_some_and(|p| p.len() != 4 || !p.bytes().all(|b| b.is_ascii_alphanumeric())) {
+        if purpose
+            .as_ref()
+            .is_some_and(|p| p.len() != 4 || !p.bytes().all(|b| b.is_ascii_alphanumeric()))
+        {
             return Err(invalid(9, "a purpose code has four letters or digits"));
         }
         let reference = line(10).map(str::to_owned);
         let text = line(11).map(str::to_owned);
         if reference.is_some() && text.is_some() {
-            return Err(invalid(11, "a transfer carries a structured reference or a text, not both"));
+            return Err(invalid(
+                11,
+                "a transfer carries a structured reference or a text, not both",
+            ));
         }
         Ok(EpcTransfer {
             version,
@@ -90,7 +117,9 @@ impl EpcTransfer {
 fn euro_amount(text: &str) -> Option<Money> {
     let euro = Currency::from_code("EUR").ok()?;
     let money = Money::parse(text.strip_prefix("EUR")?, euro).ok()?;
-    (1..=99_999_999_999).contains(&money.minor()).then_some(money)
+    (1..=99_999_999_999)
+        .contains(&money.minor())
+        .then_some(money)
 }
 
 #[cfg(test)]
@@ -115,7 +144,10 @@ mod tests {
         let damaged = RED_CROSS.replace("BE72000000001616", "BE72000000001617");
         assert_eq!(
             EpcTransfer::parse(&damaged),
-            Err(QrError::InvalidLine { line: 7, reason: "the IBAN's check digits do not match".into() })
+            Err(QrError::InvalidLine {
+                line: 7,
+                reason: "the IBAN's check digits do not match".into()
+            })
         );
     }
 }

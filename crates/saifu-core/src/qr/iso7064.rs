@@ -7,7 +7,9 @@ pub(super) fn iban_valid(iban: &str) -> bool {
     let shape_ok = iban.len() > 4
         && iban.bytes().take(2).all(|b| b.is_ascii_uppercase())
         && iban.bytes().skip(2).take(2).all(|b| b.is_ascii_digit())
-        && iban.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        && iban
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
     length_ok && shape_ok && mod97(iban[4..].bytes().chain(iban[..4].bytes())) == Some(1)
 }
 
@@ -15,7 +17,9 @@ pub(super) fn iban_valid(iban: &str) -> bool {
 pub(super) fn creditor_reference_valid(reference: &str) -> bool {
     (5..=25).contains(&reference.len())
         && reference.starts_with("RF")
-        && reference.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && reference
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
         && mod97(reference[4..].bytes().chain(reference[..4].bytes())) == Some(1)
 }
 
@@ -41,7 +45,9 @@ pub(super) fn qr_reference_valid(reference: &str) -> bool {
         return false;
     }
     let (body, check) = reference.split_at(26);
-    let carry = body.bytes().fold(0_u8, |carry, digit| TABLE[usize::from((carry + digit - b'0') % 10)]);
+    let carry = body.bytes().fold(0_u8, |carry, digit| {
+        TABLE[usize::from((carry + digit - b'0') % 10)]
+    });
     (10 - carry) % 10 == check.as_bytes()[0] - b'0'
 }
 

@@ -38,13 +38,21 @@ pub enum PaymentCode {
     /// A GNU Taler URI (`taler://pay/...`).
     Taler(TalerUri),
     /// An Alipay code: it can only be paid in Alipay itself, so Saifu hands it over.
-    AlipayLink { url: String },
+    AlipayLink {
+        url: String,
+    },
     /// A WeChat Pay code (`wxp://`): likewise paid only in WeChat.
-    WechatLink { url: String },
+    WechatLink {
+        url: String,
+    },
     /// Any other web link.
-    Url { url: String },
+    Url {
+        url: String,
+    },
     /// Text that is no payment code.
-    Text { text: String },
+    Text {
+        text: String,
+    },
 }
 
 /// Why a payload was refused. Positions count characters from 0.
@@ -63,9 +71,16 @@ pub enum QrError {
     #[error("the code has no checksum (tag 63) at its end")]
     MissingCrc,
     #[error("tag {id} is missing: {meaning}")]
-    MissingTag { id: &'static str, meaning: &'static str },
+    MissingTag {
+        id: &'static str,
+        meaning: &'static str,
+    },
     #[error("tag {id} at character {position} is invalid: {reason}")]
-    InvalidValue { id: String, position: usize, reason: String },
+    InvalidValue {
+        id: String,
+        position: usize,
+        reason: String,
+    },
     #[error("line {line} is invalid: {reason}")]
     InvalidLine { line: usize, reason: String },
     #[error("invalid link: {reason}")]
@@ -85,7 +100,7 @@ pub fn parse(payload: &str) -> Result<PaymentCode, QrError> {
             && payload.is_char_boundary(prefix.len())
             && payload[..prefix.len()].eq_ignore_ascii_case(prefix)
     };
-    if payload.starts_with("000201") {
+    if is_emv_header(payload) {
         emv::EmvMpm::parse(payload).map(PaymentCode::EmvMpm)
     } else if lower_prefix("upi://") {
         upi::UpiPayment::parse(payload).map(PaymentCode::Upi)
@@ -96,14 +111,29 @@ pub fn parse(payload: &str) -> Result<PaymentCode, QrError> {
     } else if lower_prefix("taler://") || lower_prefix("taler+http://") {
         taler::TalerUri::parse(payload).map(PaymentCode::Taler)
     } else if lower_prefix("wxp://") {
-        Ok(PaymentCode::WechatLink { url: payload.to_owned() })
+        Ok(PaymentCode::WechatLink {
+            url: payload.to_owned(),
+        })
     } else if lower_prefix("https://qr.alipay.com/") || lower_prefix("http://qr.alipay.com/") {
-        Ok(PaymentCode::AlipayLink { url: payload.to_owned() })
+        Ok(PaymentCode::AlipayLink {
+            url: payload.to_owned(),
+        })
     } else if lower_prefix("https://") || lower_prefix("http://") {
-        Ok(PaymentCode::Url { url: payload.to_owned() })
+        Ok(PaymentCode::Url {
+            url: payload.to_owned(),
+        })
     } else {
-        Ok(PaymentCode::Text { text: payload.to_owned() })
+        Ok(PaymentCode::Text {
+            text: payload.to_owned(),
+        })
     }
+}
+
+/// "0002" and two digits: the payload format indicator every EMV code starts with.
+fn is_emv_header(payload: &str) -> bool {
+    payload.len() >= 6
+        && payload.starts_with("0002")
+        && payload.as_bytes()[4..6].iter().all(u8::is_ascii_digit)
 }
 
 /// Who is being paid, as far as the code says.
@@ -171,7 +201,10 @@ impl PaymentCode {
                 vec![Network::Upi],
             ),
             PaymentCode::Epc(transfer) => (
-                Some(Merchant { name: Some(transfer.name.clone()), ..Merchant::default() }),
+                Some(Merchant {
+                    name: Some(transfer.name.clone()),
+                    ..Merchant::default()
+                }),
                 transfer.amount,
                 transfer.amount.map(Money::currency),
                 None,
@@ -224,8 +257,17 @@ mod tests {
     #[test]
     fn a_code_that_announces_a_format_must_be_valid_in_it() {
         assert!(matches!(parse("000201010211"), Err(QrError::MissingCrc)));
-        assert!(matches!(parse("upi://pay?pn=NoAddress"), Err(QrError::InvalidLink { .. })));
-        assert!(matches!(parse("upi://pay?pa=a@b&am=1.234"), Err(QrError::InvalidLink { .. })));
-        assert!(matches!(parse("BCD\n003\n1\nSCT"), Err(QrError::InvalidLine { line: 2, .. })));
+        assert!(matches!(
+            parse("upi://pay?pn=NoAddress"),
+            Err(QrError::InvalidLink { .. })
+        ));
+        assert!(matches!(
+            parse("upi://pay?pa=a@b&am=1.234"),
+            Err(QrError::InvalidLink { .. })
+        ));
+        assert!(matches!(
+            parse("BCD\n003\n1\nSCT"),
+            Err(QrError::InvalidLine { line: 2, .. })
+        ));
     }
 }

@@ -15,7 +15,9 @@ pub(super) fn decode(text: &str) -> Result<String, QrError> {
                     .get(index + 1..index + 3)
                     .and_then(|pair| std::str::from_utf8(pair).ok())
                     .and_then(|pair| u8::from_str_radix(pair, 16).ok())
-                    .ok_or_else(|| QrError::InvalidLink { reason: format!("bad escape at character {index}") })?;
+                    .ok_or_else(|| QrError::InvalidLink {
+                        reason: format!("bad escape at character {index}"),
+                    })?;
                 out.push(hex);
                 index += 3;
             }
@@ -29,7 +31,9 @@ pub(super) fn decode(text: &str) -> Result<String, QrError> {
             }
         }
     }
-    String::from_utf8(out).map_err(|_| QrError::InvalidLink { reason: "escapes do not form UTF-8 text".into() })
+    String::from_utf8(out).map_err(|_| QrError::InvalidLink {
+        reason: "escapes do not form UTF-8 text".into(),
+    })
 }
 
 /// The decoded `key=value` pairs of a query string, in order. A key given twice is an
@@ -40,7 +44,9 @@ pub(super) fn query_pairs(query: &str) -> Result<Vec<(String, String)>, QrError>
         let (key, value) = part.split_once('=').unwrap_or((part, ""));
         let key = decode(key)?.to_ascii_lowercase();
         if pairs.iter().any(|(seen, _)| *seen == key) {
-            return Err(QrError::InvalidLink { reason: format!("parameter {key:?} is given twice") });
+            return Err(QrError::InvalidLink {
+                reason: format!("parameter {key:?} is given twice"),
+            });
         }
         pairs.push((key, decode(value)?));
     }

@@ -56,7 +56,10 @@ const BILLING: usize = 32;
 impl SwissQrBill {
     pub fn parse(payload: &str) -> Result<SwissQrBill, QrError> {
         let lines: Vec<&str> = payload.lines().map(str::trim).collect();
-        let invalid = |line: usize, reason: &str| QrError::InvalidLine { line, reason: reason.to_owned() };
+        let invalid = |line: usize, reason: &str| QrError::InvalidLine {
+            line,
+            reason: reason.to_owned(),
+        };
         let line = |number: usize| lines.get(number - 1).copied().filter(|l| !l.is_empty());
         if !line(2).is_some_and(|version| version.starts_with("02")) {
             return Err(invalid(2, "only QR-bill version 02xx is supported"));
@@ -65,15 +68,24 @@ impl SwissQrBill {
             return Err(invalid(3, "the coding type must be 1 (UTF-8)"));
         }
         if line(TRAILER) != Some("EPD") {
-            return Err(invalid(TRAILER, "the trailer EPD is missing: the code is incomplete"));
+            return Err(invalid(
+                TRAILER,
+                "the trailer EPD is missing: the code is incomplete",
+            ));
         }
         let iban = line(4).ok_or_else(|| invalid(4, "the account is missing"))?;
         if !(iban.starts_with("CH") || iban.starts_with("LI")) || !iso7064::iban_valid(iban) {
-            return Err(invalid(4, "the account must be a valid Swiss or Liechtenstein IBAN"));
+            return Err(invalid(
+                4,
+                "the account must be a valid Swiss or Liechtenstein IBAN",
+            ));
         }
-        let creditor = address(&lines, CREDITOR)?.ok_or_else(|| invalid(CREDITOR, "the creditor is missing"))?;
+        let creditor = address(&lines, CREDITOR)?
+            .ok_or_else(|| invalid(CREDITOR, "the creditor is missing"))?;
         let currency = match line(CURRENCY) {
-            Some(code @ ("CHF" | "EUR")) => Currency::from_code(code).map_err(|e| invalid(CURRENCY, &e.to_string()))?,
+            Some(code @ ("CHF" | "EUR")) => {
+                Currency::from_code(code).map_err(|e| invalid(CURRENCY, &e.to_string()))?
+            }
             _ => return Err(invalid(CURRENCY, "the currency must be CHF or EUR")),
         };
         let amount = line(AMOUNT)
@@ -85,10 +97,19 @@ impl SwissQrBill {
             })
             .transpose()?;
         let reference = match (line(REFERENCE_TYPE), line(REFERENCE)) {
-            (Some("QRR"), Some(r)) if iso7064::qr_reference_valid(r) => Reference::Qrr(r.to_owned()),
-            (Some("SCOR"), Some(r)) if iso7064::creditor_reference_valid(r) => Reference::Scor(r.to_owned()),
+            (Some("QRR"), Some(r)) if iso7064::qr_reference_valid(r) => {
+                Reference::Qrr(r.to_owned())
+            }
+            (Some("SCOR"), Some(r)) if iso7064::creditor_reference_valid(r) => {
+                Reference::Scor(r.to_owned())
+            }
             (Some("NON"), None) => Reference::Non,
-            _ => return Err(invalid(REFERENCE, "the reference does not match its type or its check digits")),
+            _ => {
+                return Err(invalid(
+                    REFERENCE,
+                    "the reference does not match its type or its check digits",
+                ));
+            }
         };
         Ok(SwissQrBill {
             iban: iban.to_owned(),
@@ -106,8 +127,17 @@ impl SwissQrBill {
 /// The seven address lines starting at `first`: type (S structured, K combined), name,
 /// two street lines, postcode, town, country. All empty means no address.
 fn address(lines: &[&str], first: usize) -> Result<Option<Address>, QrError> {
-    let field = |offset: usize| lines.get(first - 1 + offset).copied().filter(|l| !l.is_empty()).map(str::to_owned);
-    let invalid = |offset: usize, reason: &str| QrError::InvalidLine { line: first + offset, reason: reason.to_owned() };
+    let field = |offset: usize| {
+        lines
+            .get(first - 1 + offset)
+            .copied()
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+    };
+    let invalid = |offset: usize, reason: &str| QrError::InvalidLine {
+        line: first + offset,
+        reason: reason.to_owned(),
+    };
     let Some(kind) = field(0) else {
         return Ok(None);
     };
@@ -115,6 +145,15 @@ fn address(lines: &[&str], first: usize) -> Result<Option<Address>, QrError> {
         return Err(invalid(0, "the address type must be S or K"));
     }
     let name = field(1).ok_or_else(|| invalid(1, "the name is missing"))?;
-    let country = field(6).filter(|c| c.len() == 2).ok_or_else(|| invalid(6, "the country must be two letters"))?;
-    Ok(Some(Address { name, line1: field(2), line2: field(3), postcode: field(4), town: field(5), country }))
+    let country = field(6)
+        .filter(|c| c.len() == 2)
+        .ok_or_else(|| invalid(6, "the country must be two letters"))?;
+    Ok(Some(Address {
+        name,
+        line1: field(2),
+        line2: field(3),
+        postcode: field(4),
+        town: field(5),
+        country,
+    }))
 }

@@ -22,9 +22,15 @@ pub enum TalerUri {
 
 impl TalerUri {
     pub fn parse(uri: &str) -> Result<TalerUri, QrError> {
-        let invalid = |reason: &str| QrError::InvalidLink { reason: reason.to_owned() };
+        let invalid = |reason: &str| QrError::InvalidLink {
+            reason: reason.to_owned(),
+        };
         let (scheme, rest) = uri.split_once("://").ok_or_else(|| invalid("not a URI"))?;
-        let http = if scheme.eq_ignore_ascii_case("taler+http") { "http" } else { "https" };
+        let http = if scheme.eq_ignore_ascii_case("taler+http") {
+            "http"
+        } else {
+            "https"
+        };
         let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
         let (action, target) = path.split_once('/').unwrap_or((path, ""));
         let action = action.to_ascii_lowercase();
@@ -32,12 +38,17 @@ impl TalerUri {
             if action.is_empty() {
                 return Err(invalid("the Taler URI names no action"));
             }
-            return Ok(TalerUri::Other { name: action, path: target.to_owned() });
+            return Ok(TalerUri::Other {
+                name: action,
+                path: target.to_owned(),
+            });
         }
         // host[/path...]/order/session: the last two segments are the order and session.
         let segments: Vec<&str> = target.split('/').collect();
         let [base @ .., order_id, session_id] = segments.as_slice() else {
-            return Err(invalid("taler://pay needs a merchant, an order id and a session id"));
+            return Err(invalid(
+                "taler://pay needs a merchant, an order id and a session id",
+            ));
         };
         if base.is_empty() || base[0].is_empty() || order_id.is_empty() {
             return Err(invalid("taler://pay needs a merchant host and an order id"));
@@ -71,7 +82,9 @@ mod tests {
             })
         );
         assert_eq!(
-            TalerUri::parse("taler+http://pay/example.com/instances/myinst/myorder/mysession?c=ASDF"),
+            TalerUri::parse(
+                "taler+http://pay/example.com/instances/myinst/myorder/mysession?c=ASDF"
+            ),
             Ok(TalerUri::Pay {
                 merchant_base_url: "http://example.com/instances/myinst/".into(),
                 order_id: "myorder".into(),
@@ -80,6 +93,9 @@ mod tests {
             })
         );
         assert!(TalerUri::parse("taler://pay/example.com").is_err());
-        assert!(matches!(TalerUri::parse("taler://withdraw/bank.example.com/12345"), Ok(TalerUri::Other { .. })));
+        assert!(matches!(
+            TalerUri::parse("taler://withdraw/bank.example.com/12345"),
+            Ok(TalerUri::Other { .. })
+        ));
     }
 }

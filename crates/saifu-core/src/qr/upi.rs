@@ -35,11 +35,19 @@ impl UpiPayment {
         if !action.trim_end_matches('/').eq_ignore_ascii_case("pay") {
             return Err(invalid(format!("upi://{action} is not a payment link")));
         }
-        let mut params: BTreeMap<String, String> = percent::query_pairs(query)?.into_iter().collect();
-        let payee_address = params.remove("pa").ok_or_else(|| invalid("it names no payee (pa)".into()))?;
+        let mut params: BTreeMap<String, String> =
+            percent::query_pairs(query)?.into_iter().collect();
+        let payee_address = params
+            .remove("pa")
+            .ok_or_else(|| invalid("it names no payee (pa)".into()))?;
         match payee_address.split_once('@') {
-            Some((name, handle)) if !name.is_empty() && !handle.is_empty() && !handle.contains('@') => {}
-            _ => return Err(invalid(format!("{payee_address:?} is not a UPI address (name@handle)"))),
+            Some((name, handle))
+                if !name.is_empty() && !handle.is_empty() && !handle.contains('@') => {}
+            _ => {
+                return Err(invalid(format!(
+                    "{payee_address:?} is not a UPI address (name@handle)"
+                )));
+            }
         }
         let currency = match params.remove("cu") {
             Some(code) => Currency::from_code(&code).map_err(|error| invalid(error.to_string()))?,
@@ -47,7 +55,8 @@ impl UpiPayment {
         };
         let amount = match params.remove("am").filter(|am| !am.is_empty()) {
             Some(am) => {
-                let money = Money::parse(&am, currency).map_err(|error| invalid(format!("amount {am:?}: {error}")))?;
+                let money = Money::parse(&am, currency)
+                    .map_err(|error| invalid(format!("amount {am:?}: {error}")))?;
                 if money.minor() <= 0 {
                     return Err(invalid(format!("amount {am:?} must be more than zero")));
                 }
