@@ -41,7 +41,10 @@ fn qr_parse(argument: &str) -> ExitCode {
             let mut json = serde_json::to_value(code.summary()).expect("a summary is plain data");
             let tagged = serde_json::to_value(&code).expect("a payment code is plain data");
             json["details"] = tagged["details"].clone();
-            println!("{}", serde_json::to_string_pretty(&json).expect("JSON values print"));
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json).expect("JSON values print")
+            );
             ExitCode::SUCCESS
         }
         Err(error) => {

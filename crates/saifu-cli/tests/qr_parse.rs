@@ -12,14 +12,23 @@ fn saifu(args: &[&str], stdin: Option<&str>) -> Output {
         .spawn()
         .expect("run saifu");
     if let Some(input) = stdin {
-        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write stdin");
     }
     drop(child.stdin.take());
     child.wait_with_output().expect("saifu finishes")
 }
 
 fn json(output: &Output) -> serde_json::Value {
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     serde_json::from_slice(&output.stdout).expect("stdout is JSON")
 }
 
@@ -27,7 +36,10 @@ fn json(output: &Output) -> serde_json::Value {
 const TEA: &str = "00020101021215196200000000000000123520458145303156540512.505802CN5915Chayan Teahouse6008Shanghai62150511ORDER-123456304";
 
 fn with_crc(body: &str) -> String {
-    format!("{body}{:04X}", saifu_core::qr::emv::crc16_ccitt_false(body.as_bytes()))
+    format!(
+        "{body}{:04X}",
+        saifu_core::qr::emv::crc16_ccitt_false(body.as_bytes())
+    )
 }
 
 #[test]
@@ -46,7 +58,10 @@ fn prints_an_emv_code_as_json() {
 
 #[test]
 fn reads_the_payload_from_stdin() {
-    let value = json(&saifu(&["qr", "parse", "-"], Some("upi://pay?pa=chai.wala@okaxis&pn=Chai%20Wala&am=20.00&cu=INR\n")));
+    let value = json(&saifu(
+        &["qr", "parse", "-"],
+        Some("upi://pay?pa=chai.wala@okaxis&pn=Chai%20Wala&am=20.00&cu=INR\n"),
+    ));
     assert_eq!(value["format"], "upi");
     assert_eq!(value["merchant"]["name"], "Chai Wala");
     assert_eq!(value["amount"], "20.00");
