@@ -3,6 +3,7 @@
 //! Pure: no IO, no clocks, no randomness, so every rule here is testable in isolation and
 //! builds for `wasm32-unknown-unknown`.
 
+pub mod auth;
 pub mod card;
 pub mod money;
 pub mod qr;
