@@ -3,6 +3,7 @@
 //! Every task first installs what it needs and is missing (see [`setup`]), so the two
 //! commands in the README work on a fresh Debian or Ubuntu machine.
 
+mod postgres;
 mod setup;
 mod step;
 
@@ -15,7 +16,8 @@ const USAGE: &str = "\
 usage: cargo xtask <task>
 
 tasks:
-  run     install what is missing, build the UI and the app, open the app window
+  run     install what is missing, build the UI, the app and the wallet service, start
+          the service with demo merchants, open the app window
   test    install what is missing, then fmt, clippy, wasm32 check, every test
           (the UI tests drive the real app under Xvfb; screenshots in target/ui-shots/)
           and a short fuzzing smoke of every parser
@@ -23,6 +25,9 @@ tasks:
           fuzz the parsers with libFuzzer (nightly + cargo-fuzz, installed if missing),
           N seconds per target (default 60), every target unless some are named
 ";
+
+/// Where `cargo xtask run` serves the reference wallet service.
+const DEMO_SERVICE_ADDR: &str = "127.0.0.1:8787";
 
 /// Seconds per fuzz target in `cargo xtask test`: a smoke, not a campaign.
 const FUZZ_SMOKE_SECONDS: u32 = 10;
@@ -71,9 +76,26 @@ fn run() -> Result<(), Failure> {
     }
     setup::ensure(setup::Purpose::Run)?;
     build_ui()?;
-    Step::cargo("build the app", ["build", "--workspace"]).run()?;
-    let app = root().join("target/debug/saifu-app");
-    Step::new("open the Saifu window", app).run()
+    Step::cargo("build the app and the service", ["build", "--workspace"]).run()?;
+    let server = root().join("target/debug/saifu-server");
+    let db = format!("sqlite://{}", root().join("target/saifu-demo.db").display());
+    Step::new("seed the demo merchants", &server)
+        .args(["seed-demo", "--db", &db])
+        .run()?;
+    println!("\n==> start the wallet service on http://{DEMO_SERVICE_ADDR}");
+    let mut service = std::process::Command::new(&server)
+        .args(["serve", "--db", &db, "--addr", DEMO_SERVICE_ADDR])
+        .spawn()
+        .map_err(|error| Failure::new(format!("could not start {}: {error}", server.display())))?;
+    let app = Step::new(
+        "open the Saifu window",
+        root().join("target/debug/saifu-app"),
+    )
+    .run();
+    // The service lives as long as the window.
+    let _ = service.kill();
+    let _ = service.wait();
+    app
 }
 
 fn test() -> Result<(), Failure> {
@@ -119,6 +141,14 @@ fn test() -> Result<(), Failure> {
         .arg(step::cargo())
         .args(["test", "--workspace", "--", "--include-ignored"])
         .run()?;
+    let cluster = postgres::Cluster::start()?;
+    Step::cargo(
+        "run the service's tests on PostgreSQL",
+        ["test", "-p", "saifu-server", "--test", "api"],
+    )
+    .env("SAIFU_TEST_DATABASE_URL", &cluster.url)
+    .run()?;
+    drop(cluster);
     println!(
         "\nScreenshots of every screen: {}",
         root().join("target/ui-shots").display()

@@ -27,9 +27,15 @@ const BUILD_PACKAGES: &[&str] = &[
     "libclang-dev",
 ];
 
-/// What the UI tests need: a virtual display, WebKit's WebDriver, and CJK glyphs for
-/// screenshots of the Chinese and Japanese screens.
-const TEST_PACKAGES: &[&str] = &["xvfb", "xauth", "webkit2gtk-driver", "fonts-noto-cjk"];
+/// What the tests need: a virtual display, WebKit's WebDriver, CJK glyphs for screenshots
+/// of the Chinese and Japanese screens, and a PostgreSQL server for the conformance run.
+const TEST_PACKAGES: &[&str] = &[
+    "xvfb",
+    "xauth",
+    "webkit2gtk-driver",
+    "fonts-noto-cjk",
+    "postgresql",
+];
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 

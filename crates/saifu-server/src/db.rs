@@ -1,0 +1,235 @@
+//! The database: one pool over SQLite or PostgreSQL, chosen by the URL, with migrations
+//! written in SQL both understand.
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Row};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+}
+
+#[derive(Clone, Debug)]
+pub struct DeviceRow {
+    pub device_id: String,
+    pub wallet_id: String,
+    pub device_name: String,
+    pub public_key: String,
+    pub registered_at: i64,
+    pub locked_at: Option<i64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct MerchantRow {
+    pub merchant_id: String,
+    pub name: String,
+    pub city: String,
+    pub country: String,
+    pub mcc: String,
+    pub currency: String,
+}
+
+/// A literal `SELECT` of every device column, followed by `$rest`.
+macro_rules! select_devices {
+    ($rest:literal) => {
+        concat!("SELECT device_id, wallet_id, device_name, public_key, registered_at, locked_at FROM devices ", $rest)
+    };
+}
+
+fn device(row: &sqlx::any::AnyRow) -> Result<DeviceRow, sqlx::Error> {
+    Ok(DeviceRow {
+        device_id: row.try_get("device_id")?,
+        wallet_id: row.try_get("wallet_id")?,
+        device_name: row.try_get("device_name")?,
+        public_key: row.try_get("public_key")?,
+        registered_at: row.try_get("registered_at")?,
+        locked_at: row.try_get("locked_at")?,
+    })
+}
+
+impl Db {
+    /// Opens (creating a SQLite file if needed) and migrates the database at `url`:
+    /// `sqlite://path/to/file.db` or `postgres://user@host/db`.
+    pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
+        install_default_drivers();
+        let url = if url.starts_with("sqlite:") && !url.contains("mode=") {
+            format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
+        } else {
+            url.to_owned()
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(8)
+            .connect(&url)
+            .await?;
+        if url.starts_with("sqlite:") {
+            // Readers do not block the writer; the setting is stored in the file.
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await?;
+        }
+        MIGRATOR.run(&pool).await?;
+        Ok(Db { pool })
+    }
+
+    /// Stores a registration challenge, dropping expired ones on the way.
+    pub async fn insert_challenge(
+        &self,
+        challenge: &str,
+        expires_at: i64,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM challenges WHERE expires_at < $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("INSERT INTO challenges (challenge, expires_at) VALUES ($1, $2)")
+            .bind(challenge)
+            .bind(expires_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Uses up a challenge; false when it is unknown, used or expired.
+    pub async fn take_challenge(&self, challenge: &str, now: i64) -> Result<bool, sqlx::Error> {
+        let deleted =
+            sqlx::query("DELETE FROM challenges WHERE challenge = $1 AND expires_at >= $2")
+                .bind(challenge)
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+        Ok(deleted.rows_affected() == 1)
+    }
+
+    /// Creates a wallet with its first device, or neither.
+    pub async fn create_wallet(
+        &self,
+        wallet_id: &str,
+        device: &DeviceRow,
+    ) -> Result<(), sqlx::Error> {
+        let mut transaction = self.pool.begin().await?;
+        sqlx::query("INSERT INTO wallets (wallet_id, created_at) VALUES ($1, $2)")
+            .bind(wallet_id)
+            .bind(device.registered_at)
+            .execute(&mut *transaction)
+            .await?;
+        insert_device(&mut *transaction, device).await?;
+        transaction.commit().await
+    }
+
+    pub async fn add_device(&self, device: &DeviceRow) -> Result<(), sqlx::Error> {
+        insert_device(&self.pool, device).await
+    }
+
+    pub async fn device(&self, device_id: &str) -> Result<Option<DeviceRow>, sqlx::Error> {
+        let row = sqlx::query(select_devices!("WHERE device_id = $1"))
+            .bind(device_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(device).transpose()
+    }
+
+    pub async fn wallet_devices(&self, wallet_id: &str) -> Result<Vec<DeviceRow>, sqlx::Error> {
+        let rows = sqlx::query(select_devices!(
+            "WHERE wallet_id = $1 ORDER BY registered_at, device_id"
+        ))
+        .bind(wallet_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(device).collect()
+    }
+
+    /// Locks a device unless it is locked already; the first lock's time and author stay.
+    pub async fn lock_device(
+        &self,
+        device_id: &str,
+        locked_by: &str,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE devices SET locked_at = $1, locked_by = $2 WHERE device_id = $3 AND locked_at IS NULL")
+            .bind(now)
+            .bind(locked_by)
+            .bind(device_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Records a request nonce; a unique violation means the request was replayed.
+    pub async fn record_nonce(
+        &self,
+        device_id: &str,
+        nonce: &str,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO request_nonces (device_id, nonce, seen_at) VALUES ($1, $2, $3)")
+            .bind(device_id)
+            .bind(nonce)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Adds a merchant, leaving an existing one with the same id as it is.
+    pub async fn upsert_merchant(&self, merchant: &MerchantRow) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO merchants (merchant_id, name, city, country, mcc, currency) VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (merchant_id) DO NOTHING",
+        )
+        .bind(&merchant.merchant_id)
+        .bind(&merchant.name)
+        .bind(&merchant.city)
+        .bind(&merchant.country)
+        .bind(&merchant.mcc)
+        .bind(&merchant.currency)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn merchants(&self) -> Result<Vec<MerchantRow>, sqlx::Error> {
+        let rows = sqlx::query("SELECT merchant_id, name, city, country, mcc, currency FROM merchants ORDER BY merchant_id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(merchant).collect()
+    }
+
+    pub async fn merchant(&self, merchant_id: &str) -> Result<Option<MerchantRow>, sqlx::Error> {
+        let row = sqlx::query("SELECT merchant_id, name, city, country, mcc, currency FROM merchants WHERE merchant_id = $1")
+            .bind(merchant_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(merchant).transpose()
+    }
+}
+
+fn merchant(row: &sqlx::any::AnyRow) -> Result<MerchantRow, sqlx::Error> {
+    Ok(MerchantRow {
+        merchant_id: row.try_get("merchant_id")?,
+        name: row.try_get("name")?,
+        city: row.try_get("city")?,
+        country: row.try_get("country")?,
+        mcc: row.try_get("mcc")?,
+        currency: row.try_get("currency")?,
+    })
+}
+
+async fn insert_device<'c>(
+    executor: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    device: &DeviceRow,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO devices (device_id, wallet_id, device_name, public_key, registered_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&device.device_id)
+    .bind(&device.wallet_id)
+    .bind(&device.device_name)
+    .bind(&device.public_key)
+    .bind(device.registered_at)
+    .execute(executor)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,117 @@
+//! Demo data, so the whole journey runs on one machine: shops in Shanghai paying in yuan and
+//! in Tokyo and Osaka paying in yen, and the EMV codes they put on their counters.
+
+use std::collections::BTreeMap;
+
+use saifu_core::money::{Currency, Money, MoneyError};
+use saifu_core::qr::emv::{EmvMpm, Initiation, Template};
+
+use crate::db::{Db, MerchantRow};
+
+/// The merchant account template GUID of codes this service issues; sub-ID 01 is the
+/// merchant id.
+pub const MERCHANT_GUID: &str = "APP.SAIFU";
+const MERCHANT_TEMPLATE_ID: u8 = 26;
+
+/// (id, name, city, country, MCC, currency)
+const DEMO_MERCHANTS: &[(&str, &str, &str, &str, &str, &str)] = &[
+    (
+        "sh-lanxin-noodles",
+        "Lanxin Noodle House",
+        "Shanghai",
+        "CN",
+        "5814",
+        "CNY",
+    ),
+    (
+        "sh-jingan-market",
+        "Jing'an Fresh Market",
+        "Shanghai",
+        "CN",
+        "5411",
+        "CNY",
+    ),
+    (
+        "sh-bund-books",
+        "Bund Books & Tea",
+        "Shanghai",
+        "CN",
+        "5942",
+        "CNY",
+    ),
+    (
+        "tyo-ginza-sushi",
+        "Sushi Kanda Ginza",
+        "Tokyo",
+        "JP",
+        "5812",
+        "JPY",
+    ),
+    (
+        "tyo-akiba-denki",
+        "Akiba Denki",
+        "Tokyo",
+        "JP",
+        "5732",
+        "JPY",
+    ),
+    (
+        "osa-dotonbori-takoyaki",
+        "Dotonbori Takoyaki",
+        "Osaka",
+        "JP",
+        "5814",
+        "JPY",
+    ),
+];
+
+/// Adds the demo merchants; running it again changes nothing.
+pub async fn seed(db: &Db) -> Result<usize, sqlx::Error> {
+    for &(merchant_id, name, city, country, mcc, currency) in DEMO_MERCHANTS {
+        let row = MerchantRow {
+            merchant_id: merchant_id.into(),
+            name: name.into(),
+            city: city.into(),
+            country: country.into(),
+            mcc: mcc.into(),
+            currency: currency.into(),
+        };
+        db.upsert_merchant(&row).await?;
+    }
+    Ok(DEMO_MERCHANTS.len())
+}
+
+/// The EMV merchant-presented code for `merchant`: static (the payer enters the amount)
+/// without `amount`, dynamic with it. `amount` is a decimal string in the merchant's currency.
+pub fn merchant_code(merchant: &MerchantRow, amount: Option<&str>) -> Result<EmvMpm, MoneyError> {
+    let currency = Currency::from_code(&merchant.currency)?;
+    let amount = amount
+        .map(|text| Money::parse(text, currency))
+        .transpose()?;
+    let account = Template {
+        fields: BTreeMap::from([
+            (0, MERCHANT_GUID.to_owned()),
+            (1, merchant.merchant_id.clone()),
+        ]),
+    };
+    Ok(EmvMpm {
+        initiation: Some(if amount.is_some() {
+            Initiation::Dynamic
+        } else {
+            Initiation::Static
+        }),
+        network_ids: BTreeMap::new(),
+        accounts: BTreeMap::from([(MERCHANT_TEMPLATE_ID, account)]),
+        mcc: Some(merchant.mcc.clone()),
+        currency,
+        amount,
+        tip: None,
+        country: Some(merchant.country.clone()),
+        merchant_name: Some(merchant.name.clone()),
+        merchant_city: Some(merchant.city.clone()),
+        postal_code: None,
+        additional_data: None,
+        language: None,
+        other: BTreeMap::new(),
+    })
+}

@@ -1,0 +1,125 @@
+//! `saifu-server`: run the reference wallet service, seed its demo data, print merchant codes.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use saifu_server::{AppState, Db, demo};
+
+const USAGE: &str = "\
+usage:
+  saifu-server serve [--db URL] [--addr HOST:PORT]   run the service (default 127.0.0.1:8787)
+  saifu-server seed-demo [--db URL]                  add the demo merchants (idempotent)
+  saifu-server merchant-qr MERCHANT [--amount X] [--db URL]
+                                                     print a merchant's EMV payment code:
+                                                     static, or dynamic with --amount
+
+--db: sqlite://FILE (default sqlite://saifu-server.db, created and migrated on first use)
+      or postgres://USER@HOST/DB
+";
+
+const DEFAULT_DB: &str = "sqlite://saifu-server.db";
+const DEFAULT_ADDR: &str = "127.0.0.1:8787";
+
+struct Options {
+    command: String,
+    positional: Vec<String>,
+    db: String,
+    addr: String,
+    amount: Option<String>,
+}
+
+fn parse_args(args: Vec<String>) -> Result<Options, String> {
+    let mut args = args.into_iter();
+    let command = args.next().ok_or("no command given")?;
+    let mut options = Options {
+        command,
+        positional: Vec::new(),
+        db: DEFAULT_DB.into(),
+        addr: DEFAULT_ADDR.into(),
+        amount: None,
+    };
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
+        match arg.as_str() {
+            "--db" => options.db = value("--db")?,
+            "--addr" => options.addr = value("--addr")?,
+            "--amount" => options.amount = Some(value("--amount")?),
+            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
+            _ => options.positional.push(arg),
+        }
+    }
+    Ok(options)
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "saifu_server=info".into()),
+        )
+        .init();
+    let options = match parse_args(std::env::args().skip(1).collect()) {
+        Ok(options) => options,
+        Err(problem) => {
+            eprint!("saifu-server: {problem}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(options).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(problem) => {
+            eprintln!("saifu-server: {problem}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(options: Options) -> Result<(), String> {
+    let db = || async {
+        Db::connect(&options.db)
+            .await
+            .map_err(|error| format!("cannot open {}: {error}", options.db))
+    };
+    match (options.command.as_str(), options.positional.as_slice()) {
+        ("serve", []) => {
+            let addr: SocketAddr = options
+                .addr
+                .parse()
+                .map_err(|_| format!("{} is not HOST:PORT", options.addr))?;
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .map_err(|error| format!("cannot listen on {addr}: {error}"))?;
+            tracing::info!(%addr, "serving");
+            let shutdown = async {
+                // Ctrl-C or the end of the process: finish the requests under way, then stop.
+                let _ = tokio::signal::ctrl_c().await;
+            };
+            saifu_server::serve(listener, AppState::new(db().await?), shutdown)
+                .await
+                .map_err(|error| error.to_string())
+        }
+        ("seed-demo", []) => {
+            let count = demo::seed(&db().await?)
+                .await
+                .map_err(|error| error.to_string())?;
+            println!("{count} demo merchants are in {}", options.db);
+            Ok(())
+        }
+        ("merchant-qr", [merchant_id]) => {
+            let merchant = db()
+                .await?
+                .merchant(merchant_id)
+                .await
+                .map_err(|error| error.to_string())?
+                .ok_or_else(|| {
+                    format!("no merchant {merchant_id} (run seed-demo for the demo ones)")
+                })?;
+            let code = demo::merchant_code(&merchant, options.amount.as_deref())
+                .map_err(|error| error.to_string())?;
+            println!("{}", code.encode().map_err(|error| error.to_string())?);
+            Ok(())
+        }
+        _ => Err(format!("unexpected arguments\n\n{USAGE}")),
+    }
+}

@@ -1,0 +1,512 @@
+//! The service over real HTTP: spawned on port 0 over a fresh database, driven by devices
+//! that sign their requests as the app does. `SAIFU_TEST_DATABASE_URL` points the same
+//! suite at PostgreSQL; by default each test gets its own SQLite file.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use reqwest::{Method, StatusCode};
+use saifu_api::{
+    Challenge, Device, DeviceList, DeviceRegistration, ErrorCode, ErrorResponse, Health,
+    MerchantList, WalletCreated, paths,
+};
+use saifu_core::auth::{self, CanonicalRequest, DeviceSigningKey};
+use saifu_server::{AppState, Db, demo, unix_now};
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn unique(prefix: &str) -> String {
+    format!(
+        "{prefix}-{}-{:06}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+struct TestApp {
+    base: String,
+    http: reqwest::Client,
+    db: Db,
+}
+
+async fn spawn_app() -> TestApp {
+    let url = match std::env::var("SAIFU_TEST_DATABASE_URL") {
+        Ok(url) => url,
+        Err(_) => {
+            let dir = std::env::temp_dir().join(unique("saifu-server-test"));
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            format!("sqlite://{}", dir.join("wallet.db").display())
+        }
+    };
+    let db = Db::connect(&url)
+        .await
+        .expect("open and migrate the database");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind port 0");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    let state = AppState::new(db.clone());
+    tokio::spawn(saifu_server::serve(listener, state, std::future::pending()));
+    TestApp {
+        base,
+        http: reqwest::Client::new(),
+        db,
+    }
+}
+
+/// A device as the app is one: its own id and key, signing every request.
+struct TestDevice {
+    id: String,
+    key: DeviceSigningKey,
+}
+
+impl TestDevice {
+    /// A device with a fresh random key: tests share one PostgreSQL database, and keys are unique.
+    fn new() -> TestDevice {
+        let mut secret = [0_u8; 32];
+        getrandom::fill(&mut secret).expect("randomness");
+        TestDevice {
+            id: unique("dev"),
+            key: DeviceSigningKey::from_bytes(&secret).expect("a random scalar is valid"),
+        }
+    }
+
+    fn registration(&self, challenge: &Challenge) -> DeviceRegistration {
+        let public_key = self.key.public_key();
+        let message = auth::registration_message(&challenge.challenge, &self.id, &public_key)
+            .expect("valid message");
+        DeviceRegistration {
+            device_id: self.id.clone(),
+            device_name: format!("Test phone {}", &self.id[self.id.len() - 3..]),
+            public_key: public_key.to_base64url(),
+            challenge: challenge.challenge.clone(),
+            signature: self.key.sign(&message).to_base64url(),
+        }
+    }
+
+    /// A request signed now with a fresh nonce.
+    fn signed(
+        &self,
+        app: &TestApp,
+        method: Method,
+        path: &str,
+        body: &str,
+    ) -> reqwest::RequestBuilder {
+        self.signed_at(
+            app,
+            method,
+            path,
+            body,
+            unix_now(),
+            &unique("nonce-for-test"),
+        )
+    }
+
+    fn signed_at(
+        &self,
+        app: &TestApp,
+        method: Method,
+        path: &str,
+        body: &str,
+        timestamp: i64,
+        nonce: &str,
+    ) -> reqwest::RequestBuilder {
+        let canonical = CanonicalRequest::new(
+            method.as_str(),
+            path,
+            body.as_bytes(),
+            timestamp,
+            nonce,
+            &self.id,
+        )
+        .expect("valid request");
+        let signature = self.key.sign_request(&canonical);
+        app.http
+            .request(method, format!("{}{path}", app.base))
+            .header(auth::HEADER_DEVICE, &self.id)
+            .header(auth::HEADER_TIMESTAMP, timestamp.to_string())
+            .header(auth::HEADER_NONCE, nonce)
+            .header(auth::HEADER_SIGNATURE, signature.to_base64url())
+            .header("content-type", "application/json")
+            .body(body.to_owned())
+    }
+}
+
+impl TestApp {
+    async fn challenge(&self) -> Challenge {
+        self.http
+            .post(format!("{}{}", self.base, paths::CHALLENGES))
+            .send()
+            .await
+            .expect("send")
+            .json()
+            .await
+            .expect("json")
+    }
+
+    async fn create_wallet(&self, device: &TestDevice) -> WalletCreated {
+        let registration = device.registration(&self.challenge().await);
+        let response = self
+            .http
+            .post(format!("{}{}", self.base, paths::WALLETS))
+            .json(&registration)
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.expect("json")
+    }
+
+    async fn add_device(&self, by: &TestDevice, new: &TestDevice) -> Device {
+        let body = serde_json::to_string(&new.registration(&self.challenge().await)).expect("json");
+        let response = by
+            .signed(self, Method::POST, paths::DEVICES, &body)
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.expect("json")
+    }
+}
+
+async fn error_of(response: reqwest::Response) -> (StatusCode, ErrorCode) {
+    let status = response.status();
+    let error: ErrorResponse = response.json().await.expect("an error body");
+    assert!(!error.message.is_empty());
+    (status, error.code)
+}
+
+#[tokio::test]
+async fn health_answers() {
+    let app = spawn_app().await;
+    let health: Health = reqwest::get(format!("{}{}", app.base, paths::HEALTH))
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(health.status, "ok");
+}
+
+#[tokio::test]
+async fn a_new_wallet_lists_its_device() {
+    let app = spawn_app().await;
+    let phone = TestDevice::new();
+    let created = app.create_wallet(&phone).await;
+    assert!(created.wallet_id.starts_with("wal_"));
+    assert_eq!(created.device_id, phone.id);
+
+    let list: DeviceList = phone
+        .signed(&app, Method::GET, paths::DEVICES, "")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(list.devices.len(), 1);
+    assert!(list.devices[0].this_device);
+    assert_eq!(list.devices[0].locked_at, None);
+}
+
+#[tokio::test]
+async fn registration_needs_the_key_and_a_fresh_challenge() {
+    let app = spawn_app().await;
+    let phone = TestDevice::new();
+    let impostor = TestDevice::new();
+    let wallets = format!("{}{}", app.base, paths::WALLETS);
+
+    // Signed by another key than the one presented.
+    let mut forged = phone.registration(&app.challenge().await);
+    forged.signature = impostor
+        .registration(&Challenge {
+            challenge: forged.challenge.clone(),
+            expires_at: 0,
+        })
+        .signature;
+    let response = app
+        .http
+        .post(&wallets)
+        .json(&forged)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        error_of(response).await,
+        (StatusCode::UNAUTHORIZED, ErrorCode::InvalidSignature)
+    );
+
+    // A challenge works once.
+    let registration = phone.registration(&app.challenge().await);
+    assert_eq!(
+        app.http
+            .post(&wallets)
+            .json(&registration)
+            .send()
+            .await
+            .expect("send")
+            .status(),
+        StatusCode::OK
+    );
+    let again = app
+        .http
+        .post(&wallets)
+        .json(&registration)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        error_of(again).await,
+        (StatusCode::CONFLICT, ErrorCode::InvalidChallenge)
+    );
+
+    // A made-up challenge is refused.
+    let invented = phone.registration(&Challenge {
+        challenge: "invented-challenge-0001".into(),
+        expires_at: 0,
+    });
+    let response = app
+        .http
+        .post(&wallets)
+        .json(&invented)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        error_of(response).await,
+        (StatusCode::CONFLICT, ErrorCode::InvalidChallenge)
+    );
+
+    // The same device id cannot be registered twice.
+    let duplicate = phone.registration(&app.challenge().await);
+    let response = app
+        .http
+        .post(&wallets)
+        .json(&duplicate)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        error_of(response).await,
+        (StatusCode::CONFLICT, ErrorCode::Conflict)
+    );
+}
+
+#[tokio::test]
+async fn tampered_replayed_stale_and_unsigned_requests_are_refused() {
+    let app = spawn_app().await;
+    let phone = TestDevice::new();
+    app.create_wallet(&phone).await;
+    let url = format!("{}{}", app.base, paths::DEVICES);
+
+    let unsigned = app.http.get(&url).send().await.expect("send");
+    assert_eq!(
+        error_of(unsigned).await,
+        (StatusCode::UNAUTHORIZED, ErrorCode::InvalidSignature)
+    );
+
+    // Signed for one body, sent with another.
+    let newcomer = TestDevice::new();
+    let body = serde_json::to_string(&newcomer.registration(&app.challenge().await)).expect("json");
+    let tampered = phone
+        .signed(&app, Method::POST, paths::DEVICES, &body)
+        .body(body.replace("Test phone", "Evil phone"));
+    assert_eq!(
+        error_of(tampered.send().await.expect("send")).await,
+        (StatusCode::UNAUTHORIZED, ErrorCode::InvalidSignature)
+    );
+
+    // Signed for another path.
+    let wrong_path = phone
+        .signed(&app, Method::GET, paths::MERCHANTS, "")
+        .build()
+        .expect("request");
+    let mut moved = wrong_path;
+    *moved.url_mut() = url.parse().expect("url");
+    assert_eq!(
+        error_of(app.http.execute(moved).await.expect("send")).await,
+        (StatusCode::UNAUTHORIZED, ErrorCode::InvalidSignature)
+    );
+
+    // The exact same request twice.
+    let nonce = unique("nonce-replayed-once");
+    let first = phone
+        .signed_at(&app, Method::GET, paths::DEVICES, "", unix_now(), &nonce)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(first.status(), StatusCode::OK);
+    let replay = phone
+        .signed_at(&app, Method::GET, paths::DEVICES, "", unix_now(), &nonce)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        error_of(replay).await,
+        (StatusCode::UNAUTHORIZED, ErrorCode::ReplayedNonce)
+    );
+
+    // Ten minutes old, and ten minutes ahead.
+    for skew in [-600, 600] {
+        let stale = phone.signed_at(
+            &app,
+            Method::GET,
+            paths::DEVICES,
+            "",
+            unix_now() + skew,
+            &unique("nonce-skewed-clock"),
+        );
+        assert_eq!(
+            error_of(stale.send().await.expect("send")).await,
+            (StatusCode::UNAUTHORIZED, ErrorCode::StaleRequest)
+        );
+    }
+
+    let stranger = TestDevice::new();
+    let unknown = stranger
+        .signed(&app, Method::GET, paths::DEVICES, "")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        error_of(unknown).await,
+        (StatusCode::UNAUTHORIZED, ErrorCode::UnknownDevice)
+    );
+}
+
+#[tokio::test]
+async fn a_lost_device_is_locked_from_another() {
+    let app = spawn_app().await;
+    let phone = TestDevice::new();
+    let tablet = TestDevice::new();
+    app.create_wallet(&phone).await;
+    let added = app.add_device(&phone, &tablet).await;
+    assert_eq!(added.device_id, tablet.id);
+    assert!(!added.this_device);
+
+    let list: DeviceList = tablet
+        .signed(&app, Method::GET, paths::DEVICES, "")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(list.devices.len(), 2);
+
+    let own = phone
+        .signed(&app, Method::POST, &paths::device_lock(&phone.id), "")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        error_of(own).await,
+        (StatusCode::CONFLICT, ErrorCode::Conflict)
+    );
+
+    let locked: Device = phone
+        .signed(&app, Method::POST, &paths::device_lock(&tablet.id), "")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert!(locked.locked_at.is_some());
+
+    let refused = tablet
+        .signed(&app, Method::GET, paths::DEVICES, "")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        error_of(refused).await,
+        (StatusCode::FORBIDDEN, ErrorCode::DeviceLocked)
+    );
+    let counter_lock = tablet
+        .signed(&app, Method::POST, &paths::device_lock(&phone.id), "")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        error_of(counter_lock).await,
+        (StatusCode::FORBIDDEN, ErrorCode::DeviceLocked)
+    );
+
+    let list: DeviceList = phone
+        .signed(&app, Method::GET, paths::DEVICES, "")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let tablet_entry = list
+        .devices
+        .iter()
+        .find(|d| d.device_id == tablet.id)
+        .expect("tablet listed");
+    assert!(tablet_entry.locked_at.is_some());
+
+    // Another wallet's device is not found, whoever asks.
+    let neighbour = TestDevice::new();
+    app.create_wallet(&neighbour).await;
+    let foreign = neighbour
+        .signed(&app, Method::POST, &paths::device_lock(&phone.id), "")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        error_of(foreign).await,
+        (StatusCode::NOT_FOUND, ErrorCode::NotFound)
+    );
+}
+
+#[tokio::test]
+async fn demo_merchants_print_codes_the_scanner_reads() {
+    let app = spawn_app().await;
+    assert_eq!(
+        demo::seed(&app.db).await.expect("seed"),
+        demo::seed(&app.db).await.expect("seed again")
+    );
+    let phone = TestDevice::new();
+    app.create_wallet(&phone).await;
+    let list: MerchantList = phone
+        .signed(&app, Method::GET, paths::MERCHANTS, "")
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert!(
+        list.merchants
+            .iter()
+            .any(|m| m.city == "Shanghai" && m.currency.code() == "CNY")
+    );
+    assert!(
+        list.merchants
+            .iter()
+            .any(|m| m.city == "Tokyo" && m.currency.code() == "JPY")
+    );
+
+    let sushi = app
+        .db
+        .merchant("tyo-ginza-sushi")
+        .await
+        .expect("query")
+        .expect("seeded");
+    for amount in [None, Some("1280")] {
+        let payload = demo::merchant_code(&sushi, amount)
+            .expect("code")
+            .encode()
+            .expect("encodes");
+        let summary = saifu_core::qr::parse(&payload)
+            .expect("the scanner reads it")
+            .summary();
+        let merchant = summary.merchant.expect("merchant");
+        assert_eq!(merchant.name.as_deref(), Some("Sushi Kanda Ginza"));
+        assert_eq!(merchant.city.as_deref(), Some("Tokyo"));
+        assert_eq!(summary.currency.map(|c| c.code()), Some("JPY"));
+        assert_eq!(summary.amount.as_deref(), amount);
+    }
+}
