@@ -142,12 +142,10 @@ fn test() -> Result<(), Failure> {
         .args(["test", "--workspace", "--", "--include-ignored"])
         .run()?;
     let cluster = postgres::Cluster::start()?;
-    Step::cargo(
-        "run the service's tests on PostgreSQL",
-        ["test", "-p", "saifu-server", "--test", "api"],
-    )
-    .env("SAIFU_TEST_DATABASE_URL", &cluster.url)
-    .run()?;
+    // The same tests again with the service on PostgreSQL (the UI tests stay out: ignored).
+    Step::cargo("run the tests again on PostgreSQL", ["test", "--workspace"])
+        .env("SAIFU_TEST_DATABASE_URL", &cluster.url)
+        .run()?;
     drop(cluster);
     println!(
         "\nScreenshots of every screen: {}",

@@ -6,6 +6,10 @@
 //! `saifu_core::auth`): the headers named there carry the device id, timestamp, nonce and
 //! signature over the canonical bytes of the request.
 
+use std::fmt;
+
+use saifu_core::card::{Brand, Expiry};
+use saifu_core::money::{Currency, Money};
 use serde::{Deserialize, Serialize};
 
 /// Request paths. Parameters are written `{name}` as axum routes them.
@@ -16,6 +20,21 @@ pub mod paths {
     pub const DEVICES: &str = "/v1/devices";
     pub const DEVICE_LOCK: &str = "/v1/devices/{device_id}/lock";
     pub const MERCHANTS: &str = "/v1/merchants";
+    pub const WALLET: &str = "/v1/wallet";
+    pub const CARDS: &str = "/v1/cards";
+    pub const CARD: &str = "/v1/cards/{card_id}";
+    pub const TOP_UPS: &str = "/v1/top-ups";
+    pub const QUOTES: &str = "/v1/quotes";
+    pub const PAYMENTS: &str = "/v1/payments";
+    pub const HISTORY: &str = "/v1/history";
+
+    /// The header that makes a top-up or payment safe to retry.
+    pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+    /// `CARD` for one card.
+    pub fn card(card_id: &str) -> String {
+        CARD.replace("{card_id}", card_id)
+    }
 
     /// `DEVICE_LOCK` for one device.
     pub fn device_lock(device_id: &str) -> String {
@@ -52,6 +71,26 @@ pub enum ErrorCode {
     /// The device may not do this (for example, act on another wallet's device).
     Forbidden,
     NotFound,
+    /// The card number, expiry or security code is invalid.
+    InvalidCard,
+    /// The card's expiry date has passed.
+    CardExpired,
+    /// The card issuer declined.
+    CardDeclined,
+    /// The balance or the card does not cover the amount.
+    InsufficientFunds,
+    /// The scanned code is not a payment code Saifu can pay, or is damaged.
+    InvalidPaymentCode,
+    /// The code is from no merchant this service knows.
+    UnknownMerchant,
+    /// The code is static: the payer must enter the amount.
+    AmountRequired,
+    /// The price shown has expired: scan again for a new one.
+    QuoteExpired,
+    /// The price shown was paid already.
+    QuoteAlreadyPaid,
+    /// The idempotency key was used before for a different request.
+    IdempotencyKeyReused,
     /// The service failed; details are in its log, not here.
     Internal,
 }
@@ -60,7 +99,14 @@ impl ErrorCode {
     /// The HTTP status that carries this code.
     pub fn status(self) -> u16 {
         match self {
-            ErrorCode::BadRequest => 400,
+            ErrorCode::BadRequest
+            | ErrorCode::InvalidCard
+            | ErrorCode::InvalidPaymentCode
+            | ErrorCode::AmountRequired => 400,
+            ErrorCode::CardExpired | ErrorCode::CardDeclined | ErrorCode::InsufficientFunds => 402,
+            ErrorCode::UnknownMerchant => 404,
+            ErrorCode::QuoteExpired => 410,
+            ErrorCode::QuoteAlreadyPaid | ErrorCode::IdempotencyKeyReused => 409,
             ErrorCode::InvalidSignature
             | ErrorCode::StaleRequest
             | ErrorCode::ReplayedNonce
@@ -102,6 +148,13 @@ pub struct DeviceRegistration {
     pub signature: String,
 }
 
+/// Opens a wallet: its first device, and the currency its balance is kept in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateWallet {
+    pub device: DeviceRegistration,
+    pub home_currency: Currency,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WalletCreated {
     pub wallet_id: String,
@@ -133,12 +186,151 @@ pub struct Merchant {
     /// ISO 3166-1 alpha-2.
     pub country: String,
     pub mcc: String,
-    pub currency: saifu_core::money::Currency,
+    pub currency: Currency,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MerchantList {
     pub merchants: Vec<Merchant>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Wallet {
+    pub wallet_id: String,
+    pub balance: Money,
+}
+
+/// The one request that carries a card number and security code: sent once, at linking.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkCard {
+    pub number: String,
+    /// "MM/YY" or "MM/YYYY".
+    pub expiry: String,
+    pub security_code: String,
+    pub holder: String,
+}
+
+impl fmt::Debug for LinkCard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LinkCard")
+            .field("expiry", &self.expiry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A linked card as the wallet keeps it: never more of the number than its last four digits.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Card {
+    pub card_id: String,
+    pub brand: Brand,
+    pub issuer: String,
+    pub last4: String,
+    pub expiry: Expiry,
+    pub linked_at: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardList {
+    pub cards: Vec<Card>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopUp {
+    pub card_id: String,
+    /// A decimal string in the wallet's currency ("500.00").
+    pub amount: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopUpReceipt {
+    pub top_up_id: String,
+    pub amount: Money,
+    pub balance: Money,
+    pub created_at: i64,
+}
+
+/// A scanned code to price: the amount is needed when the code is static.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuoteRequest {
+    pub payload: String,
+    /// A decimal string in the merchant's currency.
+    pub amount: Option<String>,
+}
+
+/// The rate a cross-border price was converted at.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RateShown {
+    /// "1 JPY = 0.048210 CNY"
+    pub text: String,
+    /// When the rate was set (Unix seconds).
+    pub as_of: i64,
+}
+
+/// What the payer sees before confirming; valid until `expires_at`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quote {
+    pub quote_id: String,
+    pub merchant: Merchant,
+    /// The price in the merchant's currency.
+    pub price: Money,
+    /// What leaves the wallet, in its currency.
+    pub pay: Money,
+    pub rate: Option<RateShown>,
+    pub expires_at: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "source", rename_all = "snake_case")]
+pub enum Funding {
+    Balance,
+    Card { card_id: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pay {
+    pub quote_id: String,
+    pub funding: Funding,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    pub payment_id: String,
+    pub quote_id: String,
+    pub merchant_name: String,
+    pub merchant_city: String,
+    pub price: Money,
+    pub paid: Money,
+    pub rate: Option<RateShown>,
+    pub funding: Funding,
+    pub created_at: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivityKind {
+    Payment,
+    TopUp,
+}
+
+/// One line of the wallet's history: money out is negative.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Activity {
+    pub activity_id: String,
+    pub kind: ActivityKind,
+    pub title: String,
+    pub amount: Money,
+    pub created_at: i64,
+}
+
+/// A page of history, newest first; `next_cursor` fetches the next page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct History {
+    pub entries: Vec<Activity>,
+    pub next_cursor: Option<String>,
 }
 
 #[cfg(test)]
@@ -163,5 +355,25 @@ mod tests {
     #[test]
     fn lock_path_names_the_device() {
         assert_eq!(paths::device_lock("dev_1"), "/v1/devices/dev_1/lock");
+    }
+}
+
+#[cfg(test)]
+mod secrecy {
+    use super::*;
+
+    #[test]
+    fn a_card_request_never_prints_its_number() {
+        let link = LinkCard {
+            number: "4242424242424242".into(),
+            expiry: "12/30".into(),
+            security_code: "123".into(),
+            holder: "Mei Tanaka".into(),
+        };
+        let printed = format!("{link:?}");
+        assert!(
+            !printed.contains("4242") && !printed.contains("123") && !printed.contains("Mei"),
+            "{printed}"
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! The database: one pool over SQLite or PostgreSQL, chosen by the URL, with migrations
 //! written in SQL both understand.
 
+use saifu_core::money::Currency;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Row};
 
@@ -8,7 +9,8 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 #[derive(Clone, Debug)]
 pub struct Db {
-    pool: AnyPool,
+    pub(crate) pool: AnyPool,
+    sqlite: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -70,7 +72,20 @@ impl Db {
                 .await?;
         }
         MIGRATOR.run(&pool).await?;
-        Ok(Db { pool })
+        Ok(Db {
+            pool,
+            sqlite: url.starts_with("sqlite:"),
+        })
+    }
+
+    /// A transaction that writes. SQLite takes its write lock at once, so that concurrent
+    /// writers queue instead of failing when a read snapshot goes stale.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        if self.sqlite {
+            self.pool.begin_with("BEGIN IMMEDIATE").await
+        } else {
+            self.pool.begin().await
+        }
     }
 
     /// Stores a registration challenge, dropping expired ones on the way.
@@ -107,14 +122,18 @@ impl Db {
     pub async fn create_wallet(
         &self,
         wallet_id: &str,
+        home_currency: Currency,
         device: &DeviceRow,
     ) -> Result<(), sqlx::Error> {
         let mut transaction = self.pool.begin().await?;
-        sqlx::query("INSERT INTO wallets (wallet_id, created_at) VALUES ($1, $2)")
-            .bind(wallet_id)
-            .bind(device.registered_at)
-            .execute(&mut *transaction)
-            .await?;
+        sqlx::query(
+            "INSERT INTO wallets (wallet_id, created_at, home_currency) VALUES ($1, $2, $3)",
+        )
+        .bind(wallet_id)
+        .bind(device.registered_at)
+        .bind(home_currency.code())
+        .execute(&mut *transaction)
+        .await?;
         insert_device(&mut *transaction, device).await?;
         transaction.commit().await
     }

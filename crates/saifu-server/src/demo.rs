@@ -7,6 +7,7 @@ use saifu_core::money::{Currency, Money, MoneyError};
 use saifu_core::qr::emv::{EmvMpm, Initiation, Template};
 
 use crate::db::{Db, MerchantRow};
+use crate::ledger;
 
 /// The merchant account template GUID of codes this service issues; sub-ID 01 is the
 /// merchant id.
@@ -65,8 +66,17 @@ const DEMO_MERCHANTS: &[(&str, &str, &str, &str, &str, &str)] = &[
     ),
 ];
 
-/// Adds the demo merchants; running it again changes nothing.
-pub async fn seed(db: &Db) -> Result<usize, sqlx::Error> {
+/// Demo exchange rates (base, quote, rate): yen for yuan wallets and the other way round.
+const DEMO_RATES: &[(&str, &str, &str)] = &[("JPY", "CNY", "0.048210"), ("CNY", "JPY", "20.7400")];
+
+/// Adds the demo merchants and sets the demo exchange rates; running it again changes
+/// nothing but the rates' time.
+pub async fn seed(db: &Db, now: i64) -> Result<usize, sqlx::Error> {
+    for &(base, quote, rate) in DEMO_RATES {
+        let base = Currency::from_code(base).expect("demo rates name ISO currencies");
+        let quote = Currency::from_code(quote).expect("demo rates name ISO currencies");
+        ledger::upsert_rate(db, base, quote, rate, now).await?;
+    }
     for &(merchant_id, name, city, country, mcc, currency) in DEMO_MERCHANTS {
         let row = MerchantRow {
             merchant_id: merchant_id.into(),

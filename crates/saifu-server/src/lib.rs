@@ -4,6 +4,8 @@
 pub mod db;
 pub mod demo;
 mod error;
+mod issuer;
+pub mod ledger;
 mod routes;
 mod signed;
 

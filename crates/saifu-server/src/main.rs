@@ -100,7 +100,7 @@ async fn run(options: Options) -> Result<(), String> {
                 .map_err(|error| error.to_string())
         }
         ("seed-demo", []) => {
-            let count = demo::seed(&db().await?)
+            let count = demo::seed(&db().await?, saifu_server::unix_now())
                 .await
                 .map_err(|error| error.to_string())?;
             println!("{count} demo merchants are in {}", options.db);

@@ -27,6 +27,10 @@ pub struct SignedRequest {
 }
 
 impl SignedRequest {
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
         serde_json::from_slice(&self.body)
             .map_err(|error| ApiError::bad_request(format!("invalid request body: {error}")))

@@ -1,178 +1,19 @@
-//! The service over real HTTP: spawned on port 0 over a fresh database, driven by devices
-//! that sign their requests as the app does. `SAIFU_TEST_DATABASE_URL` points the same
-//! suite at PostgreSQL; by default each test gets its own SQLite file.
+//! Onboarding and devices over real HTTP: challenges, wallets, signed requests, remote lock.
 
-use std::sync::atomic::{AtomicU32, Ordering};
+mod common;
 
+use common::{TestDevice, currency, error_of, spawn_app, unique};
 use reqwest::{Method, StatusCode};
 use saifu_api::{
-    Challenge, Device, DeviceList, DeviceRegistration, ErrorCode, ErrorResponse, Health,
-    MerchantList, WalletCreated, paths,
+    Challenge, CreateWallet, Device, DeviceList, ErrorCode, Health, MerchantList, paths,
 };
-use saifu_core::auth::{self, CanonicalRequest, DeviceSigningKey};
-use saifu_server::{AppState, Db, demo, unix_now};
+use saifu_server::{demo, unix_now};
 
-static COUNTER: AtomicU32 = AtomicU32::new(0);
-
-fn unique(prefix: &str) -> String {
-    format!(
-        "{prefix}-{}-{:06}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    )
-}
-
-struct TestApp {
-    base: String,
-    http: reqwest::Client,
-    db: Db,
-}
-
-async fn spawn_app() -> TestApp {
-    let url = match std::env::var("SAIFU_TEST_DATABASE_URL") {
-        Ok(url) => url,
-        Err(_) => {
-            let dir = std::env::temp_dir().join(unique("saifu-server-test"));
-            std::fs::create_dir_all(&dir).expect("temp dir");
-            format!("sqlite://{}", dir.join("wallet.db").display())
-        }
-    };
-    let db = Db::connect(&url)
-        .await
-        .expect("open and migrate the database");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind port 0");
-    let base = format!("http://{}", listener.local_addr().expect("address"));
-    let state = AppState::new(db.clone());
-    tokio::spawn(saifu_server::serve(listener, state, std::future::pending()));
-    TestApp {
-        base,
-        http: reqwest::Client::new(),
-        db,
+fn in_cny(registration: &saifu_api::DeviceRegistration) -> CreateWallet {
+    CreateWallet {
+        device: registration.clone(),
+        home_currency: currency("CNY"),
     }
-}
-
-/// A device as the app is one: its own id and key, signing every request.
-struct TestDevice {
-    id: String,
-    key: DeviceSigningKey,
-}
-
-impl TestDevice {
-    /// A device with a fresh random key: tests share one PostgreSQL database, and keys are unique.
-    fn new() -> TestDevice {
-        let mut secret = [0_u8; 32];
-        getrandom::fill(&mut secret).expect("randomness");
-        TestDevice {
-            id: unique("dev"),
-            key: DeviceSigningKey::from_bytes(&secret).expect("a random scalar is valid"),
-        }
-    }
-
-    fn registration(&self, challenge: &Challenge) -> DeviceRegistration {
-        let public_key = self.key.public_key();
-        let message = auth::registration_message(&challenge.challenge, &self.id, &public_key)
-            .expect("valid message");
-        DeviceRegistration {
-            device_id: self.id.clone(),
-            device_name: format!("Test phone {}", &self.id[self.id.len() - 3..]),
-            public_key: public_key.to_base64url(),
-            challenge: challenge.challenge.clone(),
-            signature: self.key.sign(&message).to_base64url(),
-        }
-    }
-
-    /// A request signed now with a fresh nonce.
-    fn signed(
-        &self,
-        app: &TestApp,
-        method: Method,
-        path: &str,
-        body: &str,
-    ) -> reqwest::RequestBuilder {
-        self.signed_at(
-            app,
-            method,
-            path,
-            body,
-            unix_now(),
-            &unique("nonce-for-test"),
-        )
-    }
-
-    fn signed_at(
-        &self,
-        app: &TestApp,
-        method: Method,
-        path: &str,
-        body: &str,
-        timestamp: i64,
-        nonce: &str,
-    ) -> reqwest::RequestBuilder {
-        let canonical = CanonicalRequest::new(
-            method.as_str(),
-            path,
-            body.as_bytes(),
-            timestamp,
-            nonce,
-            &self.id,
-        )
-        .expect("valid request");
-        let signature = self.key.sign_request(&canonical);
-        app.http
-            .request(method, format!("{}{path}", app.base))
-            .header(auth::HEADER_DEVICE, &self.id)
-            .header(auth::HEADER_TIMESTAMP, timestamp.to_string())
-            .header(auth::HEADER_NONCE, nonce)
-            .header(auth::HEADER_SIGNATURE, signature.to_base64url())
-            .header("content-type", "application/json")
-            .body(body.to_owned())
-    }
-}
-
-impl TestApp {
-    async fn challenge(&self) -> Challenge {
-        self.http
-            .post(format!("{}{}", self.base, paths::CHALLENGES))
-            .send()
-            .await
-            .expect("send")
-            .json()
-            .await
-            .expect("json")
-    }
-
-    async fn create_wallet(&self, device: &TestDevice) -> WalletCreated {
-        let registration = device.registration(&self.challenge().await);
-        let response = self
-            .http
-            .post(format!("{}{}", self.base, paths::WALLETS))
-            .json(&registration)
-            .send()
-            .await
-            .expect("send");
-        assert_eq!(response.status(), StatusCode::OK);
-        response.json().await.expect("json")
-    }
-
-    async fn add_device(&self, by: &TestDevice, new: &TestDevice) -> Device {
-        let body = serde_json::to_string(&new.registration(&self.challenge().await)).expect("json");
-        let response = by
-            .signed(self, Method::POST, paths::DEVICES, &body)
-            .send()
-            .await
-            .expect("send");
-        assert_eq!(response.status(), StatusCode::OK);
-        response.json().await.expect("json")
-    }
-}
-
-async fn error_of(response: reqwest::Response) -> (StatusCode, ErrorCode) {
-    let status = response.status();
-    let error: ErrorResponse = response.json().await.expect("an error body");
-    assert!(!error.message.is_empty());
-    (status, error.code)
 }
 
 #[tokio::test]
@@ -226,7 +67,7 @@ async fn registration_needs_the_key_and_a_fresh_challenge() {
     let response = app
         .http
         .post(&wallets)
-        .json(&forged)
+        .json(&in_cny(&forged))
         .send()
         .await
         .expect("send");
@@ -240,7 +81,7 @@ async fn registration_needs_the_key_and_a_fresh_challenge() {
     assert_eq!(
         app.http
             .post(&wallets)
-            .json(&registration)
+            .json(&in_cny(&registration))
             .send()
             .await
             .expect("send")
@@ -250,7 +91,7 @@ async fn registration_needs_the_key_and_a_fresh_challenge() {
     let again = app
         .http
         .post(&wallets)
-        .json(&registration)
+        .json(&in_cny(&registration))
         .send()
         .await
         .expect("send");
@@ -267,7 +108,7 @@ async fn registration_needs_the_key_and_a_fresh_challenge() {
     let response = app
         .http
         .post(&wallets)
-        .json(&invented)
+        .json(&in_cny(&invented))
         .send()
         .await
         .expect("send");
@@ -281,7 +122,7 @@ async fn registration_needs_the_key_and_a_fresh_challenge() {
     let response = app
         .http
         .post(&wallets)
-        .json(&duplicate)
+        .json(&in_cny(&duplicate))
         .send()
         .await
         .expect("send");
@@ -465,8 +306,8 @@ async fn a_lost_device_is_locked_from_another() {
 async fn demo_merchants_print_codes_the_scanner_reads() {
     let app = spawn_app().await;
     assert_eq!(
-        demo::seed(&app.db).await.expect("seed"),
-        demo::seed(&app.db).await.expect("seed again")
+        demo::seed(&app.db, unix_now()).await.expect("seed"),
+        demo::seed(&app.db, unix_now()).await.expect("seed again")
     );
     let phone = TestDevice::new();
     app.create_wallet(&phone).await;

@@ -1,17 +1,15 @@
-//! The HTTP routes: thin handlers over the database and saifu-core's rules.
+//! Onboarding and devices: challenges, wallets, the device list and remote lock.
 
+use axum::Json;
 use axum::extract::{Path, State};
-use axum::routing::{get, post};
-use axum::{Json, Router};
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use saifu_api::{
-    Challenge, Device, DeviceList, DeviceRegistration, ErrorCode, Health, Merchant, MerchantList,
-    WalletCreated, paths,
+    Challenge, CreateWallet, Device, DeviceList, DeviceRegistration, ErrorCode, Merchant,
+    MerchantList, WalletCreated,
 };
 use saifu_core::auth::{self, DevicePublicKey, Signature};
 use saifu_core::money::Currency;
 
+use super::random_token;
 use crate::AppState;
 use crate::db::{DeviceRow, MerchantRow};
 use crate::error::{ApiError, is_unique_violation};
@@ -20,34 +18,9 @@ use crate::signed::SignedRequest;
 /// How long a registration challenge may be answered.
 const CHALLENGE_SECONDS: i64 = 300;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(paths::HEALTH, get(health))
-        .route(paths::CHALLENGES, post(create_challenge))
-        .route(paths::WALLETS, post(create_wallet))
-        .route(paths::DEVICES, get(list_devices).post(add_device))
-        .route(paths::DEVICE_LOCK, post(lock_device))
-        .route(paths::MERCHANTS, get(list_merchants))
-}
-
-async fn health() -> Json<Health> {
-    Json(Health {
-        status: "ok".into(),
-        version: env!("CARGO_PKG_VERSION").into(),
-    })
-}
-
-/// `bytes` random bytes as base64url: ids and challenges nobody can guess.
-fn random_token(bytes: usize) -> Result<String, ApiError> {
-    let mut buffer = vec![0_u8; bytes];
-    getrandom::fill(&mut buffer).map_err(|error| {
-        tracing::error!(%error, "no randomness from the operating system");
-        ApiError::internal()
-    })?;
-    Ok(URL_SAFE_NO_PAD.encode(buffer))
-}
-
-async fn create_challenge(State(state): State<AppState>) -> Result<Json<Challenge>, ApiError> {
+pub(super) async fn create_challenge(
+    State(state): State<AppState>,
+) -> Result<Json<Challenge>, ApiError> {
     let now = state.now();
     let challenge = random_token(32)?;
     let expires_at = now + CHALLENGE_SECONDS;
@@ -119,15 +92,15 @@ fn taken(error: sqlx::Error) -> ApiError {
     }
 }
 
-async fn create_wallet(
+pub(super) async fn create_wallet(
     State(state): State<AppState>,
-    Json(registration): Json<DeviceRegistration>,
+    Json(request): Json<CreateWallet>,
 ) -> Result<Json<WalletCreated>, ApiError> {
     let wallet_id = format!("wal_{}", random_token(16)?);
-    let device = verify_registration(&state, &registration, &wallet_id).await?;
+    let device = verify_registration(&state, &request.device, &wallet_id).await?;
     state
         .db
-        .create_wallet(&wallet_id, &device)
+        .create_wallet(&wallet_id, request.home_currency, &device)
         .await
         .map_err(taken)?;
     tracing::info!(wallet_id, device_id = device.device_id, "wallet created");
@@ -138,7 +111,7 @@ async fn create_wallet(
 }
 
 /// A device of the wallet adds another (the new one proves it holds its key).
-async fn add_device(
+pub(super) async fn add_device(
     State(state): State<AppState>,
     request: SignedRequest,
 ) -> Result<Json<Device>, ApiError> {
@@ -163,7 +136,7 @@ fn device_view(row: DeviceRow, asking_device: &str) -> Device {
     }
 }
 
-async fn list_devices(
+pub(super) async fn list_devices(
     State(state): State<AppState>,
     request: SignedRequest,
 ) -> Result<Json<DeviceList>, ApiError> {
@@ -176,7 +149,7 @@ async fn list_devices(
 }
 
 /// Locks a lost device of the same wallet: it is refused from its next request on.
-async fn lock_device(
+pub(super) async fn lock_device(
     State(state): State<AppState>,
     Path(device_id): Path<String>,
     request: SignedRequest,
@@ -206,7 +179,7 @@ async fn lock_device(
     Ok(Json(device_view(locked, &request.device.device_id)))
 }
 
-async fn list_merchants(
+pub(super) async fn list_merchants(
     State(state): State<AppState>,
     _request: SignedRequest,
 ) -> Result<Json<MerchantList>, ApiError> {
@@ -220,7 +193,7 @@ async fn list_merchants(
     Ok(Json(MerchantList { merchants }))
 }
 
-fn merchant_view(row: MerchantRow) -> Result<Merchant, ApiError> {
+pub(super) fn merchant_view(row: MerchantRow) -> Result<Merchant, ApiError> {
     let currency = Currency::from_code(&row.currency).map_err(|error| {
         tracing::error!(merchant_id = row.merchant_id, %error, "merchant with an unknown currency");
         ApiError::internal()

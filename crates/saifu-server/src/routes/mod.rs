@@ -1,0 +1,50 @@
+//! The HTTP routes: thin handlers over the database and saifu-core's rules.
+
+mod devices;
+mod money;
+
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use saifu_api::{Health, paths};
+
+use crate::AppState;
+use crate::error::ApiError;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(paths::HEALTH, get(health))
+        .route(paths::CHALLENGES, post(devices::create_challenge))
+        .route(paths::WALLETS, post(devices::create_wallet))
+        .route(
+            paths::DEVICES,
+            get(devices::list_devices).post(devices::add_device),
+        )
+        .route(paths::DEVICE_LOCK, post(devices::lock_device))
+        .route(paths::MERCHANTS, get(devices::list_merchants))
+        .route(paths::WALLET, get(money::wallet))
+        .route(paths::CARDS, get(money::list_cards).post(money::link_card))
+        .route(paths::CARD, delete(money::unlink_card))
+        .route(paths::TOP_UPS, post(money::top_up))
+        .route(paths::QUOTES, post(money::quote))
+        .route(paths::PAYMENTS, post(money::pay))
+        .route(paths::HISTORY, get(money::history))
+}
+
+async fn health() -> Json<Health> {
+    Json(Health {
+        status: "ok".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+    })
+}
+
+/// `bytes` random bytes as base64url: ids and challenges nobody can guess.
+pub(crate) fn random_token(bytes: usize) -> Result<String, ApiError> {
+    let mut buffer = vec![0_u8; bytes];
+    getrandom::fill(&mut buffer).map_err(|error| {
+        tracing::error!(%error, "no randomness from the operating system");
+        ApiError::internal()
+    })?;
+    Ok(URL_SAFE_NO_PAD.encode(buffer))
+}

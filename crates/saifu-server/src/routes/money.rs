@@ -1,0 +1,636 @@
+//! Cards, top-ups, quotes, payments and history: every change of money is one ledger
+//! transaction, and top-ups and payments are safe to retry with an idempotency key.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use hmac::{Hmac, KeyInit, Mac};
+use saifu_api::{
+    Activity, ActivityKind, Card, CardList, ErrorCode, Funding, History, LinkCard, Pay, Quote,
+    QuoteRequest, RateShown, Receipt, TopUp, TopUpReceipt, Wallet, paths,
+};
+use saifu_core::card::{Brand, Cvv, Expiry, Pan};
+use saifu_core::money::{Currency, ExchangeRate, Money};
+use saifu_core::qr::{self, PaymentCode};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+
+use super::devices::merchant_view;
+use super::random_token;
+use crate::AppState;
+use crate::demo::MERCHANT_GUID;
+use crate::error::{ApiError, is_unique_violation};
+use crate::issuer::{self, Rule};
+use crate::ledger::{self, PostError, Posting, QuoteRow, Tx};
+use crate::signed::SignedRequest;
+
+/// How long a quoted price holds.
+const QUOTE_SECONDS: i64 = 120;
+const HISTORY_PAGE: i64 = 20;
+
+fn home_currency(code: Option<String>) -> Result<Currency, ApiError> {
+    let code = code.ok_or_else(ApiError::internal)?;
+    Currency::from_code(&code).map_err(|_| ApiError::internal())
+}
+
+pub(super) async fn wallet(
+    State(state): State<AppState>,
+    request: SignedRequest,
+) -> Result<Json<Wallet>, ApiError> {
+    let wallet_id = &request.device.wallet_id;
+    let currency = home_currency(ledger::wallet_currency(&state.db, wallet_id).await?)?;
+    let balance = ledger::balance(&state.db, &ledger::wallet_account(wallet_id, currency)).await?;
+    Ok(Json(Wallet {
+        wallet_id: wallet_id.clone(),
+        balance: Money::from_minor(balance, currency),
+    }))
+}
+
+fn card_view(row: ledger::CardRow) -> Result<Card, ApiError> {
+    let brand: Brand = serde_json::from_value(serde_json::Value::String(row.brand))
+        .map_err(|_| ApiError::internal())?;
+    let month = u8::try_from(row.expiry_month).map_err(|_| ApiError::internal())?;
+    let year = u16::try_from(row.expiry_year).map_err(|_| ApiError::internal())?;
+    Ok(Card {
+        card_id: row.card_id,
+        brand,
+        issuer: row.issuer,
+        last4: row.last4,
+        expiry: Expiry::new(month, year).map_err(|_| ApiError::internal())?,
+        linked_at: row.linked_at,
+    })
+}
+
+/// (year, month) of a Unix time, in UTC: enough to compare with a card's expiry month.
+fn year_month(unix_seconds: i64) -> (u16, u8) {
+    // Civil-from-days (Howard Hinnant's algorithm), valid for every date this service sees.
+    let days = unix_seconds.div_euclid(86_400) + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (
+        u16::try_from(year).unwrap_or(u16::MAX),
+        u8::try_from(month).unwrap_or(1),
+    )
+}
+
+fn card_error(code: ErrorCode) -> impl Fn(saifu_core::card::CardError) -> ApiError {
+    move |error| ApiError::new(code, error.to_string())
+}
+
+pub(super) async fn link_card(
+    State(state): State<AppState>,
+    request: SignedRequest,
+) -> Result<Json<Card>, ApiError> {
+    let link: LinkCard = request.json()?;
+    let pan = Pan::parse(&link.number).map_err(card_error(ErrorCode::InvalidCard))?;
+    let expiry = Expiry::parse(&link.expiry).map_err(card_error(ErrorCode::InvalidCard))?;
+    Cvv::parse(&link.security_code, pan.brand()).map_err(card_error(ErrorCode::InvalidCard))?;
+    if link.holder.trim().is_empty() {
+        return Err(ApiError::new(
+            ErrorCode::InvalidCard,
+            "The cardholder's name is missing.",
+        ));
+    }
+    let now = state.now();
+    let (year, month) = year_month(now);
+    expiry
+        .ensure_valid_on(year, month)
+        .map_err(card_error(ErrorCode::CardExpired))?;
+    let (rule, issuer_name) = issuer::decide(pan.expose_digits());
+    match rule {
+        Rule::Decline => {
+            return Err(ApiError::new(
+                ErrorCode::CardDeclined,
+                "The card issuer declined this card.",
+            ));
+        }
+        Rule::Expired => {
+            return Err(ApiError::new(
+                ErrorCode::CardExpired,
+                "The card issuer says this card has expired.",
+            ));
+        }
+        Rule::Approve | Rule::InsufficientFunds => {}
+    }
+    let key = ledger::fingerprint_key(&state.db, &random_token(32)?).await?;
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(key.as_bytes()).map_err(|_| ApiError::internal())?;
+    mac.update(pan.expose_digits().as_bytes());
+    let fingerprint = hex(&mac.finalize().into_bytes());
+    let row = ledger::CardRow {
+        card_id: format!("card_{}", random_token(12)?),
+        wallet_id: request.device.wallet_id.clone(),
+        brand: serde_json::to_value(pan.brand())
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default(),
+        issuer: issuer_name.to_owned(),
+        last4: pan.last4().to_owned(),
+        expiry_month: i32::from(expiry.month()),
+        expiry_year: i32::from(expiry.year()),
+        sandbox_rule: rule.as_str().to_owned(),
+        linked_at: now,
+    };
+    ledger::insert_card(&state.db, &row, &fingerprint)
+        .await
+        .map_err(|error| {
+            if is_unique_violation(&error) {
+                ApiError::new(
+                    ErrorCode::Conflict,
+                    "This card is linked to the wallet already.",
+                )
+            } else {
+                error.into()
+            }
+        })?;
+    tracing::info!(
+        wallet_id = row.wallet_id,
+        card_id = row.card_id,
+        brand = row.brand,
+        "card linked"
+    );
+    card_view(row).map(Json)
+}
+
+/// History ids sort in the order entries were made (microseconds, then randomness), so a
+/// page of history is newest first even within one second.
+fn activity_id() -> Result<String, ApiError> {
+    let micros = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_micros());
+    Ok(format!("act_{micros:016x}_{}", random_token(8)?))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+pub(super) async fn list_cards(
+    State(state): State<AppState>,
+    request: SignedRequest,
+) -> Result<Json<CardList>, ApiError> {
+    let rows = ledger::linked_cards(&state.db, &request.device.wallet_id).await?;
+    let cards = rows.into_iter().map(card_view).collect::<Result<_, _>>()?;
+    Ok(Json(CardList { cards }))
+}
+
+pub(super) async fn unlink_card(
+    State(state): State<AppState>,
+    Path(card_id): Path<String>,
+    request: SignedRequest,
+) -> Result<Json<CardList>, ApiError> {
+    if !ledger::unlink_card(&state.db, &request.device.wallet_id, &card_id, state.now()).await? {
+        return Err(ApiError::new(
+            ErrorCode::NotFound,
+            "The wallet has no such card.",
+        ));
+    }
+    list_cards(State(state), request).await
+}
+
+/// A card the wallet can charge now, and whether its issuer pays.
+async fn chargeable_card(
+    state: &AppState,
+    wallet_id: &str,
+    card_id: &str,
+) -> Result<ledger::CardRow, ApiError> {
+    let card = ledger::linked_card(&state.db, wallet_id, card_id)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "The wallet has no such card."))?;
+    let (year, month) = year_month(state.now());
+    let expiry = Expiry::new(
+        u8::try_from(card.expiry_month).unwrap_or(0),
+        u16::try_from(card.expiry_year).unwrap_or(0),
+    )
+    .map_err(|_| ApiError::internal())?;
+    expiry
+        .ensure_valid_on(year, month)
+        .map_err(card_error(ErrorCode::CardExpired))?;
+    if Rule::from_stored(&card.sandbox_rule) == Rule::InsufficientFunds {
+        return Err(ApiError::new(
+            ErrorCode::InsufficientFunds,
+            "The card issuer declined: insufficient funds.",
+        ));
+    }
+    Ok(card)
+}
+
+/// The result of an idempotent request: done now, or the stored answer to an earlier try.
+enum Claim {
+    Fresh(Tx),
+    Done(String),
+}
+
+/// Opens the write transaction of a top-up or payment and claims its idempotency key in it.
+async fn claim(
+    state: &AppState,
+    request: &SignedRequest,
+    headers: &HeaderMap,
+) -> Result<(Claim, String), ApiError> {
+    let key = headers
+        .get(paths::IDEMPOTENCY_KEY)
+        .and_then(|value| value.to_str().ok())
+        .filter(|key| (8..=128).contains(&key.len()))
+        .ok_or_else(|| {
+            ApiError::bad_request("an idempotency-key header of 8 to 128 characters is required")
+        })?
+        .to_owned();
+    let request_hash = hex(&Sha256::digest(request.body()));
+    let wallet_id = &request.device.wallet_id;
+    let mut tx = state.db.begin_write().await?;
+    match ledger::claim_idempotency_key(&mut tx, wallet_id, &key, &request_hash, state.now()).await
+    {
+        Ok(()) => Ok((Claim::Fresh(tx), key)),
+        Err(error) if is_unique_violation(&error) => {
+            tx.rollback().await?;
+            let (stored_hash, response) = ledger::idempotent_response(&state.db, wallet_id, &key)
+                .await?
+                .ok_or_else(ApiError::internal)?;
+            if stored_hash != request_hash {
+                return Err(ApiError::new(
+                    ErrorCode::IdempotencyKeyReused,
+                    "This idempotency key was used for a different request.",
+                ));
+            }
+            Ok((Claim::Done(response), key))
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+fn replay<T: DeserializeOwned>(response: &str) -> Result<Json<T>, ApiError> {
+    serde_json::from_str(response)
+        .map(Json)
+        .map_err(|_| ApiError::internal())
+}
+
+fn post_error(error: PostError) -> ApiError {
+    match error {
+        PostError::InsufficientFunds => ApiError::new(
+            ErrorCode::InsufficientFunds,
+            "The balance does not cover this amount; top up first.",
+        ),
+        PostError::Unbalanced(currency) => {
+            tracing::error!(%currency, "refused an unbalanced ledger transaction");
+            ApiError::internal()
+        }
+        PostError::Database(error) => error.into(),
+    }
+}
+
+/// A positive amount in `currency`, from what a person typed.
+fn positive_amount(text: &str, currency: Currency) -> Result<Money, ApiError> {
+    let amount = Money::parse(text, currency)
+        .map_err(|error| ApiError::bad_request(format!("amount: {error}")))?;
+    if amount.minor() <= 0 {
+        return Err(ApiError::bad_request("the amount must be more than zero"));
+    }
+    Ok(amount)
+}
+
+pub(super) async fn top_up(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    request: SignedRequest,
+) -> Result<Json<TopUpReceipt>, ApiError> {
+    let top_up: TopUp = request.json()?;
+    let wallet_id = request.device.wallet_id.clone();
+    let currency = home_currency(ledger::wallet_currency(&state.db, &wallet_id).await?)?;
+    let amount = positive_amount(&top_up.amount, currency)?;
+    let card = chargeable_card(&state, &wallet_id, &top_up.card_id).await?;
+    let (mut tx, key) = match claim(&state, &request, &headers).await? {
+        (Claim::Fresh(tx), key) => (tx, key),
+        (Claim::Done(response), _) => return replay(&response),
+    };
+    let now = state.now();
+    let top_up_id = format!("top_{}", random_token(12)?);
+    let wallet_account = ledger::wallet_account(&wallet_id, currency);
+    let postings = [
+        Posting {
+            account: ledger::card_clearing_account(currency),
+            amount: Money::from_minor(-amount.minor(), currency),
+        },
+        Posting {
+            account: wallet_account.clone(),
+            amount,
+        },
+    ];
+    ledger::post(&mut tx, &top_up_id, &wallet_id, "top_up", now, &postings)
+        .await
+        .map_err(post_error)?;
+    let title = format!("Top up from {} •••• {}", card.issuer, card.last4);
+    ledger::insert_activity(
+        &mut tx,
+        &activity_id()?,
+        &wallet_id,
+        "top_up",
+        &title,
+        amount,
+        now,
+    )
+    .await?;
+    let balance: i64 = {
+        use sqlx::Row as _;
+        sqlx::query("SELECT balance FROM accounts WHERE account_id = $1")
+            .bind(&wallet_account)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("balance")?
+    };
+    let receipt = TopUpReceipt {
+        top_up_id,
+        amount,
+        balance: Money::from_minor(balance, currency),
+        created_at: now,
+    };
+    let json = serde_json::to_string(&receipt).map_err(|_| ApiError::internal())?;
+    ledger::store_idempotent_response(&mut tx, &wallet_id, &key, &json).await?;
+    tx.commit().await?;
+    tracing::info!(wallet_id, top_up_id = receipt.top_up_id, "topped up");
+    Ok(Json(receipt))
+}
+
+pub(super) async fn quote(
+    State(state): State<AppState>,
+    request: SignedRequest,
+) -> Result<Json<Quote>, ApiError> {
+    let asked: QuoteRequest = request.json()?;
+    let invalid = |message: String| ApiError::new(ErrorCode::InvalidPaymentCode, message);
+    let code = match qr::parse(&asked.payload)
+        .map_err(|error| invalid(format!("This code cannot be paid: {error}.")))?
+    {
+        PaymentCode::EmvMpm(code) => code,
+        PaymentCode::AlipayLink { .. } => {
+            return Err(invalid("This is an Alipay code: pay it in Alipay.".into()));
+        }
+        PaymentCode::WechatLink { .. } => {
+            return Err(invalid(
+                "This is a WeChat Pay code: pay it in WeChat.".into(),
+            ));
+        }
+        other => {
+            return Err(invalid(format!(
+                "This is not a shop's payment code ({}).",
+                other.format()
+            )));
+        }
+    };
+    let merchant_id = code
+        .accounts
+        .values()
+        .find(|account| account.guid() == Some(MERCHANT_GUID))
+        .and_then(|account| account.fields.get(&1))
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::UnknownMerchant,
+                "This shop does not accept Saifu.",
+            )
+        })?;
+    let merchant = state.db.merchant(merchant_id).await?.ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::UnknownMerchant,
+            "This shop does not accept Saifu.",
+        )
+    })?;
+    if merchant.currency != code.currency.code() {
+        return Err(invalid("The code's currency is not the shop's.".into()));
+    }
+    let price = match (code.amount, asked.amount.as_deref()) {
+        (Some(fixed), Some(entered)) if positive_amount(entered, code.currency)? != fixed => {
+            return Err(ApiError::bad_request(
+                "The code fixes the amount; it cannot be changed.",
+            ));
+        }
+        (Some(fixed), _) => fixed,
+        (None, Some(entered)) => positive_amount(entered, code.currency)?,
+        (None, None) => {
+            return Err(ApiError::new(
+                ErrorCode::AmountRequired,
+                "Enter the amount to pay.",
+            ));
+        }
+    };
+    let wallet_id = request.device.wallet_id.clone();
+    let home = home_currency(ledger::wallet_currency(&state.db, &wallet_id).await?)?;
+    let (pay, rate) = if home == price.currency() {
+        (price, None)
+    } else {
+        let (text, as_of) = ledger::rate(&state.db, price.currency(), home)
+            .await?
+            .ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::InvalidPaymentCode,
+                    format!("Paying in {} is not available yet.", price.currency()),
+                )
+            })?;
+        let rate =
+            ExchangeRate::parse(price.currency(), home, &text).map_err(|_| ApiError::internal())?;
+        let pay = rate
+            .convert(price)
+            .map_err(|error| ApiError::bad_request(error.to_string()))?;
+        (
+            pay,
+            Some(RateShown {
+                text: rate.to_string(),
+                as_of,
+            }),
+        )
+    };
+    let now = state.now();
+    let row = QuoteRow {
+        quote_id: format!("quo_{}", random_token(12)?),
+        wallet_id,
+        merchant_id: merchant.merchant_id.clone(),
+        price,
+        pay,
+        rate: rate.as_ref().map(|rate| (rate.text.clone(), rate.as_of)),
+        created_at: now,
+        expires_at: now + QUOTE_SECONDS,
+    };
+    ledger::insert_quote(&state.db, &row).await?;
+    Ok(Json(Quote {
+        quote_id: row.quote_id,
+        merchant: merchant_view(merchant)?,
+        price,
+        pay,
+        rate,
+        expires_at: row.expires_at,
+    }))
+}
+
+pub(super) async fn pay(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    request: SignedRequest,
+) -> Result<Json<Receipt>, ApiError> {
+    let order: Pay = request.json()?;
+    let wallet_id = request.device.wallet_id.clone();
+    let card = match &order.funding {
+        Funding::Balance => None,
+        Funding::Card { card_id } => Some(chargeable_card(&state, &wallet_id, card_id).await?),
+    };
+    let (mut tx, key) = match claim(&state, &request, &headers).await? {
+        (Claim::Fresh(tx), key) => (tx, key),
+        (Claim::Done(response), _) => return replay(&response),
+    };
+    let now = state.now();
+    let quote = ledger::quote(&mut tx, &order.quote_id)
+        .await?
+        .filter(|quote| quote.wallet_id == wallet_id)
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "There is no such price to pay."))?;
+    if now > quote.expires_at {
+        return Err(ApiError::new(
+            ErrorCode::QuoteExpired,
+            "This price has expired; scan the code again.",
+        ));
+    }
+    let merchant = state
+        .db
+        .merchant(&quote.merchant_id)
+        .await?
+        .ok_or_else(ApiError::internal)?;
+    let payment_id = format!("pay_{}", random_token(12)?);
+    let receipt = Receipt {
+        payment_id: payment_id.clone(),
+        quote_id: quote.quote_id.clone(),
+        merchant_name: merchant.name.clone(),
+        merchant_city: merchant.city.clone(),
+        price: quote.price,
+        paid: quote.pay,
+        rate: quote
+            .rate
+            .clone()
+            .map(|(text, as_of)| RateShown { text, as_of }),
+        funding: order.funding.clone(),
+        created_at: now,
+    };
+    let json = serde_json::to_string(&receipt).map_err(|_| ApiError::internal())?;
+    let (pay, price) = (quote.pay, quote.price);
+    let source = match &card {
+        None => ledger::wallet_account(&wallet_id, pay.currency()),
+        Some(_) => ledger::card_clearing_account(pay.currency()),
+    };
+    let mut postings = vec![Posting {
+        account: source,
+        amount: Money::from_minor(-pay.minor(), pay.currency()),
+    }];
+    if pay.currency() != price.currency() {
+        postings.push(Posting {
+            account: ledger::fx_account(pay.currency()),
+            amount: pay,
+        });
+        postings.push(Posting {
+            account: ledger::fx_account(price.currency()),
+            amount: Money::from_minor(-price.minor(), price.currency()),
+        });
+    }
+    postings.push(Posting {
+        account: ledger::merchant_account(&merchant.merchant_id, price.currency()),
+        amount: price,
+    });
+    ledger::post(&mut tx, &payment_id, &wallet_id, "payment", now, &postings)
+        .await
+        .map_err(post_error)?;
+    // After the ledger transaction it refers to; the unique quote refuses a second payment.
+    ledger::insert_payment(
+        &mut tx,
+        &payment_id,
+        &quote,
+        &request.device.device_id,
+        &json,
+        now,
+    )
+    .await
+    .map_err(|error| {
+        if is_unique_violation(&error) {
+            ApiError::new(ErrorCode::QuoteAlreadyPaid, "This price was paid already.")
+        } else {
+            error.into()
+        }
+    })?;
+    let spent = Money::from_minor(-pay.minor(), pay.currency());
+    ledger::insert_activity(
+        &mut tx,
+        &activity_id()?,
+        &wallet_id,
+        "payment",
+        &merchant.name,
+        spent,
+        now,
+    )
+    .await?;
+    ledger::store_idempotent_response(&mut tx, &wallet_id, &key, &json).await?;
+    tx.commit().await?;
+    tracing::info!(
+        wallet_id,
+        payment_id,
+        merchant_id = merchant.merchant_id,
+        "paid"
+    );
+    Ok(Json(receipt))
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct HistoryQuery {
+    cursor: Option<String>,
+}
+
+/// A cursor is the last entry's time and id: pages stay stable while new payments arrive.
+fn parse_cursor(cursor: &str) -> Result<(i64, String), ApiError> {
+    let invalid = || ApiError::bad_request("invalid history cursor");
+    let (time, id) = cursor.split_once('.').ok_or_else(invalid)?;
+    Ok((time.parse().map_err(|_| invalid())?, id.to_owned()))
+}
+
+pub(super) async fn history(
+    State(state): State<AppState>,
+    Query(query): Query<HistoryQuery>,
+    request: SignedRequest,
+) -> Result<Json<History>, ApiError> {
+    let before = query.cursor.as_deref().map(parse_cursor).transpose()?;
+    let rows = ledger::activity_page(
+        &state.db,
+        &request.device.wallet_id,
+        before,
+        HISTORY_PAGE + 1,
+    )
+    .await?;
+    let more = rows.len() > HISTORY_PAGE as usize;
+    let mut entries = Vec::with_capacity(rows.len());
+    for row in rows.into_iter().take(HISTORY_PAGE as usize) {
+        let currency = Currency::from_code(&row.currency).map_err(|_| ApiError::internal())?;
+        entries.push(Activity {
+            activity_id: row.activity_id,
+            kind: if row.kind == "payment" {
+                ActivityKind::Payment
+            } else {
+                ActivityKind::TopUp
+            },
+            title: row.title,
+            amount: Money::from_minor(row.amount_minor, currency),
+            created_at: row.created_at,
+        });
+    }
+    let next_cursor = more
+        .then(|| {
+            entries
+                .last()
+                .map(|last: &Activity| format!("{}.{}", last.created_at, last.activity_id))
+        })
+        .flatten();
+    Ok(Json(History {
+        entries,
+        next_cursor,
+    }))
+}

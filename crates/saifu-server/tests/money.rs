@@ -1,0 +1,481 @@
+//! Cards, top-ups, quotes, payments and history over real HTTP: the sandbox issuer's
+//! answers, idempotent retries, cross-border prices, concurrent payments against a balance
+//! that covers only some, and a ledger that balances throughout.
+
+mod common;
+
+use std::sync::atomic::Ordering;
+
+use common::{TestApp, TestDevice, currency, error_of, spawn_app, unique};
+use reqwest::{Method, StatusCode};
+use saifu_api::{
+    Card, CardList, ErrorCode, Funding, History, Pay, Quote, QuoteRequest, Receipt, TopUpReceipt,
+    Wallet, paths,
+};
+use saifu_core::money::Money;
+use saifu_server::{demo, ledger, unix_now};
+
+fn link_body(number: &str, expiry: &str) -> String {
+    let security_code = if number.starts_with("37") {
+        "1234"
+    } else {
+        "123"
+    };
+    serde_json::json!({ "number": number, "expiry": expiry, "security_code": security_code, "holder": "Mei Tanaka" }).to_string()
+}
+
+async fn link(app: &TestApp, device: &TestDevice, number: &str) -> Card {
+    device
+        .ok(app, Method::POST, paths::CARDS, &link_body(number, "12/35"))
+        .await
+}
+
+async fn top_up(
+    app: &TestApp,
+    device: &TestDevice,
+    card: &Card,
+    amount: &str,
+    key: &str,
+) -> reqwest::Response {
+    let body = serde_json::json!({ "card_id": card.card_id, "amount": amount }).to_string();
+    device
+        .signed(app, Method::POST, paths::TOP_UPS, &body)
+        .header(paths::IDEMPOTENCY_KEY, key)
+        .send()
+        .await
+        .expect("send")
+}
+
+async fn quote(
+    app: &TestApp,
+    device: &TestDevice,
+    merchant_id: &str,
+    amount: Option<&str>,
+    entered: Option<&str>,
+) -> Quote {
+    let merchant = app
+        .db
+        .merchant(merchant_id)
+        .await
+        .expect("query")
+        .expect("seeded");
+    let payload = demo::merchant_code(&merchant, amount)
+        .expect("code")
+        .encode()
+        .expect("encodes");
+    let body = serde_json::to_string(&QuoteRequest {
+        payload,
+        amount: entered.map(str::to_owned),
+    })
+    .expect("json");
+    device.ok(app, Method::POST, paths::QUOTES, &body).await
+}
+
+async fn pay(
+    app: &TestApp,
+    device: &TestDevice,
+    quote_id: &str,
+    funding: Funding,
+    key: &str,
+) -> reqwest::Response {
+    let body = serde_json::to_string(&Pay {
+        quote_id: quote_id.to_owned(),
+        funding,
+    })
+    .expect("json");
+    device
+        .signed(app, Method::POST, paths::PAYMENTS, &body)
+        .header(paths::IDEMPOTENCY_KEY, key)
+        .send()
+        .await
+        .expect("send")
+}
+
+async fn balance(app: &TestApp, device: &TestDevice) -> Money {
+    device
+        .ok::<Wallet>(app, Method::GET, paths::WALLET, "")
+        .await
+        .balance
+}
+
+async fn assert_ledger_balances(app: &TestApp) {
+    for (currency, total) in ledger::ledger_sums(&app.db).await.expect("sums") {
+        assert_eq!(total, 0, "the ledger does not balance in {currency}");
+    }
+}
+
+async fn wallet_with_card(app: &TestApp) -> (TestDevice, Card) {
+    demo::seed(&app.db, unix_now()).await.expect("seed");
+    let phone = TestDevice::new();
+    app.create_wallet(&phone).await;
+    let card = link(app, &phone, "4242 4242 4242 4242").await;
+    (phone, card)
+}
+
+#[tokio::test]
+async fn cards_link_once_and_keep_only_their_last_four_digits() {
+    let app = spawn_app().await;
+    let phone = TestDevice::new();
+    app.create_wallet(&phone).await;
+
+    let card = link(&app, &phone, "4242-4242-4242-4242").await;
+    assert_eq!(card.last4, "4242");
+    assert_eq!(serde_json::to_value(card.brand).expect("json"), "visa");
+    let again = phone
+        .signed(
+            &app,
+            Method::POST,
+            paths::CARDS,
+            &link_body("4242424242424242", "12/35"),
+        )
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        error_of(again).await,
+        (StatusCode::CONFLICT, ErrorCode::Conflict)
+    );
+
+    let refusals = [
+        (
+            "4242424242424241",
+            "12/35",
+            StatusCode::BAD_REQUEST,
+            ErrorCode::InvalidCard,
+        ),
+        (
+            "4242424242424242",
+            "13/35",
+            StatusCode::BAD_REQUEST,
+            ErrorCode::InvalidCard,
+        ),
+        (
+            "5555555555554444",
+            "01/20",
+            StatusCode::PAYMENT_REQUIRED,
+            ErrorCode::CardExpired,
+        ),
+        (
+            "4000000000000002",
+            "12/35",
+            StatusCode::PAYMENT_REQUIRED,
+            ErrorCode::CardDeclined,
+        ),
+        (
+            "4000000000000069",
+            "12/35",
+            StatusCode::PAYMENT_REQUIRED,
+            ErrorCode::CardExpired,
+        ),
+    ];
+    for (number, expiry, status, code) in refusals {
+        let response = phone
+            .signed(&app, Method::POST, paths::CARDS, &link_body(number, expiry))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(
+            error_of(response).await,
+            (status, code),
+            "{number} {expiry}"
+        );
+    }
+
+    let list: CardList = phone.ok(&app, Method::GET, paths::CARDS, "").await;
+    assert_eq!(list.cards, vec![card.clone()]);
+    let after: CardList = phone
+        .ok(&app, Method::DELETE, &paths::card(&card.card_id), "")
+        .await;
+    assert!(after.cards.is_empty());
+
+    // Nothing of the number but its last four digits is anywhere in the database file.
+    if let Some(file) = &app.sqlite_file {
+        let mut stored = std::fs::read(file).expect("database file");
+        stored.extend(std::fs::read(file.with_extension("db-wal")).unwrap_or_default());
+        let haystack = String::from_utf8_lossy(&stored);
+        assert!(
+            !haystack.contains("4242424242424242") && !haystack.contains("424242424242"),
+            "a card number is stored"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_retried_top_up_charges_once() {
+    let app = spawn_app().await;
+    let (phone, card) = wallet_with_card(&app).await;
+    let key = unique("top-up-key");
+
+    let first: TopUpReceipt = top_up(&app, &phone, &card, "500.00", &key)
+        .await
+        .json()
+        .await
+        .expect("receipt");
+    let retry: TopUpReceipt = top_up(&app, &phone, &card, "500.00", &key)
+        .await
+        .json()
+        .await
+        .expect("receipt");
+    assert_eq!(first, retry);
+    assert_eq!(
+        balance(&app, &phone).await,
+        Money::from_minor(50_000, currency("CNY"))
+    );
+
+    let other_body = top_up(&app, &phone, &card, "600.00", &key).await;
+    assert_eq!(
+        error_of(other_body).await,
+        (StatusCode::CONFLICT, ErrorCode::IdempotencyKeyReused)
+    );
+
+    let broke = link(&app, &phone, "4000000000009995").await;
+    let refused = top_up(&app, &phone, &broke, "10.00", &unique("top-up-key")).await;
+    assert_eq!(
+        error_of(refused).await,
+        (StatusCode::PAYMENT_REQUIRED, ErrorCode::InsufficientFunds)
+    );
+    assert_ledger_balances(&app).await;
+}
+
+#[tokio::test]
+async fn paying_a_shop_in_shanghai_and_one_in_tokyo() {
+    let app = spawn_app().await;
+    let (phone, card) = wallet_with_card(&app).await;
+    top_up(&app, &phone, &card, "500.00", &unique("top-up-key")).await;
+
+    // A static code: the payer enters the amount.
+    let noodles = quote(&app, &phone, "sh-lanxin-noodles", None, Some("12.50")).await;
+    assert_eq!(noodles.price, Money::from_minor(1250, currency("CNY")));
+    assert_eq!(noodles.pay, noodles.price);
+    assert_eq!(noodles.rate, None);
+    let receipt: Receipt = pay(
+        &app,
+        &phone,
+        &noodles.quote_id,
+        Funding::Balance,
+        &unique("pay-key"),
+    )
+    .await
+    .json()
+    .await
+    .expect("receipt");
+    assert_eq!(receipt.merchant_name, "Lanxin Noodle House");
+    assert_eq!(receipt.paid, Money::from_minor(1250, currency("CNY")));
+    assert_eq!(
+        balance(&app, &phone).await,
+        Money::from_minor(48_750, currency("CNY"))
+    );
+
+    let twice = pay(
+        &app,
+        &phone,
+        &noodles.quote_id,
+        Funding::Balance,
+        &unique("pay-key"),
+    )
+    .await;
+    assert_eq!(
+        error_of(twice).await,
+        (StatusCode::CONFLICT, ErrorCode::QuoteAlreadyPaid)
+    );
+
+    // A dynamic yen code paid from a yuan wallet, at the rate shown.
+    let sushi = quote(&app, &phone, "tyo-ginza-sushi", Some("1280"), None).await;
+    assert_eq!(sushi.price, Money::from_minor(1280, currency("JPY")));
+    assert_eq!(sushi.pay, Money::from_minor(6171, currency("CNY")));
+    assert_eq!(
+        sushi.rate.as_ref().map(|rate| rate.text.as_str()),
+        Some("1 JPY = 0.048210 CNY")
+    );
+    let by_card = Funding::Card {
+        card_id: card.card_id.clone(),
+    };
+    let receipt: Receipt = pay(&app, &phone, &sushi.quote_id, by_card, &unique("pay-key"))
+        .await
+        .json()
+        .await
+        .expect("receipt");
+    assert_eq!(receipt.price.currency().code(), "JPY");
+    assert_eq!(
+        balance(&app, &phone).await,
+        Money::from_minor(48_750, currency("CNY")),
+        "paid by card, not balance"
+    );
+
+    let history: History = phone.ok(&app, Method::GET, paths::HISTORY, "").await;
+    let titles: Vec<&str> = history
+        .entries
+        .iter()
+        .map(|entry| entry.title.as_str())
+        .collect();
+    assert_eq!(titles[..2], ["Sushi Kanda Ginza", "Lanxin Noodle House"]);
+    assert!(titles[2].starts_with("Top up from Saifu Sandbox Bank"));
+    assert_ledger_balances(&app).await;
+}
+
+#[tokio::test]
+async fn prices_need_an_amount_and_expire() {
+    let app = spawn_app().await;
+    let (phone, card) = wallet_with_card(&app).await;
+    top_up(&app, &phone, &card, "100.00", &unique("top-up-key")).await;
+    let merchant = app
+        .db
+        .merchant("sh-jingan-market")
+        .await
+        .expect("query")
+        .expect("seeded");
+    let payload = demo::merchant_code(&merchant, None)
+        .expect("code")
+        .encode()
+        .expect("encodes");
+    let ask = |amount: Option<&str>| {
+        serde_json::to_string(&QuoteRequest {
+            payload: payload.clone(),
+            amount: amount.map(str::to_owned),
+        })
+        .expect("json")
+    };
+
+    let missing = phone
+        .signed(&app, Method::POST, paths::QUOTES, &ask(None))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        error_of(missing).await,
+        (StatusCode::BAD_REQUEST, ErrorCode::AmountRequired)
+    );
+    for absurd in ["-5.00", "0", "1.234", "99999999999999999999", "12,50"] {
+        let response = phone
+            .signed(&app, Method::POST, paths::QUOTES, &ask(Some(absurd)))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(
+            error_of(response).await,
+            (StatusCode::BAD_REQUEST, ErrorCode::BadRequest),
+            "{absurd}"
+        );
+    }
+    let damaged = serde_json::to_string(&QuoteRequest {
+        payload: format!("{}0", &payload[..payload.len() - 1]),
+        amount: Some("1.00".into()),
+    })
+    .expect("json");
+    let response = phone
+        .signed(&app, Method::POST, paths::QUOTES, &damaged)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        error_of(response).await,
+        (StatusCode::BAD_REQUEST, ErrorCode::InvalidPaymentCode)
+    );
+
+    let stale = quote(&app, &phone, "sh-jingan-market", None, Some("8.00")).await;
+    app.clock_offset.store(121, Ordering::Relaxed);
+    let late = pay(
+        &app,
+        &phone,
+        &stale.quote_id,
+        Funding::Balance,
+        &unique("pay-key"),
+    )
+    .await;
+    assert_eq!(
+        error_of(late).await,
+        (StatusCode::GONE, ErrorCode::QuoteExpired)
+    );
+    assert_eq!(
+        balance(&app, &phone).await,
+        Money::from_minor(10_000, currency("CNY"))
+    );
+}
+
+#[tokio::test]
+async fn malformed_requests_get_a_stable_4xx() {
+    let app = spawn_app().await;
+    let (phone, _card) = wallet_with_card(&app).await;
+    let cases = [
+        (paths::QUOTES, "{not json".to_owned()),
+        (
+            paths::QUOTES,
+            r#"{"payload":"x","amount":null,"extra":1}"#.to_owned(),
+        ),
+        (
+            paths::TOP_UPS,
+            r#"{"card_id":"card_x","amount":"-1"}"#.to_owned(),
+        ),
+        (paths::CARDS, r#"{"number":"4242424242424242"}"#.to_owned()),
+    ];
+    for (path, body) in cases {
+        let response = phone
+            .signed(&app, Method::POST, path, &body)
+            .header(paths::IDEMPOTENCY_KEY, unique("key"))
+            .send()
+            .await
+            .expect("send");
+        let (status, code) = error_of(response).await;
+        assert!(status.is_client_error(), "{path} {body}: {status}");
+        assert!(
+            matches!(code, ErrorCode::BadRequest | ErrorCode::NotFound),
+            "{path} {body}: {code:?}"
+        );
+    }
+    let oversized = "x".repeat(70 * 1024);
+    let response = phone
+        .signed(&app, Method::POST, paths::QUOTES, &oversized)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        error_of(response).await,
+        (StatusCode::BAD_REQUEST, ErrorCode::BadRequest)
+    );
+}
+
+#[tokio::test]
+async fn concurrent_payments_never_overspend() {
+    let app = spawn_app().await;
+    let (phone, card) = wallet_with_card(&app).await;
+    top_up(&app, &phone, &card, "100.00", &unique("top-up-key")).await;
+    let mut quotes = Vec::new();
+    for _ in 0..64 {
+        quotes.push(
+            quote(&app, &phone, "sh-bund-books", None, Some("7.00"))
+                .await
+                .quote_id,
+        );
+    }
+    let phone = std::sync::Arc::new(phone);
+    let app = std::sync::Arc::new(app);
+    let payments = quotes.into_iter().map(|quote_id| {
+        let (app, phone) = (app.clone(), phone.clone());
+        tokio::spawn(async move {
+            pay(
+                &app,
+                &phone,
+                &quote_id,
+                Funding::Balance,
+                &unique("pay-key"),
+            )
+            .await
+            .status()
+        })
+    });
+    let mut paid = 0;
+    for payment in payments {
+        match payment.await.expect("task") {
+            StatusCode::OK => paid += 1,
+            StatusCode::PAYMENT_REQUIRED => {}
+            other => panic!("unexpected status {other:?}"),
+        }
+    }
+    // CN¥100.00 covers fourteen payments of CN¥7.00.
+    assert_eq!(paid, 14);
+    assert_eq!(
+        balance(&app, &phone).await,
+        Money::from_minor(200, currency("CNY"))
+    );
+    assert_ledger_balances(&app).await;
+}
