@@ -27,6 +27,8 @@ pub mod paths {
     pub const QUOTES: &str = "/v1/quotes";
     pub const PAYMENTS: &str = "/v1/payments";
     pub const HISTORY: &str = "/v1/history";
+    /// Server-sent events of the wallet: `WalletEvent`s as JSON, named by `WalletEvent::name`.
+    pub const EVENTS: &str = "/v1/events";
 
     /// The header that makes a top-up or payment safe to retry.
     pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
@@ -333,6 +335,45 @@ pub struct History {
     pub next_cursor: Option<String>,
 }
 
+/// Something that happened to the wallet, pushed to its devices as a server-sent event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum WalletEvent {
+    PaymentSucceeded {
+        receipt: Receipt,
+    },
+    ToppedUp {
+        receipt: TopUpReceipt,
+    },
+    CardLinked {
+        card: Card,
+    },
+    CardUnlinked {
+        card_id: String,
+    },
+    DeviceAdded {
+        device: Device,
+    },
+    /// A device was locked; the locked device wipes its key when it hears this.
+    DeviceLocked {
+        device_id: String,
+    },
+}
+
+impl WalletEvent {
+    /// The SSE event name, equal to the JSON `type`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            WalletEvent::PaymentSucceeded { .. } => "payment_succeeded",
+            WalletEvent::ToppedUp { .. } => "topped_up",
+            WalletEvent::CardLinked { .. } => "card_linked",
+            WalletEvent::CardUnlinked { .. } => "card_unlinked",
+            WalletEvent::DeviceAdded { .. } => "device_added",
+            WalletEvent::DeviceLocked { .. } => "device_locked",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -350,6 +391,15 @@ mod tests {
         );
         assert_eq!(ErrorCode::ReplayedNonce.status(), 401);
         assert_eq!(ErrorCode::DeviceLocked.status(), 403);
+    }
+
+    #[test]
+    fn event_names_match_their_json_type() {
+        let event = WalletEvent::DeviceLocked {
+            device_id: "dev_1".into(),
+        };
+        let json = serde_json::to_value(&event).expect("serializes");
+        assert_eq!(json["type"], event.name());
     }
 
     #[test]

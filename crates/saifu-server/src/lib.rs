@@ -14,16 +14,25 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::Router;
+use saifu_api::WalletEvent;
 use tokio::net::TcpListener;
+use tokio::sync::{broadcast, watch};
 
 pub use db::Db;
 pub use error::ApiError;
+
+/// How many wallet events may wait for a slow listener before it is told it lagged.
+const EVENT_BUFFER: usize = 256;
 
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
     clock: Arc<dyn Fn() -> i64 + Send + Sync>,
+    /// Every wallet's events; each listener keeps its own wallet's.
+    events: broadcast::Sender<(String, WalletEvent)>,
+    /// Turns true when the service shuts down, ending the event streams.
+    closing: watch::Receiver<bool>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -44,11 +53,18 @@ impl AppState {
         Self {
             db,
             clock: Arc::new(clock),
+            events: broadcast::channel(EVENT_BUFFER).0,
+            closing: watch::channel(false).1,
         }
     }
 
     pub fn now(&self) -> i64 {
         (self.clock)()
+    }
+
+    /// Tells the wallet's listening devices; nobody listening is fine.
+    pub fn publish(&self, wallet_id: &str, event: WalletEvent) {
+        let _ = self.events.send((wallet_id.to_owned(), event));
     }
 }
 
@@ -67,9 +83,16 @@ pub fn router(state: AppState) -> Router {
 /// Serves on `listener` until `shutdown` completes, then finishes the requests under way.
 pub async fn serve(
     listener: TcpListener,
-    state: AppState,
+    mut state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let (closing, closed) = watch::channel(false);
+    state.closing = closed;
+    // Event streams never end by themselves: close them, or shutting down would wait forever.
+    let shutdown = async move {
+        shutdown.await;
+        let _ = closing.send(true);
+    };
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use saifu_api::{
     Challenge, CreateWallet, Device, DeviceList, DeviceRegistration, ErrorCode, Merchant,
-    MerchantList, WalletCreated,
+    MerchantList, WalletCreated, WalletEvent,
 };
 use saifu_core::auth::{self, DevicePublicKey, Signature};
 use saifu_core::money::Currency;
@@ -123,7 +123,17 @@ pub(super) async fn add_device(
         device_id = device.device_id,
         "device added"
     );
-    Ok(Json(device_view(device, &request.device.device_id)))
+    let view = device_view(device, &request.device.device_id);
+    state.publish(
+        &request.device.wallet_id,
+        WalletEvent::DeviceAdded {
+            device: Device {
+                this_device: false,
+                ..view.clone()
+            },
+        },
+    );
+    Ok(Json(view))
 }
 
 fn device_view(row: DeviceRow, asking_device: &str) -> Device {
@@ -174,6 +184,12 @@ pub(super) async fn lock_device(
         wallet_id = target.wallet_id,
         device_id = target.device_id,
         "device locked"
+    );
+    state.publish(
+        &target.wallet_id,
+        WalletEvent::DeviceLocked {
+            device_id: target.device_id.clone(),
+        },
     );
     let locked = state.db.device(&device_id).await?.ok_or_else(not_found)?;
     Ok(Json(device_view(locked, &request.device.device_id)))

@@ -1,6 +1,7 @@
 //! The HTTP routes: thin handlers over the database and saifu-core's rules.
 
 mod devices;
+mod events;
 mod money;
 
 use axum::routing::{delete, get, post};
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route(paths::QUOTES, post(money::quote))
         .route(paths::PAYMENTS, post(money::pay))
         .route(paths::HISTORY, get(money::history))
+        .route(paths::EVENTS, get(events::events))
 }
 
 async fn health() -> Json<Health> {

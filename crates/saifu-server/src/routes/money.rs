@@ -7,7 +7,7 @@ use axum::http::HeaderMap;
 use hmac::{Hmac, KeyInit, Mac};
 use saifu_api::{
     Activity, ActivityKind, Card, CardList, ErrorCode, Funding, History, LinkCard, Pay, Quote,
-    QuoteRequest, RateShown, Receipt, TopUp, TopUpReceipt, Wallet, paths,
+    QuoteRequest, RateShown, Receipt, TopUp, TopUpReceipt, Wallet, WalletEvent, paths,
 };
 use saifu_core::card::{Brand, Cvv, Expiry, Pan};
 use saifu_core::money::{Currency, ExchangeRate, Money};
@@ -160,7 +160,10 @@ pub(super) async fn link_card(
         brand = row.brand,
         "card linked"
     );
-    card_view(row).map(Json)
+    let wallet_id = row.wallet_id.clone();
+    let card = card_view(row)?;
+    state.publish(&wallet_id, WalletEvent::CardLinked { card: card.clone() });
+    Ok(Json(card))
 }
 
 /// History ids sort in the order entries were made (microseconds, then randomness), so a
@@ -196,6 +199,10 @@ pub(super) async fn unlink_card(
             "The wallet has no such card.",
         ));
     }
+    state.publish(
+        &request.device.wallet_id,
+        WalletEvent::CardUnlinked { card_id },
+    );
     list_cards(State(state), request).await
 }
 
@@ -358,6 +365,12 @@ pub(super) async fn top_up(
     ledger::store_idempotent_response(&mut tx, &wallet_id, &key, &json).await?;
     tx.commit().await?;
     tracing::info!(wallet_id, top_up_id = receipt.top_up_id, "topped up");
+    state.publish(
+        &wallet_id,
+        WalletEvent::ToppedUp {
+            receipt: receipt.clone(),
+        },
+    );
     Ok(Json(receipt))
 }
 
@@ -577,6 +590,12 @@ pub(super) async fn pay(
         payment_id,
         merchant_id = merchant.merchant_id,
         "paid"
+    );
+    state.publish(
+        &wallet_id,
+        WalletEvent::PaymentSucceeded {
+            receipt: receipt.clone(),
+        },
     );
     Ok(Json(receipt))
 }

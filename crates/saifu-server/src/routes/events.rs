@@ -1,0 +1,44 @@
+//! The wallet's server-sent events: payments, top-ups, cards and devices, as they happen.
+
+use std::convert::Infallible;
+
+use axum::extract::State;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::Stream;
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::AppState;
+use crate::signed::SignedRequest;
+
+pub(super) async fn events(
+    State(state): State<AppState>,
+    request: SignedRequest,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let wallet_id = request.device.wallet_id;
+    let listener = (state.events.subscribe(), state.closing.clone());
+    let stream = futures_util::stream::unfold(listener, move |(mut events, mut closing)| {
+        let wallet_id = wallet_id.clone();
+        async move {
+            loop {
+                let received = tokio::select! {
+                    received = events.recv() => received,
+                    _ = closing.wait_for(|closing| *closing) => return None,
+                };
+                let event = match received {
+                    Ok((wallet, event)) if wallet == wallet_id => {
+                        let data = serde_json::to_string(&event).ok()?;
+                        Event::default().event(event.name()).data(data)
+                    }
+                    Ok(_) => continue,
+                    // Missed events: the device refreshes what it shows.
+                    Err(RecvError::Lagged(missed)) => {
+                        Event::default().event("lagged").data(missed.to_string())
+                    }
+                    Err(RecvError::Closed) => return None,
+                };
+                return Some((Ok(event), (events, closing)));
+            }
+        }
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
