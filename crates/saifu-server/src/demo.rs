@@ -125,3 +125,36 @@ pub fn merchant_code(merchant: &MerchantRow, amount: Option<&str>) -> Result<Emv
         other: BTreeMap::new(),
     })
 }
+
+/// Pixels per QR module in printed codes, and the quiet zone around them in modules.
+const MODULE_PIXELS: u32 = 8;
+const QUIET_MODULES: u32 = 4;
+
+#[derive(Debug, thiserror::Error)]
+pub enum QrImageError {
+    #[error("the payload does not fit in a QR code: {0}")]
+    TooLong(#[from] qrcode::types::QrError),
+    #[error("cannot write the image: {0}")]
+    Write(#[from] image::ImageError),
+}
+
+/// Draws `payload` as a QR code (error correction M, as payment codes are printed) and
+/// writes it as a PNG to `path`.
+pub fn write_qr_png(payload: &str, path: &std::path::Path) -> Result<(), QrImageError> {
+    let code = qrcode::QrCode::with_error_correction_level(payload.as_bytes(), qrcode::EcLevel::M)?;
+    let modules = u32::try_from(code.width()).unwrap_or(u32::MAX);
+    let side = (modules + 2 * QUIET_MODULES) * MODULE_PIXELS;
+    let image = image::GrayImage::from_fn(side, side, |x, y| {
+        let module = |pixel: u32| {
+            (pixel / MODULE_PIXELS)
+                .checked_sub(QUIET_MODULES)
+                .filter(|m| *m < modules)
+        };
+        let dark = module(x).zip(module(y)).is_some_and(|(column, row)| {
+            code[(column as usize, row as usize)] == qrcode::Color::Dark
+        });
+        image::Luma([if dark { 0 } else { 255 }])
+    });
+    image.save(path)?;
+    Ok(())
+}

@@ -9,9 +9,10 @@ const USAGE: &str = "\
 usage:
   saifu-server serve [--db URL] [--addr HOST:PORT]   run the service (default 127.0.0.1:8787)
   saifu-server seed-demo [--db URL]                  add the demo merchants (idempotent)
-  saifu-server merchant-qr MERCHANT [--amount X] [--db URL]
-                                                     print a merchant's EMV payment code:
-                                                     static, or dynamic with --amount
+  saifu-server merchant-qr MERCHANT [--amount X] [--png FILE] [--db URL]
+                                                     print a merchant's EMV payment code
+                                                     (static, or dynamic with --amount) and
+                                                     draw it to FILE (default MERCHANT.png)
 
 --db: sqlite://FILE (default sqlite://saifu-server.db, created and migrated on first use)
       or postgres://USER@HOST/DB
@@ -26,6 +27,7 @@ struct Options {
     db: String,
     addr: String,
     amount: Option<String>,
+    png: Option<String>,
 }
 
 fn parse_args(args: Vec<String>) -> Result<Options, String> {
@@ -37,6 +39,7 @@ fn parse_args(args: Vec<String>) -> Result<Options, String> {
         db: DEFAULT_DB.into(),
         addr: DEFAULT_ADDR.into(),
         amount: None,
+        png: None,
     };
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
@@ -44,6 +47,7 @@ fn parse_args(args: Vec<String>) -> Result<Options, String> {
             "--db" => options.db = value("--db")?,
             "--addr" => options.addr = value("--addr")?,
             "--amount" => options.amount = Some(value("--amount")?),
+            "--png" => options.png = Some(value("--png")?),
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
             _ => options.positional.push(arg),
         }
@@ -91,10 +95,7 @@ async fn run(options: Options) -> Result<(), String> {
                 .await
                 .map_err(|error| format!("cannot listen on {addr}: {error}"))?;
             tracing::info!(%addr, "serving");
-            let shutdown = async {
-                // Ctrl-C or the end of the process: finish the requests under way, then stop.
-                let _ = tokio::signal::ctrl_c().await;
-            };
+            let shutdown = shutdown_signal();
             saifu_server::serve(listener, AppState::new(db().await?), shutdown)
                 .await
                 .map_err(|error| error.to_string())
@@ -117,9 +118,38 @@ async fn run(options: Options) -> Result<(), String> {
                 })?;
             let code = demo::merchant_code(&merchant, options.amount.as_deref())
                 .map_err(|error| error.to_string())?;
-            println!("{}", code.encode().map_err(|error| error.to_string())?);
+            let payload = code.encode().map_err(|error| error.to_string())?;
+            let png = options.png.unwrap_or_else(|| format!("{merchant_id}.png"));
+            demo::write_qr_png(&payload, std::path::Path::new(&png))
+                .map_err(|error| error.to_string())?;
+            println!("{payload}");
+            eprintln!("drawn to {png}");
             Ok(())
         }
         _ => Err(format!("unexpected arguments\n\n{USAGE}")),
     }
+}
+
+/// Ctrl-C, or SIGTERM from a service manager: finish the requests under way, then stop.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = terminate.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+    tracing::info!("shutting down");
 }

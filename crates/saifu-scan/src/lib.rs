@@ -1,0 +1,96 @@
+//! Frames -> payment payloads: Saifu's QR scanner.
+//!
+//! [`decode`] finds every QR code in a greyscale frame and parses each payload with
+//! [`saifu_core::qr::parse`]. Frames go through a short preprocessing cascade in front of
+//! rqrr (as captured, local-mean threshold; for small frames a 2x upscale under three
+//! thresholds; inverted), stopping at the first pass that yields a code, so a clean frame
+//! costs one pass. rqrr panics on some real photos: every call into it is contained, and
+//! the panic message kept off stderr (the `contain` module says how the panic hook is
+//! handled). Where panics abort instead of unwinding (wasm32-unknown-unknown by default),
+//! such a photo aborts.
+//!
+//! Frames come from a [`FrameSource`]: [`ImageFileSource`] for a saved image,
+//! [`SyntheticSource`] for frames in memory. A [`ScanSession`] reads a source on a worker
+//! thread and reports each code once while it stays in view.
+//!
+//! Next: a camera source (nokhwa, behind the cargo feature `camera`) implementing
+//! [`FrameSource`] and reporting a missing camera as [`SourceError::NoCamera`]; it is not in
+//! this crate yet.
+
+mod cascade;
+mod charset;
+mod contain;
+mod preprocess;
+#[cfg(not(target_family = "wasm"))]
+mod session;
+mod source;
+
+use std::io::Cursor;
+
+use image::GrayImage;
+use saifu_core::qr::{PaymentCode, QrError};
+
+pub use charset::Charset;
+#[cfg(not(target_family = "wasm"))]
+pub use session::{ScanEvent, ScanSession};
+pub use source::{FrameSource, ImageFileSource, SourceError, SyntheticSource};
+
+/// Longest image side [`decode_bytes`] and [`ImageFileSource`] accept: beyond any camera,
+/// and it bounds the memory a hostile file can make the decoder ask for.
+pub const MAX_IMAGE_SIDE: u32 = 8192;
+
+/// One QR code found in a frame.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decoded {
+    /// The payload bytes as the code carries them.
+    pub raw: Vec<u8>,
+    /// `raw` read in `charset`.
+    pub text: String,
+    pub charset: Charset,
+    /// Where the code is, in frame pixels: its top-left, top-right, bottom-right and
+    /// bottom-left corners as the code reads (a code upside down has its top-left corner
+    /// at the bottom right of the frame), clamped to the frame.
+    pub corners: [(u32, u32); 4],
+    /// `text` read as a payment code.
+    pub payment: Result<PaymentCode, QrError>,
+}
+
+impl Decoded {
+    fn new(raw: Vec<u8>, corners: [(u32, u32); 4]) -> Self {
+        let (text, charset) = charset::decode_text(&raw);
+        let payment = saifu_core::qr::parse(&text);
+        Decoded {
+            raw,
+            text,
+            charset,
+            corners,
+            payment,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    #[error("not a readable image: {0}")]
+    Image(#[from] image::ImageError),
+}
+
+/// Every QR code in the frame, each once. A frame on which rqrr panics yields no code.
+pub fn decode(frame: &GrayImage) -> Vec<Decoded> {
+    cascade::decode_frame(frame)
+}
+
+/// [`decode`] for an encoded image (PNG, JPEG or WebP).
+pub fn decode_bytes(image: &[u8]) -> Result<Vec<Decoded>, ScanError> {
+    Ok(decode(&load_grey(image)?))
+}
+
+/// Decodes an image file's bytes to greyscale, within [`MAX_IMAGE_SIDE`].
+fn load_grey(bytes: &[u8]) -> Result<GrayImage, image::ImageError> {
+    let mut reader = image::ImageReader::new(Cursor::new(bytes)).with_guessed_format()?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_IMAGE_SIDE);
+    limits.max_image_height = Some(MAX_IMAGE_SIDE);
+    reader.limits(limits);
+    Ok(reader.decode()?.into_luma8())
+}

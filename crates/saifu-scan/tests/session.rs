@@ -1,0 +1,137 @@
+//! `ScanSession` over in-memory and file sources.
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver};
+use std::time::Duration;
+
+use common::{PAYNOW, code_image, noisy_frame};
+use image::GrayImage;
+use saifu_scan::{
+    FrameSource, ImageFileSource, ScanEvent, ScanSession, SourceError, SyntheticSource,
+};
+
+fn start(source: impl FrameSource + Send + 'static) -> (ScanSession, Receiver<ScanEvent>) {
+    let (sender, events) = mpsc::channel();
+    let session = ScanSession::start(Box::new(source), move |event| {
+        // The receiver outlives every session in these tests.
+        sender.send(event).expect("the test still listens");
+    });
+    (session, events)
+}
+
+/// Every event up to and including the one that ends the session.
+fn events_until_the_end(events: &Receiver<ScanEvent>) -> Vec<ScanEvent> {
+    let mut seen = Vec::new();
+    loop {
+        let event = events
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the session ends by itself");
+        let ends = !matches!(event, ScanEvent::Found(_));
+        seen.push(event);
+        if ends {
+            return seen;
+        }
+    }
+}
+
+fn found_texts(events: &[ScanEvent]) -> Vec<&str> {
+    events
+        .iter()
+        .filter_map(|event| match event {
+            ScanEvent::Found(code) => Some(code.text.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_same_code_in_thirty_frames_is_found_once() {
+    let frame = noisy_frame(640, 480, &code_image(PAYNOW.as_bytes(), 3), (150, 80));
+    let (_session, events) = start(SyntheticSource::new(vec![frame; 30]));
+    let events = events_until_the_end(&events);
+    assert_eq!(found_texts(&events), [PAYNOW]);
+    assert_eq!(events.last(), Some(&ScanEvent::SourceEnded));
+}
+
+#[test]
+fn different_codes_are_each_found() {
+    let frames = [b"wxp://f2f0Abc".as_slice(), b"upi://pay?pa=shop@okicici"]
+        .into_iter()
+        .flat_map(|payload| vec![code_image(payload, 4); 3]);
+    let (_session, events) = start(SyntheticSource::new(frames));
+    let events = events_until_the_end(&events);
+    assert_eq!(
+        found_texts(&events),
+        ["wxp://f2f0Abc", "upi://pay?pa=shop@okicici"]
+    );
+}
+
+#[test]
+fn an_image_file_is_scanned_then_the_source_ends() {
+    let path = std::env::temp_dir().join(format!("saifu-scan-session-{}.png", std::process::id()));
+    code_image(b"https://qr.alipay.com/fkx0abc", 4)
+        .save(&path)
+        .expect("write a temporary PNG");
+    let (session, events) = start(ImageFileSource::new(&path));
+    let events = events_until_the_end(&events);
+    session.stop();
+    std::fs::remove_file(&path).expect("remove the temporary PNG");
+    assert_eq!(found_texts(&events), ["https://qr.alipay.com/fkx0abc"]);
+    assert_eq!(events.last(), Some(&ScanEvent::SourceEnded));
+}
+
+/// A source that fails with the given error at once.
+struct Failing(fn() -> SourceError);
+
+impl FrameSource for Failing {
+    fn next_frame(&mut self) -> Result<Option<GrayImage>, SourceError> {
+        Err((self.0)())
+    }
+}
+
+#[test]
+fn no_camera_is_a_state_and_other_failures_are_errors() {
+    let (_session, events) = start(Failing(|| SourceError::NoCamera));
+    assert_eq!(events_until_the_end(&events), [ScanEvent::NoCamera]);
+
+    let (_session, events) = start(ImageFileSource::new("/nonexistent/code.png"));
+    let events = events_until_the_end(&events);
+    let [ScanEvent::Error(message)] = &events[..] else {
+        panic!("expected one error, got {events:?}");
+    };
+    assert!(message.contains("/nonexistent/code.png"), "{message}");
+}
+
+/// Blank frames forever, counting them.
+struct Endless(Arc<AtomicUsize>);
+
+impl FrameSource for Endless {
+    fn next_frame(&mut self) -> Result<Option<GrayImage>, SourceError> {
+        self.0.fetch_add(1, Ordering::Relaxed);
+        Ok(Some(GrayImage::from_pixel(64, 64, image::Luma([200]))))
+    }
+}
+
+#[test]
+fn stopping_or_dropping_a_session_ends_its_thread() {
+    for stop_explicitly in [true, false] {
+        let frames_read = Arc::new(AtomicUsize::new(0));
+        let (session, events) = start(Endless(Arc::clone(&frames_read)));
+        while frames_read.load(Ordering::Relaxed) < 3 {
+            std::thread::yield_now();
+        }
+        if stop_explicitly {
+            session.stop();
+        } else {
+            drop(session);
+        }
+        // The worker has been joined: no frame is read after this, and nothing was reported.
+        let after_stop = frames_read.load(Ordering::Relaxed);
+        std::thread::sleep(Duration::from_millis(50));
+        assert_eq!(frames_read.load(Ordering::Relaxed), after_stop);
+        assert!(events.try_recv().is_err());
+    }
+}

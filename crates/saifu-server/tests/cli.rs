@@ -1,0 +1,64 @@
+//! `saifu-server` run as an operator runs it: seed the demo, draw a merchant's code.
+
+use std::process::Command;
+
+fn saifu_server(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_saifu-server"))
+        .args(args)
+        .output()
+        .expect("run saifu-server")
+}
+
+#[test]
+fn merchant_codes_are_printed_and_drawn_so_a_scanner_reads_them() {
+    let dir = std::env::temp_dir().join(format!("saifu-server-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let db = format!("sqlite://{}", dir.join("demo.db").display());
+    let seeded = saifu_server(&["seed-demo", "--db", &db]);
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+
+    for amount in [None, Some("1280")] {
+        let png = dir.join("sushi.png");
+        let mut args = vec![
+            "merchant-qr",
+            "tyo-ginza-sushi",
+            "--db",
+            &db,
+            "--png",
+            png.to_str().expect("UTF-8 path"),
+        ];
+        args.extend(amount.iter().flat_map(|amount| ["--amount", amount]));
+        let drawn = saifu_server(&args);
+        assert!(
+            drawn.status.success(),
+            "{}",
+            String::from_utf8_lossy(&drawn.stderr)
+        );
+        let payload = String::from_utf8(drawn.stdout)
+            .expect("UTF-8")
+            .trim()
+            .to_owned();
+
+        let summary = saifu_core::qr::parse(&payload)
+            .expect("an EMV code")
+            .summary();
+        assert_eq!(summary.amount.as_deref(), amount);
+        let scanned =
+            saifu_scan::decode_bytes(&std::fs::read(&png).expect("PNG written")).expect("an image");
+        assert_eq!(scanned.len(), 1);
+        assert_eq!(
+            scanned[0].text, payload,
+            "the drawn code holds the printed payload"
+        );
+    }
+
+    let unknown = saifu_server(&["merchant-qr", "nowhere", "--db", &db]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no merchant nowhere"));
+    let usage = saifu_server(&["merchant-qr"]);
+    assert!(!usage.status.success());
+}
