@@ -142,16 +142,44 @@ fn test() -> Result<(), Failure> {
         .args(["test", "--workspace", "--", "--include-ignored"])
         .run()?;
     let cluster = postgres::Cluster::start()?;
-    // The same tests again with the service on PostgreSQL (the UI tests stay out: ignored).
-    Step::cargo("run the tests again on PostgreSQL", ["test", "--workspace"])
-        .env("SAIFU_TEST_DATABASE_URL", &cluster.url)
-        .run()?;
+    // The service's tests again on PostgreSQL; `--workspace` keeps the feature set, and so
+    // the build, of the run above.
+    Step::cargo(
+        "run the service's tests on PostgreSQL",
+        ["test", "--workspace"],
+    )
+    .args(
+        service_test_targets()?
+            .iter()
+            .flat_map(|name| ["--test", name.as_str()]),
+    )
+    .env("SAIFU_TEST_DATABASE_URL", &cluster.url)
+    .run()?;
     drop(cluster);
     println!(
         "\nScreenshots of every screen: {}",
         root().join("target/ui-shots").display()
     );
     fuzz(FUZZ_SMOKE_SECONDS, &[])
+}
+
+/// The integration test targets of saifu-server: one per file in its tests/ folder.
+fn service_test_targets() -> Result<Vec<String>, Failure> {
+    let dir = root().join("crates/saifu-server/tests");
+    let entries = std::fs::read_dir(&dir)
+        .map_err(|error| Failure::new(format!("read {}: {error}", dir.display())))?;
+    let mut targets: Vec<String> = entries
+        .filter_map(|entry| {
+            entry
+                .ok()?
+                .file_name()
+                .to_str()?
+                .strip_suffix(".rs")
+                .map(str::to_owned)
+        })
+        .collect();
+    targets.sort();
+    Ok(targets)
 }
 
 fn fuzz_command(args: &[String]) -> Result<(), Failure> {
