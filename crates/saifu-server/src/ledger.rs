@@ -362,13 +362,14 @@ pub async fn insert_quote(db: &Db, quote: &QuoteRow) -> Result<(), sqlx::Error> 
     Ok(())
 }
 
-pub async fn quote(tx: &mut Tx, quote_id: &str) -> Result<Option<QuoteRow>, sqlx::Error> {
+/// A quote; quotes never change once made, so any connection reads the same.
+pub async fn quote(db: &Db, quote_id: &str) -> Result<Option<QuoteRow>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT quote_id, wallet_id, merchant_id, price_minor, price_currency, pay_minor, pay_currency, rate, rate_as_of, created_at, expires_at
          FROM quotes WHERE quote_id = $1",
     )
     .bind(quote_id)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&db.pool)
     .await?;
     let Some(row) = row else { return Ok(None) };
     let money = |minor: &str, currency: &str| -> Result<Money, sqlx::Error> {

@@ -493,26 +493,30 @@ pub(super) async fn pay(
         Funding::Balance => None,
         Funding::Card { card_id } => Some(chargeable_card(&state, &wallet_id, card_id).await?),
     };
+    // Read before the write transaction: holding it while asking the pool for a second
+    // connection would deadlock once every connection waits for the write lock.
+    let quote = ledger::quote(&state.db, &order.quote_id)
+        .await?
+        .filter(|quote| quote.wallet_id == wallet_id);
+    let merchant = match &quote {
+        Some(quote) => state.db.merchant(&quote.merchant_id).await?,
+        None => None,
+    };
     let (mut tx, key) = match claim(&state, &request, &headers).await? {
         (Claim::Fresh(tx), key) => (tx, key),
         (Claim::Done(response), _) => return replay(&response),
     };
-    let now = state.now();
-    let quote = ledger::quote(&mut tx, &order.quote_id)
-        .await?
-        .filter(|quote| quote.wallet_id == wallet_id)
+    // Checked after the claim, so that a retry of a payment made in time gets its receipt.
+    let (quote, merchant) = quote
+        .zip(merchant)
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "There is no such price to pay."))?;
+    let now = state.now();
     if now > quote.expires_at {
         return Err(ApiError::new(
             ErrorCode::QuoteExpired,
             "This price has expired; scan the code again.",
         ));
     }
-    let merchant = state
-        .db
-        .merchant(&quote.merchant_id)
-        .await?
-        .ok_or_else(ApiError::internal)?;
     let payment_id = format!("pay_{}", random_token(12)?);
     let receipt = Receipt {
         payment_id: payment_id.clone(),

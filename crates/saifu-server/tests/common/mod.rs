@@ -77,6 +77,20 @@ pub async fn spawn_app() -> TestApp {
     }
 }
 
+impl TestApp {
+    /// A service running elsewhere (another process) at `base`, over `db`. Its clock is its
+    /// own: `clock_offset` has no effect on it.
+    pub fn external(base: String, db: Db) -> TestApp {
+        TestApp {
+            base,
+            http: reqwest::Client::new(),
+            db,
+            sqlite_file: None,
+            clock_offset: Arc::new(AtomicI64::new(0)),
+        }
+    }
+}
+
 /// A device as the app is one: its own id and key, signing every request.
 pub struct TestDevice {
     pub id: String,
