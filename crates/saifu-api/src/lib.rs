@@ -11,6 +11,17 @@ use std::fmt;
 use saifu_core::card::{Brand, Expiry};
 use saifu_core::money::{Currency, Money};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// How money looks on the wire (`saifu_core::money::Money`): integer minor units and the
+/// ISO 4217 code, so 1,280 yen is `{"minor":1280,"currency":"JPY"}` and CN¥12.50 is
+/// `{"minor":1250,"currency":"CNY"}`.
+#[derive(Debug, ToSchema)]
+#[schema(as = Money)]
+pub struct MoneySchema {
+    pub minor: i64,
+    pub currency: String,
+}
 
 /// Request paths. Parameters are written `{name}` as axum routes them.
 pub mod paths {
@@ -29,6 +40,8 @@ pub mod paths {
     pub const HISTORY: &str = "/v1/history";
     /// Server-sent events of the wallet: `WalletEvent`s as JSON, named by `WalletEvent::name`.
     pub const EVENTS: &str = "/v1/events";
+    /// The service's OpenAPI document.
+    pub const OPENAPI: &str = "/openapi.json";
 
     /// The header that makes a top-up or payment safe to retry.
     pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
@@ -45,13 +58,13 @@ pub mod paths {
 }
 
 /// What every failed request answers: a stable code to branch on and a message for people.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ErrorResponse {
     pub code: ErrorCode,
     pub message: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The request body or a parameter is malformed.
@@ -121,14 +134,14 @@ impl ErrorCode {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Health {
     pub status: String,
     pub version: String,
 }
 
 /// A single-use challenge a new device signs to prove it holds its key.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Challenge {
     pub challenge: String,
     /// Unix seconds.
@@ -137,7 +150,7 @@ pub struct Challenge {
 
 /// A device proving it holds the private key of `public_key`: `signature` is over
 /// `saifu_core::auth::registration_message(challenge, device_id, public_key)`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct DeviceRegistration {
     /// Chosen by the device (random, 1-128 visible ASCII characters); unique in the service.
     pub device_id: String,
@@ -151,19 +164,20 @@ pub struct DeviceRegistration {
 }
 
 /// Opens a wallet: its first device, and the currency its balance is kept in.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct CreateWallet {
     pub device: DeviceRegistration,
+    #[schema(value_type = String, example = "JPY")]
     pub home_currency: Currency,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct WalletCreated {
     pub wallet_id: String,
     pub device_id: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Device {
     pub device_id: String,
     pub device_name: String,
@@ -174,13 +188,13 @@ pub struct Device {
     pub this_device: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct DeviceList {
     pub devices: Vec<Device>,
 }
 
 /// A shop that accepts Saifu.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Merchant {
     pub merchant_id: String,
     pub name: String,
@@ -188,22 +202,24 @@ pub struct Merchant {
     /// ISO 3166-1 alpha-2.
     pub country: String,
     pub mcc: String,
+    #[schema(value_type = String, example = "JPY")]
     pub currency: Currency,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct MerchantList {
     pub merchants: Vec<Merchant>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Wallet {
     pub wallet_id: String,
+    #[schema(value_type = MoneySchema)]
     pub balance: Money,
 }
 
 /// The one request that carries a card number and security code: sent once, at linking.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LinkCard {
     pub number: String,
@@ -222,22 +238,24 @@ impl fmt::Debug for LinkCard {
 }
 
 /// A linked card as the wallet keeps it: never more of the number than its last four digits.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Card {
     pub card_id: String,
+    #[schema(value_type = String, example = "visa")]
     pub brand: Brand,
     pub issuer: String,
     pub last4: String,
+    #[schema(value_type = String, example = "12/29")]
     pub expiry: Expiry,
     pub linked_at: i64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct CardList {
     pub cards: Vec<Card>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TopUp {
     pub card_id: String,
@@ -245,16 +263,18 @@ pub struct TopUp {
     pub amount: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct TopUpReceipt {
     pub top_up_id: String,
+    #[schema(value_type = MoneySchema)]
     pub amount: Money,
+    #[schema(value_type = MoneySchema)]
     pub balance: Money,
     pub created_at: i64,
 }
 
 /// A scanned code to price: the amount is needed when the code is static.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuoteRequest {
     pub payload: String,
@@ -263,7 +283,7 @@ pub struct QuoteRequest {
 }
 
 /// The rate a cross-border price was converted at.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct RateShown {
     /// "1 JPY = 0.048210 CNY"
     pub text: String,
@@ -272,46 +292,50 @@ pub struct RateShown {
 }
 
 /// What the payer sees before confirming; valid until `expires_at`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Quote {
     pub quote_id: String,
     pub merchant: Merchant,
     /// The price in the merchant's currency.
+    #[schema(value_type = MoneySchema)]
     pub price: Money,
     /// What leaves the wallet, in its currency.
+    #[schema(value_type = MoneySchema)]
     pub pay: Money,
     pub rate: Option<RateShown>,
     pub expires_at: i64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "source", rename_all = "snake_case")]
 pub enum Funding {
     Balance,
     Card { card_id: String },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Pay {
     pub quote_id: String,
     pub funding: Funding,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Receipt {
     pub payment_id: String,
     pub quote_id: String,
     pub merchant_name: String,
     pub merchant_city: String,
+    #[schema(value_type = MoneySchema)]
     pub price: Money,
+    #[schema(value_type = MoneySchema)]
     pub paid: Money,
     pub rate: Option<RateShown>,
     pub funding: Funding,
     pub created_at: i64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ActivityKind {
     Payment,
@@ -319,24 +343,25 @@ pub enum ActivityKind {
 }
 
 /// One line of the wallet's history: money out is negative.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Activity {
     pub activity_id: String,
     pub kind: ActivityKind,
     pub title: String,
+    #[schema(value_type = MoneySchema)]
     pub amount: Money,
     pub created_at: i64,
 }
 
 /// A page of history, newest first; `next_cursor` fetches the next page.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct History {
     pub entries: Vec<Activity>,
     pub next_cursor: Option<String>,
 }
 
 /// Something that happened to the wallet, pushed to its devices as a server-sent event.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum WalletEvent {
     PaymentSucceeded {

@@ -351,3 +351,46 @@ async fn demo_merchants_print_codes_the_scanner_reads() {
         assert_eq!(summary.amount.as_deref(), amount);
     }
 }
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_route_and_its_types() {
+    let app = spawn_app().await;
+    let document: serde_json::Value = reqwest::get(format!("{}{}", app.base, paths::OPENAPI))
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("JSON");
+    let documented = document["paths"].as_object().expect("paths");
+    for path in [
+        paths::HEALTH,
+        paths::CHALLENGES,
+        paths::WALLETS,
+        paths::DEVICES,
+        paths::DEVICE_LOCK,
+        paths::MERCHANTS,
+        paths::WALLET,
+        paths::CARDS,
+        paths::CARD,
+        paths::TOP_UPS,
+        paths::QUOTES,
+        paths::PAYMENTS,
+        paths::HISTORY,
+        paths::EVENTS,
+    ] {
+        assert!(documented.contains_key(path), "{path} is not documented");
+    }
+    let schemas = document["components"]["schemas"]
+        .as_object()
+        .expect("schemas");
+    for schema in [
+        "Receipt",
+        "Money",
+        "ErrorResponse",
+        "ErrorCode",
+        "Quote",
+        "WalletEvent",
+    ] {
+        assert!(schemas.contains_key(schema), "schema {schema} is missing");
+    }
+}

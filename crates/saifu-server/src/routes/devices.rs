@@ -3,8 +3,8 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use saifu_api::{
-    Challenge, CreateWallet, Device, DeviceList, DeviceRegistration, ErrorCode, Merchant,
-    MerchantList, WalletCreated, WalletEvent,
+    Challenge, CreateWallet, Device, DeviceList, DeviceRegistration, ErrorCode, ErrorResponse,
+    Merchant, MerchantList, WalletCreated, WalletEvent,
 };
 use saifu_core::auth::{self, DevicePublicKey, Signature};
 use saifu_core::money::Currency;
@@ -18,6 +18,7 @@ use crate::signed::SignedRequest;
 /// How long a registration challenge may be answered.
 const CHALLENGE_SECONDS: i64 = 300;
 
+#[utoipa::path(post, path = "/v1/challenges", responses((status = 200, body = Challenge)))]
 pub(super) async fn create_challenge(
     State(state): State<AppState>,
 ) -> Result<Json<Challenge>, ApiError> {
@@ -92,6 +93,7 @@ fn taken(error: sqlx::Error) -> ApiError {
     }
 }
 
+#[utoipa::path(post, path = "/v1/wallets", request_body = CreateWallet, responses((status = 200, body = WalletCreated), (status = "4XX", description = "Refused: see the error code", body = ErrorResponse)))]
 pub(super) async fn create_wallet(
     State(state): State<AppState>,
     Json(request): Json<CreateWallet>,
@@ -111,6 +113,7 @@ pub(super) async fn create_wallet(
 }
 
 /// A device of the wallet adds another (the new one proves it holds its key).
+#[utoipa::path(post, path = "/v1/devices", request_body = DeviceRegistration, responses((status = 200, body = Device), (status = "4XX", description = "Refused: see the error code", body = ErrorResponse)))]
 pub(super) async fn add_device(
     State(state): State<AppState>,
     request: SignedRequest,
@@ -146,6 +149,7 @@ fn device_view(row: DeviceRow, asking_device: &str) -> Device {
     }
 }
 
+#[utoipa::path(get, path = "/v1/devices", responses((status = 200, body = DeviceList), (status = "4XX", description = "Refused: see the error code", body = ErrorResponse)))]
 pub(super) async fn list_devices(
     State(state): State<AppState>,
     request: SignedRequest,
@@ -159,6 +163,7 @@ pub(super) async fn list_devices(
 }
 
 /// Locks a lost device of the same wallet: it is refused from its next request on.
+#[utoipa::path(post, path = "/v1/devices/{device_id}/lock", params(("device_id" = String, Path)), responses((status = 200, body = Device), (status = "4XX", description = "Refused: see the error code", body = ErrorResponse)))]
 pub(super) async fn lock_device(
     State(state): State<AppState>,
     Path(device_id): Path<String>,
@@ -195,6 +200,7 @@ pub(super) async fn lock_device(
     Ok(Json(device_view(locked, &request.device.device_id)))
 }
 
+#[utoipa::path(get, path = "/v1/merchants", responses((status = 200, body = MerchantList), (status = "4XX", description = "Refused: see the error code", body = ErrorResponse)))]
 pub(super) async fn list_merchants(
     State(state): State<AppState>,
     _request: SignedRequest,

@@ -7,9 +7,12 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::Stream;
 use tokio::sync::broadcast::error::RecvError;
 
+use saifu_api::{ErrorResponse, WalletEvent};
+
 use crate::AppState;
 use crate::signed::SignedRequest;
 
+#[utoipa::path(get, path = "/v1/events", responses((status = 200, description = "Server-sent events, each a WalletEvent named by its type", content_type = "text/event-stream", body = WalletEvent), (status = "4XX", description = "Refused: see the error code", body = ErrorResponse)))]
 pub(super) async fn events(
     State(state): State<AppState>,
     request: SignedRequest,

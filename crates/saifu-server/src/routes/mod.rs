@@ -4,11 +4,14 @@ mod devices;
 mod events;
 mod money;
 
+pub(crate) use doc::ApiDoc;
+
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use saifu_api::{Health, paths};
+use utoipa::OpenApi;
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -32,8 +35,10 @@ pub fn router() -> Router<AppState> {
         .route(paths::PAYMENTS, post(money::pay))
         .route(paths::HISTORY, get(money::history))
         .route(paths::EVENTS, get(events::events))
+        .route(paths::OPENAPI, get(openapi))
 }
 
+#[utoipa::path(get, path = "/healthz", responses((status = 200, body = Health)))]
 async fn health() -> Json<Health> {
     Json(Health {
         status: "ok".into(),
@@ -49,4 +54,40 @@ pub(crate) fn random_token(bytes: usize) -> Result<String, ApiError> {
         ApiError::internal()
     })?;
     Ok(URL_SAFE_NO_PAD.encode(buffer))
+}
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+mod doc {
+    use super::{devices, events, money};
+
+    /// The service's OpenAPI document, from the handlers' annotations and the wire types.
+    #[derive(utoipa::OpenApi)]
+    #[openapi(
+        info(
+            title = "Saifu wallet service",
+            description = "Every /v1 request but challenges and wallets is signed by a registered device: headers x-saifu-device, x-saifu-timestamp, x-saifu-nonce and x-saifu-signature over the canonical bytes of saifu_core::auth (saifu-request-v1)."
+        ),
+        paths(
+            super::health,
+            devices::create_challenge,
+            devices::create_wallet,
+            devices::add_device,
+            devices::list_devices,
+            devices::lock_device,
+            devices::list_merchants,
+            money::wallet,
+            money::link_card,
+            money::list_cards,
+            money::unlink_card,
+            money::top_up,
+            money::quote,
+            money::pay,
+            money::history,
+            events::events,
+        )
+    )]
+    pub(crate) struct ApiDoc;
 }

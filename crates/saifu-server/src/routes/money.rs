@@ -6,8 +6,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use hmac::{Hmac, KeyInit, Mac};
 use saifu_api::{
-    Activity, ActivityKind, Card, CardList, ErrorCode, Funding, History, LinkCard, Pay, Quote,
-    QuoteRequest, RateShown, Receipt, TopUp, TopUpReceipt, Wallet, WalletEvent, paths,
+    Activity, ActivityKind, Card, CardList, ErrorCode, ErrorResponse, Funding, History, LinkCard,
+    Pay, Quote, QuoteRequest, RateShown, Receipt, TopUp, TopUpReceipt, Wallet, WalletEvent, paths,
 };
 use saifu_core::card::{Brand, Cvv, Expiry, Pan};
 use saifu_core::money::{Currency, ExchangeRate, Money};
@@ -34,6 +34,7 @@ fn home_currency(code: Option<String>) -> Result<Currency, ApiError> {
     Currency::from_code(&code).map_err(|_| ApiError::internal())
 }
 
+#[utoipa::path(get, path = "/v1/wallet", responses((status = 200, body = Wallet), (status = "4XX", description = "Refused: see the error code", body = ErrorResponse)))]
 pub(super) async fn wallet(
     State(state): State<AppState>,
     request: SignedRequest,
@@ -88,6 +89,7 @@ fn card_error(code: ErrorCode) -> impl Fn(saifu_core::card::CardError) -> ApiErr
     move |error| ApiError::new(code, error.to_string())
 }
 
+#[utoipa::path(post, path = "/v1/cards", request_body = LinkCard, responses((status = 200, body = Card), (status = "4XX", description = "Refused: see the error code", body = ErrorResponse)))]
 pub(super) async fn link_card(
     State(state): State<AppState>,
     request: SignedRequest,
@@ -179,6 +181,7 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
+#[utoipa::path(get, path = "/v1/cards", responses((status = 200, body = CardList), (status = "4XX", description = "Refused: see the error code", body = ErrorResponse)))]
 pub(super) async fn list_cards(
     State(state): State<AppState>,
     request: SignedRequest,
@@ -188,6 +191,7 @@ pub(super) async fn list_cards(
     Ok(Json(CardList { cards }))
 }
 
+#[utoipa::path(delete, path = "/v1/cards/{card_id}", params(("card_id" = String, Path)), responses((status = 200, body = CardList), (status = "4XX", description = "Refused: see the error code", body = ErrorResponse)))]
 pub(super) async fn unlink_card(
     State(state): State<AppState>,
     Path(card_id): Path<String>,
@@ -306,6 +310,7 @@ fn positive_amount(text: &str, currency: Currency) -> Result<Money, ApiError> {
     Ok(amount)
 }
 
+#[utoipa::path(post, path = "/v1/top-ups", request_body = TopUp, params(("idempotency-key" = String, Header)), responses((status = 200, body = TopUpReceipt), (status = "4XX", description = "Refused: see the error code", body = ErrorResponse)))]
 pub(super) async fn top_up(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -374,6 +379,7 @@ pub(super) async fn top_up(
     Ok(Json(receipt))
 }
 
+#[utoipa::path(post, path = "/v1/quotes", request_body = QuoteRequest, responses((status = 200, body = Quote), (status = "4XX", description = "Refused: see the error code", body = ErrorResponse)))]
 pub(super) async fn quote(
     State(state): State<AppState>,
     request: SignedRequest,
@@ -482,6 +488,7 @@ pub(super) async fn quote(
     }))
 }
 
+#[utoipa::path(post, path = "/v1/payments", request_body = Pay, params(("idempotency-key" = String, Header)), responses((status = 200, body = Receipt), (status = "4XX", description = "Refused: see the error code", body = ErrorResponse)))]
 pub(super) async fn pay(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -616,6 +623,7 @@ fn parse_cursor(cursor: &str) -> Result<(i64, String), ApiError> {
     Ok((time.parse().map_err(|_| invalid())?, id.to_owned()))
 }
 
+#[utoipa::path(get, path = "/v1/history", params(("cursor" = Option<String>, Query)), responses((status = 200, body = History), (status = "4XX", description = "Refused: see the error code", body = ErrorResponse)))]
 pub(super) async fn history(
     State(state): State<AppState>,
     Query(query): Query<HistoryQuery>,
