@@ -28,7 +28,7 @@ use saifu_api::{
     TopUpReceipt, Wallet, paths,
 };
 use saifu_core::money::Currency;
-use saifu_server::{Db, demo, ledger};
+use saifu_server::{Db, ledger};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 use tokio::io::AsyncWriteExt;
@@ -221,16 +221,7 @@ async fn open_wallet(app: &TestApp, phone: &TestDevice, amount: &str) -> (String
 
 /// A price at a Shanghai shop with a static code, the payer entering `amount` yuan.
 async fn quote(app: &TestApp, phone: &TestDevice, amount: &str) -> Quote {
-    let merchant = app
-        .db
-        .merchant("sh-bund-books")
-        .await
-        .expect("query")
-        .expect("seeded");
-    let payload = demo::merchant_code(&merchant, None)
-        .expect("code")
-        .encode()
-        .expect("encodes");
+    let payload = app.merchant_payload("sh-bund-books", None).await;
     let body = serde_json::to_string(&QuoteRequest {
         payload,
         amount: Some(amount.to_owned()),

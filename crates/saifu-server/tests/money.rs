@@ -53,16 +53,7 @@ async fn quote(
     amount: Option<&str>,
     entered: Option<&str>,
 ) -> Quote {
-    let merchant = app
-        .db
-        .merchant(merchant_id)
-        .await
-        .expect("query")
-        .expect("seeded");
-    let payload = demo::merchant_code(&merchant, amount)
-        .expect("code")
-        .encode()
-        .expect("encodes");
+    let payload = app.merchant_payload(merchant_id, amount).await;
     let body = serde_json::to_string(&QuoteRequest {
         payload,
         amount: entered.map(str::to_owned),
@@ -318,16 +309,7 @@ async fn prices_need_an_amount_and_expire() {
     let app = spawn_app().await;
     let (phone, card) = wallet_with_card(&app).await;
     top_up(&app, &phone, &card, "100.00", &unique("top-up-key")).await;
-    let merchant = app
-        .db
-        .merchant("sh-jingan-market")
-        .await
-        .expect("query")
-        .expect("seeded");
-    let payload = demo::merchant_code(&merchant, None)
-        .expect("code")
-        .encode()
-        .expect("encodes");
+    let payload = app.merchant_payload("sh-jingan-market", None).await;
     let ask = |amount: Option<&str>| {
         serde_json::to_string(&QuoteRequest {
             payload: payload.clone(),

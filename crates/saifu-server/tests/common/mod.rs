@@ -230,6 +230,22 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// The EMV code a demo shop shows: static without `amount`, dynamic with it.
+    pub async fn merchant_payload(&self, merchant_id: &str, amount: Option<&str>) -> String {
+        let merchant = self
+            .db
+            .merchant(merchant_id)
+            .await
+            .expect("query")
+            .expect("seeded");
+        saifu_server::demo::merchant_code(&merchant, amount)
+            .expect("code")
+            .encode()
+            .expect("encodes")
+    }
+}
+
 pub async fn error_of(response: reqwest::Response) -> (StatusCode, ErrorCode) {
     let status = response.status();
     let error: ErrorResponse = response.json().await.expect("an error body");
