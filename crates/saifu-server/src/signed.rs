@@ -53,15 +53,16 @@ impl FromRequest<AppState> for SignedRequest {
     async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {
         let (parts, body) = request.into_parts();
         let header = |name: &str| {
-            parts
-                .headers
-                .get(name)
+            let mut values = parts.headers.get_all(name).iter();
+            // Exactly one value: with two, the server and a proxy could each read another.
+            let value = values.next().filter(|_| values.next().is_none());
+            value
                 .and_then(|value| value.to_str().ok())
                 .map(str::to_owned)
                 .ok_or_else(|| {
                     ApiError::new(
                         ErrorCode::InvalidSignature,
-                        format!("the {name} header is missing"),
+                        format!("the {name} header must be given exactly once"),
                     )
                 })
         };

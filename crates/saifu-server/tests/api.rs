@@ -202,6 +202,33 @@ async fn tampered_replayed_stale_and_unsigned_requests_are_refused() {
         );
     }
 
+    // Signed by this device's key, but in the name of another registered device; and the
+    // same with the device header given twice.
+    let other = TestDevice::new();
+    app.create_wallet(&other).await;
+    let mut impersonated = phone
+        .signed(&app, Method::GET, paths::DEVICES, "")
+        .build()
+        .expect("request");
+    let other_id = other.id.parse().expect("header value");
+    impersonated
+        .headers_mut()
+        .insert(saifu_core::auth::HEADER_DEVICE, other_id);
+    let mut doubled = phone
+        .signed(&app, Method::GET, paths::DEVICES, "")
+        .build()
+        .expect("request");
+    let other_id = other.id.parse().expect("header value");
+    doubled
+        .headers_mut()
+        .append(saifu_core::auth::HEADER_DEVICE, other_id);
+    for request in [impersonated, doubled] {
+        assert_eq!(
+            error_of(app.http.execute(request).await.expect("send")).await,
+            (StatusCode::UNAUTHORIZED, ErrorCode::InvalidSignature)
+        );
+    }
+
     let stranger = TestDevice::new();
     let unknown = stranger
         .signed(&app, Method::GET, paths::DEVICES, "")
