@@ -3,6 +3,7 @@
 //! Every task first installs what it needs and is missing (see [`setup`]), so the two
 //! commands in the README work on a fresh Debian or Ubuntu machine.
 
+mod bench;
 mod postgres;
 mod setup;
 mod step;
@@ -24,6 +25,10 @@ tasks:
   fuzz [--seconds N] [TARGET...]
           fuzz the parsers with libFuzzer (nightly + cargo-fuzz, installed if missing),
           N seconds per target (default 60), every target unless some are named
+  bench server [--seconds N]
+          signed payments per second and p50/p99 latency at 1, 8 and 32 clients, on SQLite
+          and on PostgreSQL, next to the database's durable commit rate (release build;
+          N seconds per run, default 5)
 ";
 
 /// Where `cargo xtask run` serves the reference wallet service.
@@ -38,6 +43,7 @@ fn main() -> ExitCode {
         Some("run") => run(),
         Some("test") => test(),
         Some("fuzz") => fuzz_command(&args[1..]),
+        Some("bench") => bench::command(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(())

@@ -1,7 +1,7 @@
-//! A throwaway PostgreSQL cluster for the conformance run of the service's tests: made in a
-//! temporary directory on a free port, removed when dropped. Uses Debian's server binaries
-//! (package postgresql), run as the `postgres` user when xtask runs as root, since initdb
-//! refuses root.
+//! A throwaway PostgreSQL cluster for the conformance run of the service's tests (and, with
+//! default durability, for the benchmark): made in a temporary directory on a free port,
+//! removed when dropped. Uses Debian's server binaries (package postgresql), run as the
+//! `postgres` user when xtask runs as root, since initdb refuses root.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -16,8 +16,22 @@ pub struct Cluster {
     pub url: String,
 }
 
+/// Whether commits reach the disk before they are acknowledged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Durability {
+    /// fsync and synchronous_commit off: fast tests, data lost on a crash.
+    Throwaway,
+    /// The server's defaults (fsync, synchronous_commit on): what a benchmark must measure.
+    Durable,
+}
+
 impl Cluster {
+    /// A cluster for tests: [`Durability::Throwaway`].
     pub fn start() -> Result<Cluster, Failure> {
+        Self::start_with(Durability::Throwaway)
+    }
+
+    pub fn start_with(durability: Durability) -> Result<Cluster, Failure> {
         let bin = server_bin_dir()?;
         let as_postgres = output_of("id", &["-u"]).is_some_and(|uid| uid.trim() == "0");
         let dir = std::env::temp_dir().join(format!("saifu-postgres-{}", std::process::id()));
@@ -46,10 +60,13 @@ impl Cluster {
             .args(["--auth=trust", "--username=saifu", "--no-sync", "-D"])
             .arg(&data)
             .run()?;
-        let options = format!(
-            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off",
+        let mut options = format!(
+            "-p {port} -k {} -c listen_addresses=127.0.0.1",
             cluster.dir.display()
         );
+        if durability == Durability::Throwaway {
+            options.push_str(" -c fsync=off -c synchronous_commit=off");
+        }
         cluster
             .pg("start it", "pg_ctl")
             .args(["-w", "-D"])

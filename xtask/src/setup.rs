@@ -76,7 +76,7 @@ pub fn has_display() -> bool {
             .any(|var| std::env::var_os(var).is_some_and(|value| !value.is_empty()))
 }
 
-fn ensure_system_packages(packages: &[&str]) -> Result<(), Failure> {
+pub fn ensure_system_packages(packages: &[&str]) -> Result<(), Failure> {
     if !cfg!(target_os = "linux") {
         return Ok(());
     }

@@ -1,5 +1,6 @@
-//! The database: one pool over SQLite or PostgreSQL, chosen by the URL, with migrations
-//! written in SQL both understand.
+//! The database: SQLite or PostgreSQL, chosen by the URL, with migrations written in SQL both
+//! understand. On SQLite the writes of this module and [`Db::begin_write`] go through one
+//! connection of their own, so writers queue in order instead of polling the file lock.
 
 use saifu_core::money::Currency;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -10,6 +11,10 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 #[derive(Clone, Debug)]
 pub struct Db {
     pub(crate) pool: AnyPool,
+    /// Where writes go. SQLite lets one writer in at a time, and one waiting on its file lock
+    /// sleeps and polls (up to 100 ms a turn, first come not first served): on SQLite this is
+    /// one connection, so writers wait in order here. On PostgreSQL it is `pool`.
+    writer: AnyPool,
     sqlite: bool,
 }
 
@@ -55,36 +60,30 @@ impl Db {
     /// Opens (creating a SQLite file if needed) and migrates the database at `url`:
     /// `sqlite://path/to/file.db` or `postgres://user@host/db`.
     pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
-        install_default_drivers();
-        let url = if url.starts_with("sqlite:") && !url.contains("mode=") {
-            format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
-        } else {
-            url.to_owned()
-        };
-        let pool = AnyPoolOptions::new()
-            .max_connections(8)
-            .connect(&url)
-            .await?;
-        if url.starts_with("sqlite:") {
-            // Readers do not block the writer; the setting is stored in the file.
-            sqlx::query("PRAGMA journal_mode = WAL")
-                .execute(&pool)
-                .await?;
-        }
+        let pool = connect_pool(url, POOL_SIZE).await?;
         MIGRATOR.run(&pool).await?;
+        let sqlite = url.starts_with("sqlite:");
+        let writer = if sqlite {
+            connect_pool(url, 1).await?
+        } else {
+            pool.clone()
+        };
         Ok(Db {
             pool,
-            sqlite: url.starts_with("sqlite:"),
+            writer,
+            sqlite,
         })
     }
 
     /// A transaction that writes. SQLite takes its write lock at once, so that concurrent
-    /// writers queue instead of failing when a read snapshot goes stale.
+    /// writers queue instead of failing when a read snapshot goes stale. On SQLite it holds
+    /// the one writing connection: until it ends, read through it or through [`Db`]'s
+    /// reading methods, never one of `Db`'s writing methods (that would wait for itself).
     pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
         if self.sqlite {
-            self.pool.begin_with("BEGIN IMMEDIATE").await
+            self.writer.begin_with("BEGIN IMMEDIATE").await
         } else {
-            self.pool.begin().await
+            self.writer.begin().await
         }
     }
 
@@ -97,12 +96,12 @@ impl Db {
     ) -> Result<(), sqlx::Error> {
         sqlx::query("DELETE FROM challenges WHERE expires_at < $1")
             .bind(now)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         sqlx::query("INSERT INTO challenges (challenge, expires_at) VALUES ($1, $2)")
             .bind(challenge)
             .bind(expires_at)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }
@@ -113,7 +112,7 @@ impl Db {
             sqlx::query("DELETE FROM challenges WHERE challenge = $1 AND expires_at >= $2")
                 .bind(challenge)
                 .bind(now)
-                .execute(&self.pool)
+                .execute(&self.writer)
                 .await?;
         Ok(deleted.rows_affected() == 1)
     }
@@ -125,7 +124,7 @@ impl Db {
         home_currency: Currency,
         device: &DeviceRow,
     ) -> Result<(), sqlx::Error> {
-        let mut transaction = self.pool.begin().await?;
+        let mut transaction = self.writer.begin().await?;
         sqlx::query(
             "INSERT INTO wallets (wallet_id, created_at, home_currency) VALUES ($1, $2, $3)",
         )
@@ -139,7 +138,7 @@ impl Db {
     }
 
     pub async fn add_device(&self, device: &DeviceRow) -> Result<(), sqlx::Error> {
-        insert_device(&self.pool, device).await
+        insert_device(&self.writer, device).await
     }
 
     pub async fn device(&self, device_id: &str) -> Result<Option<DeviceRow>, sqlx::Error> {
@@ -171,7 +170,7 @@ impl Db {
             .bind(now)
             .bind(locked_by)
             .bind(device_id)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }
@@ -187,7 +186,7 @@ impl Db {
             .bind(device_id)
             .bind(nonce)
             .bind(now)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }
@@ -204,7 +203,7 @@ impl Db {
         .bind(&merchant.country)
         .bind(&merchant.mcc)
         .bind(&merchant.currency)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -217,12 +216,49 @@ impl Db {
     }
 
     pub async fn merchant(&self, merchant_id: &str) -> Result<Option<MerchantRow>, sqlx::Error> {
-        let row = sqlx::query("SELECT merchant_id, name, city, country, mcc, currency FROM merchants WHERE merchant_id = $1")
-            .bind(merchant_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(merchant).transpose()
+        merchant_in(&self.pool, merchant_id).await
     }
+}
+
+/// A merchant, read through `executor`: inside a write transaction, pass the transaction.
+/// Taking a second pool connection while holding one that writes can starve the pool: every
+/// connection held by a request waiting for the writer, the writer waiting for a connection.
+pub async fn merchant_in<'c>(
+    executor: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    merchant_id: &str,
+) -> Result<Option<MerchantRow>, sqlx::Error> {
+    let row = sqlx::query("SELECT merchant_id, name, city, country, mcc, currency FROM merchants WHERE merchant_id = $1")
+        .bind(merchant_id)
+        .fetch_optional(executor)
+        .await?;
+    row.as_ref().map(merchant).transpose()
+}
+
+/// Connections the service keeps open to its database.
+const POOL_SIZE: u32 = 8;
+
+/// A pool of at most `max_connections` over `url`, set up as the service's own (a SQLite
+/// file is created if missing and kept in WAL mode), without migrating. The benchmark
+/// measures the database's commit rate through it, with the service's durability settings.
+pub async fn connect_pool(url: &str, max_connections: u32) -> Result<AnyPool, sqlx::Error> {
+    install_default_drivers();
+    let sqlite = url.starts_with("sqlite:");
+    let url = if sqlite && !url.contains("mode=") {
+        format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
+    } else {
+        url.to_owned()
+    };
+    let pool = AnyPoolOptions::new()
+        .max_connections(max_connections)
+        .connect(&url)
+        .await?;
+    if sqlite {
+        // Readers do not block the writer; the setting is stored in the file.
+        sqlx::query("PRAGMA journal_mode = WAL")
+            .execute(&pool)
+            .await?;
+    }
+    Ok(pool)
 }
 
 fn merchant(row: &sqlx::any::AnyRow) -> Result<MerchantRow, sqlx::Error> {
