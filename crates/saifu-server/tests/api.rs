@@ -2,19 +2,10 @@
 
 mod common;
 
-use common::{TestDevice, currency, error_of, spawn_app, unique};
+use common::{TestDevice, error_of, spawn_app, unique};
 use reqwest::{Method, StatusCode};
-use saifu_api::{
-    Challenge, CreateWallet, Device, DeviceList, ErrorCode, Health, MerchantList, paths,
-};
+use saifu_api::{Challenge, Device, DeviceList, ErrorCode, Health, MerchantList, paths};
 use saifu_server::{demo, unix_now};
-
-fn in_cny(registration: &saifu_api::DeviceRegistration) -> CreateWallet {
-    CreateWallet {
-        device: registration.clone(),
-        home_currency: currency("CNY"),
-    }
-}
 
 #[tokio::test]
 async fn health_answers() {
@@ -54,7 +45,6 @@ async fn registration_needs_the_key_and_a_fresh_challenge() {
     let app = spawn_app().await;
     let phone = TestDevice::new();
     let impostor = TestDevice::new();
-    let wallets = format!("{}{}", app.base, paths::WALLETS);
 
     // Signed by another key than the one presented.
     let mut forged = phone.registration(&app.challenge().await);
@@ -64,13 +54,7 @@ async fn registration_needs_the_key_and_a_fresh_challenge() {
             expires_at: 0,
         })
         .signature;
-    let response = app
-        .http
-        .post(&wallets)
-        .json(&in_cny(&forged))
-        .send()
-        .await
-        .expect("send");
+    let response = app.post_wallet(&forged).await;
     assert_eq!(
         error_of(response).await,
         (StatusCode::UNAUTHORIZED, ErrorCode::InvalidSignature)
@@ -79,22 +63,10 @@ async fn registration_needs_the_key_and_a_fresh_challenge() {
     // A challenge works once.
     let registration = phone.registration(&app.challenge().await);
     assert_eq!(
-        app.http
-            .post(&wallets)
-            .json(&in_cny(&registration))
-            .send()
-            .await
-            .expect("send")
-            .status(),
+        app.post_wallet(&registration).await.status(),
         StatusCode::OK
     );
-    let again = app
-        .http
-        .post(&wallets)
-        .json(&in_cny(&registration))
-        .send()
-        .await
-        .expect("send");
+    let again = app.post_wallet(&registration).await;
     assert_eq!(
         error_of(again).await,
         (StatusCode::CONFLICT, ErrorCode::InvalidChallenge)
@@ -105,13 +77,7 @@ async fn registration_needs_the_key_and_a_fresh_challenge() {
         challenge: "invented-challenge-0001".into(),
         expires_at: 0,
     });
-    let response = app
-        .http
-        .post(&wallets)
-        .json(&in_cny(&invented))
-        .send()
-        .await
-        .expect("send");
+    let response = app.post_wallet(&invented).await;
     assert_eq!(
         error_of(response).await,
         (StatusCode::CONFLICT, ErrorCode::InvalidChallenge)
@@ -119,13 +85,7 @@ async fn registration_needs_the_key_and_a_fresh_challenge() {
 
     // The same device id cannot be registered twice.
     let duplicate = phone.registration(&app.challenge().await);
-    let response = app
-        .http
-        .post(&wallets)
-        .json(&in_cny(&duplicate))
-        .send()
-        .await
-        .expect("send");
+    let response = app.post_wallet(&duplicate).await;
     assert_eq!(
         error_of(response).await,
         (StatusCode::CONFLICT, ErrorCode::Conflict)

@@ -201,27 +201,25 @@ impl TestApp {
     }
 
     pub async fn create_wallet(&self, device: &TestDevice) -> WalletCreated {
-        self.create_wallet_in(device, currency("CNY")).await
+        let response = self
+            .post_wallet(&device.registration(&self.challenge().await))
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.expect("json")
     }
 
-    pub async fn create_wallet_in(
-        &self,
-        device: &TestDevice,
-        home_currency: Currency,
-    ) -> WalletCreated {
+    /// Asks for a yuan wallet with `registration` as its first device, whatever the answer.
+    pub async fn post_wallet(&self, registration: &DeviceRegistration) -> reqwest::Response {
         let body = CreateWallet {
-            device: device.registration(&self.challenge().await),
-            home_currency,
+            device: registration.clone(),
+            home_currency: currency("CNY"),
         };
-        let response = self
-            .http
+        self.http
             .post(format!("{}{}", self.base, paths::WALLETS))
             .json(&body)
             .send()
             .await
-            .expect("send");
-        assert_eq!(response.status(), StatusCode::OK);
-        response.json().await.expect("json")
+            .expect("send")
     }
 
     pub async fn add_device(&self, by: &TestDevice, new: &TestDevice) -> Device {
