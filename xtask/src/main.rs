@@ -140,13 +140,33 @@ fn test() -> Result<(), Failure> {
         ["build", "--workspace", "--all-targets"],
     )
     .run()?;
-    // One Xvfb for the whole run: the UI tests (ignored by a plain `cargo test`) open the
-    // real app window on it.
-    Step::new("run every test, UI tests under Xvfb", "xvfb-run")
-        .args(["-a", "-s", "-screen 0 1280x1024x24"])
-        .arg(step::cargo())
-        .args(["test", "--workspace", "--", "--include-ignored"])
-        .run()?;
+    // One Xvfb and one Secret Service for the whole run: the tests ignored by a plain
+    // `cargo test` open the real app window on the display and keep device keys in a real
+    // keyring, a throwaway one unlocked with a known password.
+    let keyring_home = root().join("target/test-keyring");
+    let _ = std::fs::remove_dir_all(&keyring_home);
+    std::fs::create_dir_all(&keyring_home).map_err(|error| {
+        Failure::new(format!("cannot create {}: {error}", keyring_home.display()))
+    })?;
+    Step::new(
+        "run every test, UI tests under Xvfb with a Secret Service",
+        "dbus-run-session",
+    )
+    .args([
+        "--",
+        "sh",
+        "-c",
+        "printf saifu-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec \"$@\"",
+        "sh",
+        "xvfb-run",
+        "-a",
+        "-s",
+        "-screen 0 1280x1024x24",
+    ])
+    .arg(step::cargo())
+    .args(["test", "--workspace", "--", "--include-ignored"])
+    .env("XDG_DATA_HOME", &keyring_home)
+    .run()?;
     let cluster = postgres::Cluster::start()?;
     // The service's tests again on PostgreSQL; `--workspace` keeps the feature set, and so
     // the build, of the run above.

@@ -28,10 +28,13 @@ const BUILD_PACKAGES: &[&str] = &[
 ];
 
 /// What the tests need: a virtual display, WebKit's WebDriver, CJK glyphs for screenshots
-/// of the Chinese and Japanese screens, and a PostgreSQL server for the conformance run.
+/// of the Chinese and Japanese screens, a Secret Service on a private session bus for the
+/// device keys, and a PostgreSQL server for the conformance run.
 const TEST_PACKAGES: &[&str] = &[
     "xvfb",
     "xauth",
+    "dbus-daemon",
+    "gnome-keyring",
     "webkit2gtk-driver",
     "fonts-noto-cjk",
     "postgresql",

@@ -1,0 +1,19 @@
+//! The wallet app's brain without a UI: the service's client, the device key in the OS
+//! keyring, the app PIN and the offline cache. The desktop shell and the CLI are thin
+//! layers over [`WalletApp`]; tests drive it against a real service.
+
+mod api;
+mod error;
+pub mod keys;
+pub mod pin;
+mod profile;
+mod sensitive;
+mod wallet;
+
+pub use api::{Api, DeviceIdentity, idempotency_key};
+pub use error::ClientError;
+pub use keys::{KeyStore, KeyStoreError, MemoryKeyStore};
+pub use profile::{Cache, Profile};
+pub use reqwest::Method;
+pub use sensitive::Sensitive;
+pub use wallet::{Onboarding, Overview, Status, WalletApp, device_registration, new_device_key};
