@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod card;
 pub mod money;
+pub mod promo;
 pub mod qr;
 
 /// Version of this crate, shown in the app's About panel next to the app's own.
