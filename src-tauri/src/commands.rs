@@ -1,13 +1,365 @@
-//! IPC handlers: one per `saifu_ipc::Command`, each taking the request as `req`.
+//! IPC handlers: one per `saifu_ipc::Command`, each taking the request as `req`. They only
+//! translate: the work is saifu-client's and saifu-scan's.
 
-use saifu_ipc::{AppInfo, AppInfoRequest, IpcError};
+use std::sync::atomic::Ordering;
+
+use base64::Engine;
+use saifu_client::pin::PinError;
+use saifu_client::{ClientError, Onboarding, Sensitive, Status};
+use saifu_ipc::*;
+use tauri::State;
+
+use crate::wallet::Wallet;
+
+type Reply<T> = Result<T, IpcError>;
 
 #[tauri::command]
-pub(crate) fn app_info(req: AppInfoRequest) -> Result<AppInfo, IpcError> {
+pub(crate) fn app_info(req: AppInfoRequest) -> Reply<AppInfo> {
     let AppInfoRequest {} = req;
     Ok(AppInfo {
         app_version: env!("CARGO_PKG_VERSION").to_owned(),
         core_version: saifu_core::VERSION.to_owned(),
         os: std::env::consts::OS.to_owned(),
     })
+}
+
+#[tauri::command]
+pub(crate) async fn status(wallet: State<'_, Wallet>, req: StatusRequest) -> Reply<AppStatus> {
+    let StatusRequest {} = req;
+    app_status(&wallet).await
+}
+
+#[tauri::command]
+pub(crate) async fn onboard(wallet: State<'_, Wallet>, req: OnboardRequest) -> Reply<AppStatus> {
+    let onboarding = Onboarding {
+        service_url: req.service_url,
+        device_name: req.device_name,
+        home_currency: req.home_currency,
+        pin: Sensitive::new(req.pin),
+    };
+    wallet
+        .app
+        .lock()
+        .await
+        .onboard(onboarding)
+        .await
+        .map_err(ipc_error)?;
+    wallet.unlocked.store(true, Ordering::SeqCst);
+    app_status(&wallet).await
+}
+
+#[tauri::command]
+pub(crate) async fn forget(wallet: State<'_, Wallet>, req: ForgetRequest) -> Reply<AppStatus> {
+    let ForgetRequest {} = req;
+    wallet.app.lock().await.forget().await.map_err(ipc_error)?;
+    wallet.unlocked.store(false, Ordering::SeqCst);
+    app_status(&wallet).await
+}
+
+#[tauri::command]
+pub(crate) async fn unlock(wallet: State<'_, Wallet>, req: UnlockRequest) -> Reply<AppStatus> {
+    match req.pin {
+        None => wallet.unlocked.store(false, Ordering::SeqCst),
+        Some(pin) => {
+            wallet
+                .app
+                .lock()
+                .await
+                .check_pin(&Sensitive::new(pin))
+                .map_err(ipc_error)?;
+            wallet.unlocked.store(true, Ordering::SeqCst);
+        }
+    }
+    app_status(&wallet).await
+}
+
+#[tauri::command]
+pub(crate) async fn overview(wallet: State<'_, Wallet>, req: OverviewRequest) -> Reply<Overview> {
+    let OverviewRequest {} = req;
+    let overview = unlocked(&wallet)?
+        .lock()
+        .await
+        .overview()
+        .await
+        .map_err(ipc_error)?;
+    Ok(Overview {
+        balance: overview.balance.map(|wallet| wallet.balance),
+        cards: overview.cards.into_iter().map(card_view).collect(),
+        recent: overview.recent.into_iter().map(activity_view).collect(),
+        fresh: overview.fresh,
+        as_of: overview.as_of,
+    })
+}
+
+#[tauri::command]
+pub(crate) async fn link_card(wallet: State<'_, Wallet>, req: LinkCardRequest) -> Reply<CardView> {
+    let link = saifu_client::api::LinkCard {
+        number: req.number,
+        expiry: req.expiry,
+        security_code: req.security_code,
+        holder: req.holder,
+    };
+    let card = unlocked(&wallet)?
+        .lock()
+        .await
+        .link_card(link)
+        .await
+        .map_err(ipc_error)?;
+    Ok(card_view(card))
+}
+
+#[tauri::command]
+pub(crate) async fn unlink_card(
+    wallet: State<'_, Wallet>,
+    req: UnlinkCardRequest,
+) -> Reply<Vec<CardView>> {
+    let cards = unlocked(&wallet)?
+        .lock()
+        .await
+        .unlink_card(&req.card_id)
+        .await
+        .map_err(ipc_error)?;
+    Ok(cards.into_iter().map(card_view).collect())
+}
+
+#[tauri::command]
+pub(crate) async fn top_up(wallet: State<'_, Wallet>, req: TopUpRequest) -> Reply<TopUpDone> {
+    let receipt = unlocked(&wallet)?
+        .lock()
+        .await
+        .top_up(&req.card_id, &req.amount)
+        .await
+        .map_err(ipc_error)?;
+    Ok(TopUpDone {
+        amount: receipt.amount,
+        balance: receipt.balance,
+    })
+}
+
+#[tauri::command]
+pub(crate) async fn scan_image(req: ScanImageRequest) -> Reply<ScannedCodes> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(req.image_base64.trim())
+        .map_err(|_| IpcError::new(ErrorCode::Invalid, "The file could not be read."))?;
+    // Decoding a photo takes tens of milliseconds: off the async workers.
+    let decoded = tauri::async_runtime::spawn_blocking(move || saifu_scan::decode_bytes(&bytes))
+        .await
+        .map_err(|error| IpcError::new(ErrorCode::Internal, error.to_string()))?
+        .map_err(|_| {
+            IpcError::new(
+                ErrorCode::Invalid,
+                "This file is not an image (PNG, JPEG or WebP).",
+            )
+        })?;
+    if decoded.is_empty() {
+        return Err(IpcError::new(
+            ErrorCode::NoCode,
+            "No code could be read in this image.",
+        ));
+    }
+    Ok(ScannedCodes {
+        payloads: decoded.into_iter().map(|code| code.text).collect(),
+    })
+}
+
+#[tauri::command]
+pub(crate) async fn quote(wallet: State<'_, Wallet>, req: QuoteRequest) -> Reply<QuoteView> {
+    let quote = unlocked(&wallet)?
+        .lock()
+        .await
+        .quote(&req.payload, req.amount.as_deref())
+        .await
+        .map_err(ipc_error)?;
+    Ok(QuoteView {
+        quote_id: quote.quote_id,
+        merchant_name: quote.merchant.name,
+        merchant_city: quote.merchant.city,
+        merchant_country: quote.merchant.country,
+        price: quote.price,
+        pay: quote.pay,
+        rate: quote.rate.map(|rate| rate.text),
+        expires_at: quote.expires_at,
+    })
+}
+
+#[tauri::command]
+pub(crate) async fn pay(wallet: State<'_, Wallet>, req: PayRequest) -> Reply<ReceiptView> {
+    let funding = match req.funding {
+        FundingChoice::Balance => saifu_client::api::Funding::Balance,
+        FundingChoice::Card { card_id } => saifu_client::api::Funding::Card { card_id },
+    };
+    let receipt = unlocked(&wallet)?
+        .lock()
+        .await
+        .pay(&req.quote_id, funding, &Sensitive::new(req.pin))
+        .await
+        .map_err(ipc_error)?;
+    Ok(ReceiptView {
+        payment_id: receipt.payment_id,
+        merchant_name: receipt.merchant_name,
+        merchant_city: receipt.merchant_city,
+        price: receipt.price,
+        paid: receipt.paid,
+        rate: receipt.rate.map(|rate| rate.text),
+        funding: match receipt.funding {
+            saifu_client::api::Funding::Balance => FundingChoice::Balance,
+            saifu_client::api::Funding::Card { card_id } => FundingChoice::Card { card_id },
+        },
+        created_at: receipt.created_at,
+    })
+}
+
+#[tauri::command]
+pub(crate) async fn history(wallet: State<'_, Wallet>, req: HistoryRequest) -> Reply<HistoryPage> {
+    let page = unlocked(&wallet)?
+        .lock()
+        .await
+        .history(req.cursor.as_deref())
+        .await
+        .map_err(ipc_error)?;
+    Ok(HistoryPage {
+        entries: page.entries.into_iter().map(activity_view).collect(),
+        next_cursor: page.next_cursor,
+    })
+}
+
+#[tauri::command]
+pub(crate) async fn devices(
+    wallet: State<'_, Wallet>,
+    req: DevicesRequest,
+) -> Reply<Vec<DeviceView>> {
+    let DevicesRequest {} = req;
+    let devices = unlocked(&wallet)?
+        .lock()
+        .await
+        .devices()
+        .await
+        .map_err(ipc_error)?;
+    Ok(devices.into_iter().map(device_view).collect())
+}
+
+#[tauri::command]
+pub(crate) async fn lock_device(
+    wallet: State<'_, Wallet>,
+    req: LockDeviceRequest,
+) -> Reply<DeviceView> {
+    let device = unlocked(&wallet)?
+        .lock()
+        .await
+        .lock_device(&req.device_id)
+        .await
+        .map_err(ipc_error)?;
+    Ok(device_view(device))
+}
+
+async fn app_status(wallet: &Wallet) -> Reply<AppStatus> {
+    let mut app = wallet.app.lock().await;
+    let stage = match app.status().await.map_err(ipc_error)? {
+        Status::Welcome => Stage::Welcome,
+        Status::KeyMissing => Stage::KeyMissing,
+        Status::DeviceLocked => Stage::DeviceLocked,
+        Status::Ready if wallet.unlocked.load(Ordering::SeqCst) => Stage::Ready,
+        Status::Ready => Stage::Locked,
+    };
+    let profile = app.profile();
+    Ok(AppStatus {
+        stage,
+        service_url: profile.map_or_else(
+            || wallet.default_service_url.clone(),
+            |profile| profile.service_url.clone(),
+        ),
+        device_name: profile.map(|profile| profile.device_name.clone()),
+    })
+}
+
+/// The wallet, once the PIN opened the app this session.
+fn unlocked<'a>(
+    wallet: &'a State<'_, Wallet>,
+) -> Reply<&'a tokio::sync::Mutex<saifu_client::WalletApp>> {
+    if wallet.unlocked.load(Ordering::SeqCst) {
+        Ok(&wallet.app)
+    } else {
+        Err(IpcError::new(
+            ErrorCode::Invalid,
+            "Unlock the app with your PIN first.",
+        ))
+    }
+}
+
+fn ipc_error(error: ClientError) -> IpcError {
+    use saifu_client::api::ErrorCode as Service;
+    let code = match &error {
+        ClientError::Service { code, .. } => match code {
+            Service::AmountRequired => ErrorCode::AmountRequired,
+            Service::QuoteExpired => ErrorCode::QuoteExpired,
+            Service::DeviceLocked => ErrorCode::DeviceLocked,
+            Service::Internal => ErrorCode::Internal,
+            _ => ErrorCode::Refused,
+        },
+        ClientError::Unreachable { .. } => ErrorCode::Unreachable,
+        ClientError::NotOnboarded => ErrorCode::NotOnboarded,
+        ClientError::KeyMissing => ErrorCode::KeyMissing,
+        ClientError::DeviceLocked => ErrorCode::DeviceLocked,
+        ClientError::KeyStore(saifu_client::KeyStoreError::Unavailable(_)) => {
+            ErrorCode::KeyringUnavailable
+        }
+        ClientError::Pin(PinError::Wrong { .. }) => ErrorCode::WrongPin,
+        ClientError::Pin(PinError::Paused { .. }) => ErrorCode::PinPaused,
+        ClientError::Pin(PinError::BadFormat | PinError::TooSimple) | ClientError::Invalid(_) => {
+            ErrorCode::Invalid
+        }
+        ClientError::KeyStore(_)
+        | ClientError::Pin(PinError::Hash(_))
+        | ClientError::Protocol(_)
+        | ClientError::Storage(_) => ErrorCode::Internal,
+    };
+    let message = match &error {
+        ClientError::Pin(PinError::Wrong {
+            tries_left,
+            paused_for: None,
+        }) => {
+            format!("Wrong PIN. {tries_left} more tries before a pause.")
+        }
+        ClientError::Pin(PinError::Wrong {
+            paused_for: Some(seconds),
+            ..
+        }) => {
+            format!("Wrong PIN. Wait {seconds} s before the next try.")
+        }
+        other => other.to_string(),
+    };
+    IpcError::new(code, message)
+}
+
+fn card_view(card: saifu_client::api::Card) -> CardView {
+    CardView {
+        card_id: card.card_id,
+        brand: card.brand,
+        issuer: card.issuer,
+        last4: card.last4,
+        expiry: card.expiry,
+    }
+}
+
+fn activity_view(activity: saifu_client::api::Activity) -> ActivityView {
+    ActivityView {
+        activity_id: activity.activity_id,
+        kind: match activity.kind {
+            saifu_client::api::ActivityKind::Payment => ActivityKind::Payment,
+            saifu_client::api::ActivityKind::TopUp => ActivityKind::TopUp,
+        },
+        title: activity.title,
+        amount: activity.amount,
+        created_at: activity.created_at,
+    }
+}
+
+fn device_view(device: saifu_client::api::Device) -> DeviceView {
+    DeviceView {
+        device_id: device.device_id,
+        device_name: device.device_name,
+        registered_at: device.registered_at,
+        locked_at: device.locked_at,
+        this_device: device.this_device,
+    }
 }

@@ -2,6 +2,7 @@
 //! workspace crates; the handlers in [`commands`] only translate between them and the UI.
 
 mod commands;
+mod wallet;
 
 use tauri::Manager;
 
@@ -22,6 +23,20 @@ macro_rules! register_commands {
 
 register_commands! {
     saifu_ipc::AppInfoRequest => app_info,
+    saifu_ipc::StatusRequest => status,
+    saifu_ipc::OnboardRequest => onboard,
+    saifu_ipc::ForgetRequest => forget,
+    saifu_ipc::UnlockRequest => unlock,
+    saifu_ipc::OverviewRequest => overview,
+    saifu_ipc::LinkCardRequest => link_card,
+    saifu_ipc::UnlinkCardRequest => unlink_card,
+    saifu_ipc::TopUpRequest => top_up,
+    saifu_ipc::ScanImageRequest => scan_image,
+    saifu_ipc::QuoteRequest => quote,
+    saifu_ipc::PayRequest => pay,
+    saifu_ipc::HistoryRequest => history,
+    saifu_ipc::DevicesRequest => devices,
+    saifu_ipc::LockDeviceRequest => lock_device,
 }
 
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
@@ -29,6 +44,12 @@ pub fn run() {
     let window_size = window_size_from_args(std::env::args());
     builder()
         .setup(move |app| {
+            // SAIFU_DATA_DIR keeps a test's or a second profile's wallet apart.
+            let data_dir = match std::env::var_os("SAIFU_DATA_DIR") {
+                Some(dir) => dir.into(),
+                None => app.path().app_data_dir()?,
+            };
+            app.manage(wallet::Wallet::open(&data_dir)?);
             if let Some((width, height)) = window_size {
                 let window = app.get_webview_window("main").ok_or("no main window")?;
                 window.set_size(tauri::LogicalSize::new(width, height))?;

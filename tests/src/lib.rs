@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 
 use thirtyfour::prelude::*;
 
+pub mod service;
+
 /// The workspace root (this package lives in `<root>/tests`).
 pub fn workspace_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -38,9 +40,15 @@ pub struct TauriDriver {
 
 impl TauriDriver {
     pub fn start() -> TauriDriver {
+        TauriDriver::start_with_env(&[])
+    }
+
+    /// A tauri-driver whose apps see `env`: the app inherits it through WebKitWebDriver.
+    pub fn start_with_env(env: &[(&str, &std::ffi::OsStr)]) -> TauriDriver {
         let port = free_port();
         let native_port = free_port();
         let child = Command::new(tauri_driver_binary())
+            .envs(env.iter().copied())
             .args([
                 "--port",
                 &port.to_string(),
@@ -122,6 +130,11 @@ fn wait_for_port(port: u16, limit: Duration) {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+/// The element carrying `data-test="name"`: stable hooks for what words cannot name.
+pub fn by_test(name: &str) -> By {
+    By::Css(format!("[data-test='{name}']"))
 }
 
 /// Finds the visible element a person would: by its role and its words.

@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use saifu_api::{ErrorCode, Funding, LinkCard};
 use saifu_client::pin::PinError;
@@ -12,77 +11,9 @@ use saifu_client::{
     device_registration, new_device_key,
 };
 use saifu_core::money::Currency;
-use saifu_server::{AppState, Db, unix_now};
-use tokio::sync::oneshot;
+use saifu_tests::service::{LocalService as Service, temp_dir};
 
 const PIN: &str = "482913";
-
-static COUNTER: AtomicU32 = AtomicU32::new(0);
-
-fn temp_dir(name: &str) -> PathBuf {
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("saifu-client-{name}-{}-{n}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
-
-struct Service {
-    base: String,
-    db: Db,
-    stop: Option<oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Service {
-    async fn start() -> Service {
-        let file = temp_dir("service").join("wallet.db");
-        let db = Db::connect(&format!("sqlite://{}", file.display()))
-            .await
-            .expect("database");
-        saifu_server::demo::seed(&db, unix_now())
-            .await
-            .expect("demo data");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("port");
-        let base = format!("http://{}", listener.local_addr().expect("address"));
-        let (stop, stopped) = oneshot::channel::<()>();
-        let state = AppState::new(db.clone());
-        let task = tokio::spawn(async move {
-            saifu_server::serve(listener, state, async {
-                let _ = stopped.await;
-            })
-            .await
-            .expect("serve");
-        });
-        Service {
-            base,
-            db,
-            stop: Some(stop),
-            task,
-        }
-    }
-
-    async fn stop(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        let _ = self.task.await;
-    }
-
-    async fn code(&self, merchant_id: &str, amount: Option<&str>) -> String {
-        let merchant = self
-            .db
-            .merchant(merchant_id)
-            .await
-            .expect("query")
-            .expect("seeded");
-        saifu_server::demo::merchant_code(&merchant, amount)
-            .expect("code")
-            .encode()
-            .expect("encodes")
-    }
-}
 
 fn pin(text: &str) -> Sensitive<String> {
     Sensitive::new(text.to_owned())
@@ -136,7 +67,7 @@ async fn the_whole_journey_from_onboarding_to_a_receipt() {
 
     let quote = app
         .quote(
-            &service.code("sh-lanxin-noodles", None).await,
+            &service.merchant_code("sh-lanxin-noodles", None).await,
             Some("38.50"),
         )
         .await
@@ -213,7 +144,7 @@ async fn bad_input_gets_the_services_code_and_nothing_is_charged() {
     let error = app.quote("not a payment code", None).await.unwrap_err();
     assert_eq!(error.code(), "invalid_payment_code");
     let error = app
-        .quote(&service.code("tyo-ginza-sushi", None).await, None)
+        .quote(&service.merchant_code("tyo-ginza-sushi", None).await, None)
         .await
         .unwrap_err();
     assert_eq!(error.code(), "amount_required");

@@ -1,77 +1,216 @@
-//! The real app window, driven like a person would: every screen, both layouts, and the
-//! About panel's round trip to the shell.
+//! The real app window against a real local service, driven like a person would: onboard,
+//! link a card, top up, scan a shop's code from an image, confirm with the PIN, see the
+//! receipt and the history, lock a lost device, lock the app; the wrong turns on the way
+//! (declined card, invalid code, wrong PIN, expired price) each show a clear message.
+//! Screenshots of every screen land in target/ui-shots.
 
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use saifu_tests::{TauriDriver, button_named, screenshot, wait_for_text};
+use saifu_client::keys::OsKeyring;
+use saifu_client::{
+    Api, DeviceIdentity, KeyStore, Method, Sensitive, device_registration, new_device_key,
+};
+use saifu_tests::service::{LocalService, temp_dir};
+use saifu_tests::{TauriDriver, button_named, by_test, screenshot, wait_for_text};
 use thirtyfour::prelude::*;
 
-const SCREENS: &[(&str, &str, &str)] = &[
-    ("Cards", "Linked cards", "No linked cards yet"),
-    ("Scan", "Scan to pay", "Scan a shop's QR code"),
-    ("Promotions", "Promotions", "No offers yet"),
-    ("History", "History", "No payments yet"),
-];
+const PIN: &str = "482913";
 
-#[tokio::test]
-#[ignore = "drives the real app window: `cargo xtask test` runs it under Xvfb"]
-async fn every_screen_renders_in_the_app_window() {
-    let tauri_driver = TauriDriver::start();
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the real app window: `cargo xtask test` runs it under Xvfb with a keyring"]
+async fn the_whole_journey_in_the_app_window() {
+    let service = LocalService::start().await;
+    let data_dir = temp_dir("app-data");
+    let shots = temp_dir("codes");
+    let lanxin = shots.join("lanxin-static.png");
+    saifu_server::demo::write_qr_png(
+        &service.merchant_code("sh-lanxin-noodles", None).await,
+        &lanxin,
+    )
+    .expect("draw the shop's code");
+    let tauri_driver = TauriDriver::start_with_env(&[
+        ("SAIFU_SERVICE_URL", service.base.as_ref()),
+        ("SAIFU_DATA_DIR", data_dir.as_os_str()),
+    ]);
     let driver = tauri_driver.open_app(&[]).await;
-
-    // Start from a first launch: no stored language, so the app follows the system (English here).
     driver
         .execute("localStorage.clear(); location.reload();", vec![])
         .await
-        .expect("reset stored preferences");
+        .expect("start from a first launch");
 
-    wait_for_text(&driver, "Your wallet isn't set up yet").await;
-    screenshot(&driver, "01-home").await;
+    // Onboarding: a key into the keyring, the wallet registered, the PIN set.
+    wait_for_text(&driver, "Open your wallet").await;
+    screenshot(&driver, "01-onboarding").await;
+    fill(&driver, "pin", PIN).await;
+    fill(&driver, "pin-again", "482914").await;
+    wait_for_text(&driver, "The two PINs differ.").await;
+    fill(&driver, "pin-again", PIN).await;
+    click_test(&driver, "create-wallet").await;
+    wait_for_text(&driver, "Balance").await;
+    assert_eq!(shown(&driver, "balance").await, "CN¥0.00");
+    screenshot(&driver, "02-home-new-wallet").await;
 
-    for (index, (tab, title, empty)) in SCREENS.iter().enumerate() {
-        click(&driver, tab).await;
-        wait_for_text(&driver, title).await;
-        wait_for_text(&driver, empty).await;
-        screenshot(&driver, &format!("{:02}-{}", index + 2, tab.to_lowercase())).await;
-    }
+    // A declined card says so; a good one appears as a tile.
+    click(&driver, "Cards").await;
+    wait_for_text(&driver, "No linked cards yet").await;
+    click_test(&driver, "add-card").await;
+    fill(&driver, "card-number", "4242 4242 4242 4241").await;
+    wait_for_text(&driver, "This card number has a typo: check the digits.").await;
+    fill(&driver, "card-number", "4000000000000002").await;
+    fill(&driver, "card-expiry", "12/30").await;
+    fill(&driver, "card-cvv", "123").await;
+    fill(&driver, "card-holder", "WANG MEI").await;
+    click_test(&driver, "link-card").await;
+    let declined = wait_for(&driver, "card-error").await;
+    assert!(declined.to_lowercase().contains("declined"), "{declined}");
+    screenshot(&driver, "03-card-declined").await;
+    fill(&driver, "card-number", "6200 0000 0000 0005").await;
+    wait_for_text(&driver, "UnionPay").await;
+    fill(&driver, "card-cvv", "123").await;
+    click_test(&driver, "link-card").await;
+    let tile = wait_for(&driver, "card-tile").await;
+    assert!(tile.contains("•••• 0005"), "{tile}");
 
+    fill(&driver, "top-up-amount", "500").await;
+    click_test(&driver, "top-up").await;
+    let topped = wait_for(&driver, "top-up-done").await;
+    assert!(topped.contains("CN¥500.00"), "{topped}");
+    screenshot(&driver, "04-cards").await;
+
+    // Scan: no camera here, an invalid code refused, then the shop's code from an image.
+    click(&driver, "Scan").await;
+    wait_for_text(&driver, "No camera here").await;
+    screenshot(&driver, "05-scan").await;
+    fill_textarea(&driver, "scan-paste", "00020101021126BROKEN").await;
+    click_test(&driver, "scan-submit").await;
+    wait_for(&driver, "scan-error").await;
+    screenshot(&driver, "06-scan-invalid").await;
+    driver
+        .find(by_test("scan-file"))
+        .await
+        .expect("image picker")
+        .send_keys(lanxin.to_str().expect("UTF-8 path"))
+        .await
+        .expect("pick the image");
+    wait_for(&driver, "amount-entry").await;
+    fill(&driver, "pay-amount", "38.50").await;
+    click_test(&driver, "amount-continue").await;
+    assert_eq!(
+        wait_for(&driver, "pay-merchant").await,
+        "Lanxin Noodle House"
+    );
+    assert_eq!(shown(&driver, "pay-total").await, "CN¥38.50");
+    screenshot(&driver, "07-pay").await;
+
+    fill(&driver, "pay-pin", "111112").await;
+    click_test(&driver, "pay-confirm").await;
+    let wrong = wait_for(&driver, "pay-error").await;
+    assert!(wrong.starts_with("Wrong PIN"), "{wrong}");
+    screenshot(&driver, "08-pay-wrong-pin").await;
+    fill(&driver, "pay-pin", PIN).await;
+    click_test(&driver, "pay-confirm").await;
+    assert_eq!(wait_for(&driver, "receipt-paid").await, "CN¥38.50");
+    screenshot(&driver, "09-receipt").await;
+    click_test(&driver, "receipt-done").await;
+    wait_for_text(&driver, "Recent activity").await;
+    assert_eq!(shown(&driver, "balance").await, "CN¥461.50");
+    let recent = wait_for(&driver, "recent").await;
+    screenshot(&driver, "10-home-after-payment").await;
+    assert!(recent.contains("Lanxin Noodle House"), "{recent}");
+
+    click(&driver, "History").await;
+    let history = wait_for(&driver, "history").await;
+    assert!(
+        history.contains("Lanxin Noodle House") && history.contains("Top up from"),
+        "{history}"
+    );
+    screenshot(&driver, "11-history").await;
+
+    // Cross-border: yen at a Tokyo counter, paid from the yuan balance at the rate shown.
+    click(&driver, "Scan").await;
+    let sushi = service.merchant_code("tyo-ginza-sushi", Some("3000")).await;
+    fill_textarea(&driver, "scan-paste", &sushi).await;
+    click_test(&driver, "scan-submit").await;
+    assert_eq!(wait_for(&driver, "pay-merchant").await, "Sushi Kanda Ginza");
+    let rate = shown(&driver, "pay-rate").await;
+    assert!(rate.contains("JPY") && rate.contains("CNY"), "{rate}");
+    screenshot(&driver, "12-pay-cross-border").await;
+    // The price expires while the user hesitates: they are told to scan again.
+    // Past the quote's two minutes, within the five a signed request stays fresh.
+    service.clock_offset.store(180, Ordering::Relaxed);
+    fill(&driver, "pay-pin", PIN).await;
+    click_test(&driver, "pay-confirm").await;
+    let expired = wait_for(&driver, "pay-error").await;
+    assert!(expired.contains("expired"), "{expired}");
+    screenshot(&driver, "13-pay-expired").await;
+    service.clock_offset.store(0, Ordering::Relaxed);
+
+    // A second device joins the wallet, is lost, and is locked from Settings.
+    let tablet = join_second_device(&service, &data_dir).await;
     click(&driver, "Settings").await;
+    wait_for_text(&driver, "Saifu tablet").await;
+    screenshot(&driver, "14-settings-devices").await;
+    click_test(&driver, "lock-device").await;
     wait_for_text(&driver, "About Saifu").await;
-    assert_eq!(
-        fact(&driver, "App version").await,
-        env!("CARGO_PKG_VERSION")
-    );
-    assert_eq!(
-        fact(&driver, "Core version").await,
-        env!("CARGO_PKG_VERSION")
-    );
-    assert_eq!(fact(&driver, "Platform").await, std::env::consts::OS);
-    screenshot(&driver, "06-settings").await;
+    driver
+        .query(By::XPath("//*[@data-test='device'][@data-device-name='Saifu tablet']//*[starts-with(normalize-space(), 'Locked')]"))
+        .wait(Duration::from_secs(10), Duration::from_millis(100))
+        .first()
+        .await
+        .expect("the tablet shows as locked");
+    let api = Api::new(&service.base).expect("client");
+    let refused = api
+        .signed::<saifu_client::api::Wallet>(
+            &tablet,
+            Method::GET,
+            saifu_client::api::paths::WALLET,
+            None::<&()>,
+            None,
+        )
+        .await
+        .expect_err("a locked device is refused");
+    assert_eq!(refused.code(), "device_locked");
+    screenshot(&driver, "15-settings-device-locked").await;
 
+    // Languages: every word from the catalogues.
     click(&driver, "日本語").await;
     wait_for_text(&driver, "Saifu について").await;
-    wait_for_text(&driver, "アプリのバージョン").await;
-    screenshot(&driver, "07-settings-ja").await;
+    screenshot(&driver, "16-settings-ja").await;
+    click(&driver, "ホーム").await;
+    wait_for_text(&driver, "最近の取引").await;
+    screenshot(&driver, "17-home-ja").await;
+    click(&driver, "設定").await;
     click(&driver, "简体中文").await;
-    wait_for_text(&driver, "关于 Saifu").await;
     click(&driver, "首页").await;
-    wait_for_text(&driver, "钱包尚未开通").await;
-    screenshot(&driver, "08-home-zh").await;
+    wait_for_text(&driver, "最近交易").await;
+    screenshot(&driver, "18-home-zh").await;
     click(&driver, "设置").await;
     click(&driver, "English").await;
-    wait_for_text(&driver, "About Saifu").await;
 
+    // Locking the app: the PIN opens it again; a wrong one is refused.
+    click_test(&driver, "lock-app").await;
+    wait_for_text(&driver, "Enter your PIN").await;
+    fill(&driver, "unlock-pin", "111112").await;
+    click_test(&driver, "unlock").await;
+    wait_for_text(&driver, "Wrong PIN. 2 more tries before a pause.").await;
+    screenshot(&driver, "19-unlock-wrong-pin").await;
+    fill(&driver, "unlock-pin", PIN).await;
+    click_test(&driver, "unlock").await;
+    wait_for_text(&driver, "Balance").await;
     driver.quit().await.expect("end the WebDriver session");
 
-    // A phone-size window: bottom tabs, Settings reached from Home's header.
+    // A phone-size window: the same wallet, bottom tabs, Settings from Home's header.
     let driver = tauri_driver.open_app(&["--window-size=390x844"]).await;
-    wait_for_text(&driver, "Your wallet isn't set up yet").await;
+    fill(&driver, "unlock-pin", PIN).await;
+    click_test(&driver, "unlock").await;
+    wait_for_text(&driver, "Recent activity").await;
     let gear = driver
-        .find(By::Css("[data-test='open-settings']"))
+        .find(by_test("open-settings"))
         .await
-        .expect("settings button in Home's header");
+        .expect("settings in the header");
     assert!(
-        gear.is_displayed().await.expect("gear visibility"),
+        gear.is_displayed().await.expect("visibility"),
         "narrow windows open Settings from Home's header"
     );
     let settings_tab = driver
@@ -79,16 +218,152 @@ async fn every_screen_renders_in_the_app_window() {
         .await
         .expect("settings nav item");
     assert!(
-        !settings_tab.is_displayed().await.expect("nav visibility"),
+        !settings_tab.is_displayed().await.expect("visibility"),
         "the bottom tab bar has no Settings tab"
     );
-    screenshot(&driver, "09-home-narrow").await;
-    gear.click().await.expect("open settings from the header");
-    wait_for_text(&driver, "About Saifu").await;
+    assert_no_horizontal_scroll(&driver).await;
+    screenshot(&driver, "20-home-narrow").await;
     click(&driver, "Scan").await;
-    wait_for_text(&driver, "Scan a shop's QR code").await;
-    screenshot(&driver, "10-scan-narrow").await;
+    wait_for_text(&driver, "No camera here").await;
+    fill_textarea(
+        &driver,
+        "scan-paste",
+        &service.merchant_code("sh-bund-books", Some("68.00")).await,
+    )
+    .await;
+    click_test(&driver, "scan-submit").await;
+    assert_eq!(wait_for(&driver, "pay-merchant").await, "Bund Books & Tea");
+    assert_no_horizontal_scroll(&driver).await;
+    screenshot(&driver, "21-pay-narrow").await;
+    gear_to_settings(&driver).await;
     driver.quit().await.expect("end the WebDriver session");
+    drop(tauri_driver);
+    service.stop().await;
+}
+
+/// Registers a tablet into the app's wallet, approved with the app's own device key from
+/// the keyring, as the phone would approve it; returns the tablet's signing identity.
+async fn join_second_device(service: &LocalService, data_dir: &std::path::Path) -> DeviceIdentity {
+    let profile: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(data_dir.join("wallet.json")).expect("the app's profile"),
+    )
+    .expect("profile JSON");
+    let phone_id = profile["device_id"].as_str().expect("device id").to_owned();
+    let account = format!("device-key/{phone_id}");
+    let secret = tokio::task::spawn_blocking(move || {
+        OsKeyring::connect()
+            .expect("keyring")
+            .load(&account)
+            .expect("read the keyring")
+    })
+    .await
+    .expect("keyring thread")
+    .expect("the app's key is in the keyring");
+    let phone = DeviceIdentity {
+        device_id: phone_id,
+        key: Sensitive::new(
+            saifu_core::auth::DeviceSigningKey::from_base64url(secret.expose()).expect("key"),
+        ),
+    };
+    let api = Api::new(&service.base).expect("client");
+    let challenge: saifu_client::api::Challenge = api
+        .public(
+            Method::POST,
+            saifu_client::api::paths::CHALLENGES,
+            None::<&()>,
+        )
+        .await
+        .expect("challenge");
+    let tablet_key = new_device_key().expect("key");
+    let registration =
+        device_registration(&challenge, "dev_ui_tablet", "Saifu tablet", &tablet_key)
+            .expect("registration");
+    let _: saifu_client::api::Device = api
+        .signed(
+            &phone,
+            Method::POST,
+            saifu_client::api::paths::DEVICES,
+            Some(&registration),
+            None,
+        )
+        .await
+        .expect("the phone approves the tablet");
+    DeviceIdentity {
+        device_id: "dev_ui_tablet".into(),
+        key: Sensitive::new(tablet_key),
+    }
+}
+
+async fn gear_to_settings(driver: &WebDriver) {
+    click(driver, "Home").await;
+    click_test(driver, "open-settings").await;
+    wait_for_text(driver, "About Saifu").await;
+    assert_no_horizontal_scroll(driver).await;
+}
+
+async fn assert_no_horizontal_scroll(driver: &WebDriver) {
+    let wider = driver
+        .execute(
+            "return document.documentElement.scrollWidth > document.documentElement.clientWidth;",
+            vec![],
+        )
+        .await
+        .expect("measure the page")
+        .json()
+        .as_bool();
+    assert_eq!(wider, Some(false), "the page scrolls sideways");
+}
+
+async fn element(driver: &WebDriver, test: &str) -> WebElement {
+    driver
+        .query(by_test(test))
+        .and_displayed()
+        .wait(Duration::from_secs(15), Duration::from_millis(100))
+        .first()
+        .await
+        .unwrap_or_else(|error| panic!("[data-test={test}] never appeared: {error}"))
+}
+
+/// Waits for the element and returns its text, whitespace collapsed. From the DOM: WebKit's
+/// rendered text leaves out lines cut short by an ellipsis.
+async fn wait_for(driver: &WebDriver, test: &str) -> String {
+    let found = element(driver, test).await;
+    let text = found
+        .prop("textContent")
+        .await
+        .expect("read the text")
+        .unwrap_or_default();
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+async fn shown(driver: &WebDriver, test: &str) -> String {
+    wait_for(driver, test).await
+}
+
+async fn fill(driver: &WebDriver, test: &str, value: &str) {
+    let input = element(driver, test).await;
+    input.clear().await.expect("clear");
+    // Clearing does not fire `input`: select and overwrite so the app sees every change.
+    input.send_keys(value).await.expect("type");
+}
+
+async fn fill_textarea(driver: &WebDriver, test: &str, value: &str) {
+    fill(driver, test, value).await;
+}
+
+async fn click_test(driver: &WebDriver, test: &str) {
+    let target = element(driver, test).await;
+    driver
+        .query(by_test(test))
+        .and_clickable()
+        .wait(Duration::from_secs(15), Duration::from_millis(100))
+        .first()
+        .await
+        .unwrap_or_else(|error| panic!("[data-test={test}] never became clickable: {error}"));
+    target
+        .click()
+        .await
+        .unwrap_or_else(|error| panic!("click {test}: {error}"));
 }
 
 async fn click(driver: &WebDriver, name: &str) {
@@ -102,18 +377,4 @@ async fn click(driver: &WebDriver, name: &str) {
         .click()
         .await
         .unwrap_or_else(|error| panic!("click {name:?}: {error}"));
-}
-
-/// The value shown beside a label in a definition list, such as "App version".
-async fn fact(driver: &WebDriver, label: &str) -> String {
-    driver
-        .find(By::XPath(format!(
-            "//dt[normalize-space()={}]/following-sibling::dd",
-            saifu_tests::xpath_literal(label)
-        )))
-        .await
-        .unwrap_or_else(|error| panic!("no {label:?} shown: {error}"))
-        .text()
-        .await
-        .expect("read the value")
 }

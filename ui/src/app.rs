@@ -1,10 +1,13 @@
 //! The app frame: navigation (bottom tabs on narrow windows, a rail on wide ones), the top
 //! bar, and the current screen.
 
+use saifu_ipc::{IpcError, Stage, StatusRequest};
 use yew::prelude::*;
 
+use crate::components::ErrorNote;
 use crate::i18n::Text;
 use crate::icons::{Icon, IconView};
+use crate::ipc;
 use crate::pages;
 use crate::preferences;
 use crate::state::{Action, AppContext, AppState, Screen, use_app};
@@ -23,8 +26,30 @@ pub fn app() -> Html {
         }
     });
 
-    html! {
-        <ContextProvider<AppContext> context={state.clone()}>
+    // The wallet's stage decides between onboarding, the PIN and the app itself.
+    let status_error = use_state(|| None::<IpcError>);
+    {
+        let state = state.clone();
+        let status_error = status_error.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                match ipc::call(&StatusRequest {}).await {
+                    Ok(status) => state.dispatch(Action::Status(status)),
+                    Err(error) => status_error.set(Some(error)),
+                }
+            });
+        });
+    }
+
+    let body = match (&state.status, &*status_error) {
+        (_, Some(error)) => html! {
+            <div class="gate"><ErrorNote error={error.clone()} lang={state.lang} /></div>
+        },
+        (None, None) => html! { <div class="gate" aria-busy="true"></div> },
+        (Some(status), None) if status.stage != Stage::Ready => html! {
+            <pages::gate::Gate status={status.clone()} />
+        },
+        (Some(_), None) => html! {
             <div class="shell">
                 <Navigation />
                 <div class="column">
@@ -34,6 +59,11 @@ pub fn app() -> Html {
                     </main>
                 </div>
             </div>
+        },
+    };
+    html! {
+        <ContextProvider<AppContext> context={state.clone()}>
+            { body }
         </ContextProvider<AppContext>>
     }
 }

@@ -69,12 +69,6 @@ catalogue! {
     NavSettings => "Settings", "设置", "設定";
     MainNavigation => "Main navigation", "主导航", "メインナビゲーション";
 
-    HomeWallet => "Your wallet", "我的钱包", "マイウォレット";
-    HomeEmptyTitle => "Your wallet isn't set up yet", "钱包尚未开通", "ウォレットはまだ開設されていません";
-    HomeEmptyBody =>
-        "Your balance, linked cards and offers for you will show here once your wallet is set up.",
-        "开通钱包后，这里会显示你的余额、已绑定的银行卡和为你推荐的优惠。",
-        "ウォレットを開設すると、残高・登録済みのカード・おすすめの特典がここに表示されます。";
     HomeRecent => "Recent activity", "最近交易", "最近の取引";
     HomeRecentEmpty =>
         "Your latest payments and top-ups will appear here.",
@@ -89,11 +83,6 @@ catalogue! {
         "登録したカードはブランドと下4桁だけがここに表示されます。カード番号全体がこの端末に保存されることはありません。";
 
     ScanTitle => "Scan to pay", "扫码付款", "スキャンして支払う";
-    ScanEmptyTitle => "Scan a shop's QR code", "扫描商家收款码", "お店のQRコードを読み取る";
-    ScanEmptyBody =>
-        "The camera view opens here: scan the code at the counter, see the discount that applies, then confirm and pay.",
-        "这里将打开相机：扫描柜台上的收款码，查看可用的优惠，然后确认付款。",
-        "ここでカメラが開きます。レジのコードを読み取り、適用される割引を確認してから支払います。";
 
     PromotionsTitle => "Promotions", "优惠", "キャンペーン";
     PromotionsEmptyTitle => "No offers yet", "暂无优惠", "特典はまだありません";
@@ -116,6 +105,121 @@ catalogue! {
     AboutCoreVersion => "Core version", "核心版本", "コアのバージョン";
     AboutPlatform => "Platform", "平台", "プラットフォーム";
     Loading => "Loading…", "加载中…", "読み込み中…";
+    OnboardTitle => "Open your wallet", "开通钱包", "ウォレットを開設";
+    OnboardBody =>
+        "This device gets its own key, kept in the system keyring. Your PIN confirms every payment.",
+        "本设备会生成专属密钥，保存在系统钥匙串中。每笔付款都需要输入支付密码确认。",
+        "この端末専用の鍵がシステムのキーリングに保存されます。支払いのたびに PIN で確認します。";
+    OnboardDeviceName => "Name of this device", "设备名称", "この端末の名前";
+    OnboardDefaultDeviceName => "My computer", "我的电脑", "マイコンピューター";
+    OnboardCurrency => "Wallet currency", "钱包币种", "ウォレットの通貨";
+    OnboardPin => "Choose a 6-digit PIN", "设置 6 位支付密码", "6 桁の PIN を設定";
+    OnboardPinHint =>
+        "Not 123456 or one digit six times.",
+        "不能是 123456 或六位相同数字。",
+        "123456 や同じ数字の繰り返しは使えません。";
+    OnboardPinAgain => "Enter the PIN again", "再次输入支付密码", "PIN をもう一度入力";
+    OnboardPinMismatch => "The two PINs differ.", "两次输入的密码不一致。", "PIN が一致しません。";
+    OnboardAdvanced => "Wallet service", "钱包服务", "ウォレットサービス";
+    OnboardService => "Service address", "服务地址", "サービスのアドレス";
+    OnboardCreate => "Create wallet", "开通钱包", "ウォレットを開設";
+    OnboardCreating => "Creating…", "正在开通…", "開設中…";
+    UnlockTitle => "Enter your PIN", "输入支付密码", "PIN を入力";
+    UnlockPin => "PIN", "支付密码", "PIN";
+    UnlockButton => "Unlock", "解锁", "ロック解除";
+    KeyMissingTitle => "This device lost its key", "本设备的密钥丢失", "この端末の鍵が見つかりません";
+    KeyMissingBody =>
+        "The system keyring no longer holds this device's key, so it cannot pay. Your money is safe with the wallet service: set this device up again.",
+        "系统钥匙串中已没有本设备的密钥，因此无法付款。你的资金安全地保存在钱包服务中：请重新设置本设备。",
+        "システムのキーリングにこの端末の鍵がないため、支払いできません。お金はウォレットサービスで安全に保管されています。この端末をもう一度設定してください。";
+    DeviceLockedTitle => "This device was locked", "本设备已被锁定", "この端末はロックされました";
+    DeviceLockedBody =>
+        "Another device of your wallet locked this one, and its key was erased. If that was you, all is well; to use this device again, set it up again.",
+        "你的钱包中的另一台设备锁定了本设备，其密钥已被清除。如果是你本人操作，一切正常；如需再次使用本设备，请重新设置。",
+        "ウォレットの別の端末がこの端末をロックし、鍵は消去されました。ご自身の操作なら問題ありません。この端末を再び使うには、もう一度設定してください。";
+    SetUpAgain => "Set up again", "重新设置", "もう一度設定する";
+
+    OfflineNote => "Offline: showing what was saved at", "离线：显示的是保存于以下时间的数据", "オフライン：次の時点の保存データを表示中";
+    HomeBalance => "Balance", "余额", "残高";
+    HomeNoCards => "Link a bank card to top up and pay.", "绑定银行卡即可充值和付款。", "銀行カードを登録するとチャージと支払いができます。";
+    TopUp => "Top up", "充值", "チャージ";
+    TopUpAmount => "Top-up amount", "充值金额", "チャージ金額";
+    ToppedUp => "Topped up", "已充值", "チャージ済み";
+    AddCard => "Add card", "添加银行卡", "カードを追加";
+    AddCardPrivacy =>
+        "The card number goes once to your bank's check and is never kept on this device.",
+        "卡号仅发送一次用于银行验证，绝不会保存在本设备上。",
+        "カード番号は銀行の確認のために一度だけ送信され、この端末には保存されません。";
+    CardNumber => "Card number", "卡号", "カード番号";
+    CardNumberCheck => "This card number has a typo: check the digits.", "卡号有误，请检查数字。", "カード番号に誤りがあります。数字を確認してください。";
+    CardNumberInvalid => "This is not a card number Saifu knows.", "无法识别此卡号。", "このカード番号は利用できません。";
+    CardExpiry => "Expiry (MM/YY)", "有效期 (MM/YY)", "有効期限 (MM/YY)";
+    CardExpiryInvalid => "Write the expiry as MM/YY, e.g. 08/29.", "请按 MM/YY 格式填写，例如 08/29。", "MM/YY の形式で入力してください（例: 08/29）。";
+    CardSecurityCode => "Security code", "安全码", "セキュリティコード";
+    CardHolder => "Name on card", "持卡人姓名", "カード名義";
+    LinkCard => "Link card", "绑定", "登録する";
+    Linking => "Checking with your bank…", "正在向银行验证…", "銀行に確認中…";
+    UnlinkCard => "Unlink", "解绑", "登録解除";
+    Cancel => "Cancel", "取消", "キャンセル";
+    Continue => "Continue", "继续", "次へ";
+
+    NoCameraTitle => "No camera here", "未检测到摄像头", "カメラがありません";
+    NoCameraBody =>
+        "Choose a photo of the shop's code, or paste the code's text.",
+        "请选择商家收款码的照片，或粘贴收款码内容。",
+        "お店のコードの写真を選ぶか、コードの文字列を貼り付けてください。";
+    ScanFromImage => "Choose an image", "选择图片", "画像を選ぶ";
+    ReadingImage => "Reading the image…", "正在识别图片…", "画像を読み取り中…";
+    PasteCode => "Or paste a payment code", "或粘贴收款码", "または支払いコードを貼り付け";
+    PayAmount => "Amount", "金额", "金額";
+    PayPrice => "Price", "价格", "価格";
+    PayRate => "Exchange rate", "汇率", "為替レート";
+    PayTotal => "You pay", "实付", "お支払い";
+    PayFrom => "Pay with", "付款方式", "支払い方法";
+    FundingBalance => "Wallet balance", "钱包余额", "ウォレット残高";
+    PayPin => "PIN", "支付密码", "PIN";
+    Pay => "Pay", "付款", "支払う";
+    Paying => "Paying…", "正在付款…", "支払い中…";
+    PaymentDone => "Paid", "付款成功", "支払い完了";
+    ReceiptTime => "Time", "时间", "日時";
+    ReceiptNumber => "Receipt number", "交易单号", "取引番号";
+    Done => "Done", "完成", "完了";
+    LoadMore => "Show more", "加载更多", "さらに表示";
+
+    DevicesTitle => "Devices", "设备", "端末";
+    DevicesBody =>
+        "Lost a device? Lock it here: it cannot pay from that moment on.",
+        "设备丢失？在此锁定，锁定后立即无法付款。",
+        "端末をなくしたら、ここでロックしてください。その瞬間から支払いできなくなります。";
+    ThisDevice => "This device", "本设备", "この端末";
+    AddedOn => "Added", "添加于", "追加日";
+    LockedOn => "Locked", "锁定于", "ロック日";
+    LockDevice => "Lock", "锁定", "ロック";
+    SecurityTitle => "Security", "安全", "セキュリティ";
+    LockApp => "Lock the app", "锁定应用", "アプリをロック";
+    ForgetWallet => "Remove from this device", "从本设备移除", "この端末から削除";
+    ForgetWalletBody =>
+        "Removing erases this device's key and saved data; your wallet and money stay with the service.",
+        "移除会清除本设备的密钥和本地数据；你的钱包和资金仍保存在服务中。",
+        "削除するとこの端末の鍵と保存データが消去されます。ウォレットとお金はサービスに残ります。";
+
+    ErrorUnreachable =>
+        "The wallet service cannot be reached. Check your connection and try again.",
+        "无法连接钱包服务，请检查网络后重试。",
+        "ウォレットサービスに接続できません。接続を確認してもう一度お試しください。";
+    ErrorKeyring =>
+        "No system keyring is available, so this device cannot keep a key. Unlock or install your keyring and try again.",
+        "系统钥匙串不可用，本设备无法保存密钥。请解锁或安装钥匙串后重试。",
+        "システムのキーリングが使えないため、鍵を保存できません。キーリングのロックを解除するかインストールしてから、もう一度お試しください。";
+    ErrorNoCode =>
+        "No code could be read in this image. Try a sharper photo with the whole code in view.",
+        "图片中未识别到二维码。请换一张清晰、完整包含二维码的照片。",
+        "この画像からコードを読み取れません。コード全体が写った鮮明な写真でお試しください。";
+    ErrorQuoteExpired =>
+        "This price has expired. Scan the code again for a fresh one.",
+        "该价格已过期，请重新扫码。",
+        "この価格は期限切れです。もう一度コードを読み取ってください。";
+
 
     ErrorNoShell =>
         "This page needs the Saifu app. Open Saifu from your apps to see it.",
@@ -131,14 +235,29 @@ catalogue! {
         "Saifu で問題が発生しました。もう一度お試しください。";
 }
 
-impl Text {
-    /// What to tell the user for an error: chosen by its code, never its raw message.
-    pub fn for_error(code: saifu_ipc::ErrorCode) -> Text {
-        match code {
-            saifu_ipc::ErrorCode::NoShell => Text::ErrorNoShell,
-            saifu_ipc::ErrorCode::BadRequest => Text::ErrorBadRequest,
-            saifu_ipc::ErrorCode::Internal => Text::ErrorInternal,
-        }
+impl Lang {
+    /// What to tell the user about an error: our own words where the code says enough, the
+    /// message that came with it where it carries the specifics (which field, how long).
+    pub fn error(self, error: &saifu_ipc::IpcError) -> String {
+        use saifu_ipc::ErrorCode;
+        let text = match error.code {
+            ErrorCode::NoShell => Text::ErrorNoShell,
+            ErrorCode::BadRequest => Text::ErrorBadRequest,
+            ErrorCode::Internal => Text::ErrorInternal,
+            ErrorCode::Unreachable => Text::ErrorUnreachable,
+            ErrorCode::KeyringUnavailable => Text::ErrorKeyring,
+            ErrorCode::KeyMissing => Text::KeyMissingTitle,
+            ErrorCode::DeviceLocked => Text::DeviceLockedTitle,
+            ErrorCode::NoCode => Text::ErrorNoCode,
+            ErrorCode::QuoteExpired => Text::ErrorQuoteExpired,
+            ErrorCode::Invalid
+            | ErrorCode::NotOnboarded
+            | ErrorCode::WrongPin
+            | ErrorCode::PinPaused
+            | ErrorCode::AmountRequired
+            | ErrorCode::Refused => return error.message.clone(),
+        };
+        self.text(text).to_owned()
     }
 }
 

@@ -41,3 +41,27 @@ fn js_error(value: JsValue) -> IpcError {
     let message = value.as_string().unwrap_or_else(|| format!("{value:?}"));
     IpcError::new(ErrorCode::Internal, message)
 }
+
+/// What a screen loaded: nothing yet, or the shell's answer.
+pub type Loaded<T> = Option<Result<T, IpcError>>;
+
+/// Sends `request` when the screen opens and again whenever `revision` changes (money moved,
+/// cards changed), keeping the last answer.
+#[yew::hook]
+pub fn use_load<C>(request: C, revision: u32) -> yew::UseStateHandle<Loaded<C::Output>>
+where
+    C: Command + PartialEq + Clone + 'static,
+    C::Output: 'static,
+{
+    let loaded = yew::use_state(|| None);
+    {
+        let loaded = loaded.clone();
+        yew::use_effect_with((request, revision), move |(request, _)| {
+            let request = request.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                loaded.set(Some(call(&request).await));
+            });
+        });
+    }
+    loaded
+}

@@ -3,6 +3,7 @@
 
 mod app;
 mod components;
+mod format;
 mod i18n;
 mod icons;
 mod ipc;

@@ -2,6 +2,7 @@
 
 use std::rc::Rc;
 
+use saifu_ipc::{AppStatus, Stage};
 use yew::prelude::*;
 
 use crate::i18n::{Lang, Text};
@@ -55,6 +56,10 @@ impl Screen {
 pub struct AppState {
     pub screen: Screen,
     pub lang: Lang,
+    /// Where the wallet stands; `None` until the shell has answered.
+    pub status: Option<AppStatus>,
+    /// Bumped whenever money moved or cards changed: screens that show them reload.
+    pub revision: u32,
 }
 
 impl AppState {
@@ -62,6 +67,8 @@ impl AppState {
         Self {
             screen: Screen::Home,
             lang,
+            status: None,
+            revision: 0,
         }
     }
 }
@@ -69,6 +76,10 @@ impl AppState {
 pub enum Action {
     Navigate(Screen),
     SetLanguage(Lang),
+    /// The shell's answer about the wallet's stage (after start, onboarding, unlock, lock).
+    Status(AppStatus),
+    /// Balance, cards or history changed.
+    Changed,
 }
 
 impl Reducible for AppState {
@@ -79,6 +90,13 @@ impl Reducible for AppState {
         match action {
             Action::Navigate(screen) => next.screen = screen,
             Action::SetLanguage(lang) => next.lang = lang,
+            Action::Status(status) => {
+                if status.stage != Stage::Ready {
+                    next.screen = Screen::Home;
+                }
+                next.status = Some(status);
+            }
+            Action::Changed => next.revision = next.revision.wrapping_add(1),
         }
         Rc::new(next)
     }

@@ -50,8 +50,6 @@ impl Api {
                 "The service address starts with https:// (or http:// for a service on this computer).".into(),
             ));
         }
-        // One process-wide TLS provider; a second install is refused, which is fine.
-        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
             .timeout(REQUEST_TIMEOUT)
             .user_agent(concat!("saifu/", env!("CARGO_PKG_VERSION")))

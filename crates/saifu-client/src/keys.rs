@@ -57,6 +57,24 @@ impl MemoryKeyStore {
     }
 }
 
+/// Stands in when no keyring can be reached: every call says so, and the app shows it.
+#[derive(Debug)]
+pub struct NoKeyStore(pub String);
+
+impl KeyStore for NoKeyStore {
+    fn load(&self, _account: &str) -> Result<Option<Sensitive<String>>, KeyStoreError> {
+        Err(KeyStoreError::Unavailable(self.0.clone()))
+    }
+
+    fn save(&self, _account: &str, _secret: &Sensitive<String>) -> Result<(), KeyStoreError> {
+        Err(KeyStoreError::Unavailable(self.0.clone()))
+    }
+
+    fn delete(&self, _account: &str) -> Result<(), KeyStoreError> {
+        Err(KeyStoreError::Unavailable(self.0.clone()))
+    }
+}
+
 #[cfg(feature = "keyring")]
 pub use os::OsKeyring;
 

@@ -2,18 +2,20 @@
 //! keyring, the app PIN and the offline cache. The desktop shell and the CLI are thin
 //! layers over [`WalletApp`]; tests drive it against a real service.
 
-mod api;
 mod error;
+mod http;
 pub mod keys;
 pub mod pin;
 mod profile;
 mod sensitive;
 mod wallet;
 
-pub use api::{Api, DeviceIdentity, idempotency_key};
 pub use error::ClientError;
-pub use keys::{KeyStore, KeyStoreError, MemoryKeyStore};
+pub use http::{Api, DeviceIdentity, idempotency_key};
+pub use keys::{KeyStore, KeyStoreError, MemoryKeyStore, NoKeyStore};
 pub use profile::{Cache, Profile};
 pub use reqwest::Method;
+/// The service's wire types, which this crate's answers are made of.
+pub use saifu_api as api;
 pub use sensitive::Sensitive;
 pub use wallet::{Onboarding, Overview, Status, WalletApp, device_registration, new_device_key};

@@ -14,7 +14,7 @@ use saifu_core::auth::{self, DeviceSigningKey};
 use saifu_core::money::Currency;
 use serde::{Deserialize, Serialize};
 
-use crate::api::{Api, DeviceIdentity, idempotency_key, unix_now};
+use crate::http::{Api, DeviceIdentity, idempotency_key, unix_now};
 use crate::keys::KeyStore;
 use crate::pin::{PinRecord, check_new_pin};
 use crate::profile::{Cache, Profile, ProfileFile};
@@ -291,7 +291,7 @@ impl WalletApp {
         funding: Funding,
         pin: &Sensitive<String>,
     ) -> Result<Receipt, ClientError> {
-        self.confirm_pin(pin)?;
+        self.check_pin(pin)?;
         let key = idempotency_key()?;
         let body = Pay {
             quote_id: quote_id.to_owned(),
@@ -334,7 +334,8 @@ impl WalletApp {
             .await
     }
 
-    fn confirm_pin(&mut self, pin: &Sensitive<String>) -> Result<(), ClientError> {
+    /// Checks the app PIN; wrong tries count towards the pause, saved at once.
+    pub fn check_pin(&mut self, pin: &Sensitive<String>) -> Result<(), ClientError> {
         let profile = self.profile.as_mut().ok_or(ClientError::NotOnboarded)?;
         let outcome = profile.pin.verify(pin, unix_now());
         // Failures count even if the app is closed right after.

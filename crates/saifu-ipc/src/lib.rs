@@ -48,6 +48,29 @@ pub enum ErrorCode {
     BadRequest,
     /// Something failed inside the shell; details are in the shell's log, not here.
     Internal,
+    /// What the user entered is not valid; the message says what to fix.
+    Invalid,
+    /// The wallet service cannot be reached: what shows is the cache.
+    Unreachable,
+    /// There is no wallet on this device yet.
+    NotOnboarded,
+    /// The keyring lost this device's key: the user sets the wallet up again.
+    KeyMissing,
+    /// No system keyring can be used, so no device key can be kept.
+    KeyringUnavailable,
+    /// Another device locked this one.
+    DeviceLocked,
+    WrongPin,
+    /// Too many wrong PINs: the message says how long to wait.
+    PinPaused,
+    /// The code has no amount: the user enters it.
+    AmountRequired,
+    /// The price shown expired: quote again.
+    QuoteExpired,
+    /// The image has no readable code.
+    NoCode,
+    /// The wallet service refused; the message is its own, written for people.
+    Refused,
 }
 
 macro_rules! commands {
@@ -57,7 +80,26 @@ macro_rules! commands {
     };
 }
 
-commands![AppInfoRequest];
+commands![
+    AppInfoRequest,
+    StatusRequest,
+    OnboardRequest,
+    ForgetRequest,
+    UnlockRequest,
+    OverviewRequest,
+    LinkCardRequest,
+    UnlinkCardRequest,
+    TopUpRequest,
+    ScanImageRequest,
+    QuoteRequest,
+    PayRequest,
+    HistoryRequest,
+    DevicesRequest,
+    LockDeviceRequest,
+];
+
+mod wallet;
+pub use wallet::*;
 
 /// Asks the shell who it is: shown in Settings › About.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

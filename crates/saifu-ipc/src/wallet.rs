@@ -1,0 +1,270 @@
+//! The wallet journey's commands: onboarding, money, scanning, paying, history and devices.
+//! Shaped for the screens that show them; the shell maps the service's answers onto them.
+
+use saifu_core::card::{Brand, Expiry};
+use saifu_core::money::{Currency, Money};
+use serde::{Deserialize, Serialize};
+
+use crate::Command;
+
+macro_rules! command {
+    ($request:ident => $name:literal, $output:ty) => {
+        impl Command for $request {
+            const NAME: &'static str = $name;
+            type Output = $output;
+        }
+    };
+}
+
+/// Where the app stands on this device.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// No wallet here yet: onboarding.
+    Welcome,
+    /// A wallet, waiting for the PIN (at start and after "Lock the app").
+    Locked,
+    Ready,
+    /// The keyring lost the device key: set up again.
+    KeyMissing,
+    /// Another device locked this one; its key is gone.
+    DeviceLocked,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppStatus {
+    pub stage: Stage,
+    /// The service this wallet talks to, or the default one onboarding proposes.
+    pub service_url: String,
+    /// The device's name, once onboarded.
+    pub device_name: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusRequest {}
+command!(StatusRequest => "status", AppStatus);
+
+/// Creates a wallet with this device.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OnboardRequest {
+    pub service_url: String,
+    pub device_name: String,
+    pub home_currency: Currency,
+    pub pin: String,
+}
+command!(OnboardRequest => "onboard", AppStatus);
+
+/// Forgets the wallet on this device (key and local data); the service keeps the wallet.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForgetRequest {}
+command!(ForgetRequest => "forget", AppStatus);
+
+/// `pin: None` locks the app; `Some` unlocks it when the PIN is right.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnlockRequest {
+    pub pin: Option<String>,
+}
+command!(UnlockRequest => "unlock", AppStatus);
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardView {
+    pub card_id: String,
+    pub brand: Brand,
+    pub issuer: String,
+    pub last4: String,
+    pub expiry: Expiry,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivityKind {
+    Payment,
+    TopUp,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityView {
+    pub activity_id: String,
+    pub kind: ActivityKind,
+    pub title: String,
+    /// Money out is negative.
+    pub amount: Money,
+    pub created_at: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Overview {
+    pub balance: Option<Money>,
+    pub cards: Vec<CardView>,
+    pub recent: Vec<ActivityView>,
+    /// False when the service could not be reached and this is what was saved last.
+    pub fresh: bool,
+    pub as_of: i64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverviewRequest {}
+command!(OverviewRequest => "overview", Overview);
+
+/// The card's details travel once, to the service; the device keeps none of them.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkCardRequest {
+    pub number: String,
+    pub expiry: String,
+    pub security_code: String,
+    pub holder: String,
+}
+command!(LinkCardRequest => "link_card", CardView);
+
+/// Requests that carry a PIN or card details print as their name only.
+macro_rules! redacted_debug {
+    ($($request:ident),*) => {$(
+        impl std::fmt::Debug for $request {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(concat!(stringify!($request), " { <redacted> }"))
+            }
+        }
+    )*};
+}
+
+redacted_debug!(OnboardRequest, UnlockRequest, LinkCardRequest, PayRequest);
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnlinkCardRequest {
+    pub card_id: String,
+}
+command!(UnlinkCardRequest => "unlink_card", Vec<CardView>);
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopUpRequest {
+    pub card_id: String,
+    /// As typed, in the wallet's currency: "200" or "200.50".
+    pub amount: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopUpDone {
+    pub amount: Money,
+    pub balance: Money,
+}
+command!(TopUpRequest => "top_up", TopUpDone);
+
+/// Reads every code in an image the user picked (PNG or JPEG bytes, base64).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScanImageRequest {
+    pub image_base64: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScannedCodes {
+    /// The text of each code found, in reading order.
+    pub payloads: Vec<String>,
+}
+command!(ScanImageRequest => "scan_image", ScannedCodes);
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuoteRequest {
+    pub payload: String,
+    /// Needed when the code carries no amount, in the merchant's currency.
+    pub amount: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuoteView {
+    pub quote_id: String,
+    pub merchant_name: String,
+    pub merchant_city: String,
+    pub merchant_country: String,
+    /// The merchant's price, in its currency.
+    pub price: Money,
+    /// What leaves the wallet, in its currency.
+    pub pay: Money,
+    /// For a cross-border payment: "1 JPY = 0.048210 CNY".
+    pub rate: Option<String>,
+    pub expires_at: i64,
+}
+command!(QuoteRequest => "quote", QuoteView);
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "source", rename_all = "snake_case")]
+pub enum FundingChoice {
+    Balance,
+    Card { card_id: String },
+}
+
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayRequest {
+    pub quote_id: String,
+    pub funding: FundingChoice,
+    pub pin: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptView {
+    pub payment_id: String,
+    pub merchant_name: String,
+    pub merchant_city: String,
+    pub price: Money,
+    pub paid: Money,
+    pub rate: Option<String>,
+    pub funding: FundingChoice,
+    pub created_at: i64,
+}
+command!(PayRequest => "pay", ReceiptView);
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryRequest {
+    pub cursor: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryPage {
+    pub entries: Vec<ActivityView>,
+    pub next_cursor: Option<String>,
+}
+command!(HistoryRequest => "history", HistoryPage);
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceView {
+    pub device_id: String,
+    pub device_name: String,
+    pub registered_at: i64,
+    pub locked_at: Option<i64>,
+    pub this_device: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DevicesRequest {}
+command!(DevicesRequest => "devices", Vec<DeviceView>);
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LockDeviceRequest {
+    pub device_id: String,
+}
+command!(LockDeviceRequest => "lock_device", DeviceView);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn card_details_never_print() {
+        let request = LinkCardRequest {
+            number: "4242424242424242".into(),
+            expiry: "12/30".into(),
+            security_code: "123".into(),
+            holder: "WANG MEI".into(),
+        };
+        let printed = format!("{request:?}");
+        assert!(!printed.contains("4242") && !printed.contains("123") && !printed.contains("WANG"));
+    }
+
+    #[test]
+    fn funding_crosses_tagged() {
+        let json = serde_json::to_string(&FundingChoice::Card {
+            card_id: "card_1".into(),
+        })
+        .unwrap();
+        assert_eq!(json, r#"{"source":"card","card_id":"card_1"}"#);
+    }
+}

@@ -1,0 +1,441 @@
+//! Scan and pay: a code from an image or pasted, the amount when the code has none, the
+//! price with its rate, the funding choice, the PIN, progress, and the receipt.
+
+use std::rc::Rc;
+
+use base64::Engine;
+use saifu_core::qr;
+use saifu_ipc::{
+    FundingChoice, IpcError, OverviewRequest, PayRequest, QuoteRequest, QuoteView, ReceiptView,
+    ScanImageRequest,
+};
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::components::{ErrorNote, Field};
+use crate::format;
+use crate::i18n::{Lang, Text};
+use crate::icons::{Icon, IconView};
+use crate::ipc::{self, use_load};
+use crate::state::{Action, Screen, use_app};
+
+/// Where the payment stands.
+#[derive(Clone, PartialEq)]
+enum Step {
+    Capture,
+    /// The code has no amount: the payer enters it, in the merchant's currency.
+    Amount {
+        payload: Rc<str>,
+        merchant: Option<String>,
+        currency: Option<String>,
+    },
+    Quoting,
+    Confirm(Rc<QuoteView>),
+    Paying(Rc<QuoteView>),
+    Done(Rc<ReceiptView>),
+}
+
+#[function_component(Scan)]
+pub fn scan() -> Html {
+    let app = use_app();
+    let lang = app.lang;
+    let step = use_state(|| Step::Capture);
+    let error = use_state(|| None::<IpcError>);
+
+    // Asks for a price; a code without an amount asks the payer first.
+    let quote = {
+        let (step, error) = (step.clone(), error.clone());
+        Callback::from(move |(payload, amount): (Rc<str>, Option<String>)| {
+            let (step, error) = (step.clone(), error.clone());
+            step.set(Step::Quoting);
+            error.set(None);
+            wasm_bindgen_futures::spawn_local(async move {
+                let request = QuoteRequest {
+                    payload: payload.to_string(),
+                    amount,
+                };
+                match ipc::call(&request).await {
+                    Ok(quote) => step.set(Step::Confirm(Rc::new(quote))),
+                    Err(failure) if failure.code == saifu_ipc::ErrorCode::AmountRequired => {
+                        step.set(amount_step(payload));
+                    }
+                    Err(failure) => {
+                        error.set(Some(failure));
+                        step.set(Step::Capture);
+                    }
+                }
+            });
+        })
+    };
+    let scanned = {
+        let (quote, step, error) = (quote.clone(), step.clone(), error.clone());
+        Callback::from(move |payload: String| {
+            let payload: Rc<str> = payload.trim().into();
+            match qr::parse(&payload) {
+                Err(problem) => {
+                    error.set(Some(IpcError::new(
+                        saifu_ipc::ErrorCode::Invalid,
+                        problem.to_string(),
+                    )));
+                }
+                Ok(code) if code.summary().amount.is_none() && code.format() == "emv-mpm" => {
+                    error.set(None);
+                    step.set(amount_step(payload));
+                }
+                Ok(_) => quote.emit((payload, None)),
+            }
+        })
+    };
+    let restart = {
+        let (step, error) = (step.clone(), error.clone());
+        Callback::from(move |_| {
+            step.set(Step::Capture);
+            error.set(None);
+        })
+    };
+
+    let body = match &*step {
+        Step::Capture => html! { <Capture onscanned={scanned} error={error.setter()} /> },
+        Step::Amount {
+            payload,
+            merchant,
+            currency,
+        } => html! {
+            <AmountEntry payload={payload.clone()} merchant={merchant.clone()} currency={currency.clone()}
+                         onquote={quote.clone()} oncancel={restart.clone()} />
+        },
+        Step::Quoting => {
+            html! { <section class="panel skeleton tall" aria-busy="true" data-test="quoting"></section> }
+        }
+        Step::Confirm(quote_view) | Step::Paying(quote_view) => html! {
+            <Confirm quote={quote_view.clone()} paying={matches!(&*step, Step::Paying(_))}
+                     step={step.setter()} oncancel={restart.clone()} />
+        },
+        Step::Done(receipt) => html! { <Receipt receipt={receipt.clone()} /> },
+    };
+    html! {
+        <>
+            if let Some(failure) = &*error {
+                <section class="panel"><ErrorNote error={failure.clone()} {lang} test="scan-error" /></section>
+            }
+            { body }
+        </>
+    }
+}
+
+fn amount_step(payload: Rc<str>) -> Step {
+    let summary = qr::parse(&payload).ok().map(|code| code.summary());
+    Step::Amount {
+        merchant: summary
+            .as_ref()
+            .and_then(|s| s.merchant.as_ref())
+            .and_then(|m| m.name.clone()),
+        currency: summary
+            .as_ref()
+            .and_then(|s| s.currency)
+            .map(|c| c.code().to_owned()),
+        payload,
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CaptureProps {
+    onscanned: Callback<String>,
+    error: UseStateSetter<Option<IpcError>>,
+}
+
+/// The ways a code comes in: the camera (none in this build), an image, or pasted text.
+#[function_component(Capture)]
+fn capture(props: &CaptureProps) -> Html {
+    let lang = use_app().lang;
+    let pasted = use_state(String::new);
+    let reading = use_state(|| false);
+    let onfile = {
+        let (onscanned, error, reading) = (
+            props.onscanned.clone(),
+            props.error.clone(),
+            reading.clone(),
+        );
+        Callback::from(move |event: Event| {
+            let input: HtmlInputElement = event.target_unchecked_into();
+            let Some(file) = input.files().and_then(|files| files.get(0)) else {
+                return;
+            };
+            input.set_value("");
+            let (onscanned, error, reading) = (onscanned.clone(), error.clone(), reading.clone());
+            reading.set(true);
+            wasm_bindgen_futures::spawn_local(async move {
+                let outcome = read_codes(file).await;
+                reading.set(false);
+                match outcome {
+                    Ok(payload) => onscanned.emit(payload),
+                    Err(failure) => error.set(Some(failure)),
+                }
+            });
+        })
+    };
+    let onpaste = {
+        let pasted = pasted.clone();
+        Callback::from(move |event: InputEvent| {
+            pasted.set(event.target_unchecked_into::<HtmlTextAreaElement>().value());
+        })
+    };
+    let onsubmit = {
+        let (pasted, onscanned) = (pasted.clone(), props.onscanned.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            onscanned.emit((*pasted).clone());
+        })
+    };
+    html! {
+        <>
+            <section class="camera-off" data-test="no-camera">
+                <IconView icon={Icon::Scan} class="empty-icon" />
+                <h2>{ lang.text(Text::NoCameraTitle) }</h2>
+                <p>{ lang.text(Text::NoCameraBody) }</p>
+                <label class="primary file-button">
+                    { lang.text(if *reading { Text::ReadingImage } else { Text::ScanFromImage }) }
+                    <input type="file" accept="image/png,image/jpeg,image/webp" onchange={onfile} data-test="scan-file" />
+                </label>
+            </section>
+            <form class="panel" {onsubmit}>
+                <label class="section-title" for="pasted-code">{ lang.text(Text::PasteCode) }</label>
+                <textarea id="pasted-code" rows="3" value={(*pasted).clone()} oninput={onpaste} data-test="scan-paste"
+                          placeholder="000201…" spellcheck="false" />
+                <button class="secondary" type="submit" disabled={pasted.trim().is_empty()} data-test="scan-submit">
+                    { lang.text(Text::Continue) }
+                </button>
+            </form>
+        </>
+    }
+}
+
+/// The first code the shell reads in the picked image.
+async fn read_codes(file: web_sys::File) -> Result<String, IpcError> {
+    let unreadable =
+        |_| IpcError::new(saifu_ipc::ErrorCode::Invalid, "The file could not be read.");
+    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+        .await
+        .map_err(unreadable)?;
+    let bytes = js_sys::Uint8Array::new(buffer.unchecked_ref()).to_vec();
+    let request = ScanImageRequest {
+        image_base64: base64::engine::general_purpose::STANDARD.encode(bytes),
+    };
+    let scanned = ipc::call(&request).await?;
+    scanned.payloads.into_iter().next().ok_or_else(|| {
+        IpcError::new(
+            saifu_ipc::ErrorCode::NoCode,
+            "No code could be read in this image.",
+        )
+    })
+}
+
+#[derive(Properties, PartialEq)]
+struct AmountProps {
+    payload: Rc<str>,
+    merchant: Option<String>,
+    currency: Option<String>,
+    onquote: Callback<(Rc<str>, Option<String>)>,
+    oncancel: Callback<MouseEvent>,
+}
+
+#[function_component(AmountEntry)]
+fn amount_entry(props: &AmountProps) -> Html {
+    let lang = use_app().lang;
+    let amount = use_state(String::new);
+    let oninput = {
+        let amount = amount.clone();
+        Callback::from(move |value: String| amount.set(value))
+    };
+    let onsubmit = {
+        let (amount, payload, onquote) =
+            (amount.clone(), props.payload.clone(), props.onquote.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            onquote.emit((payload.clone(), Some(amount.trim().to_owned())));
+        })
+    };
+    let label = match &props.currency {
+        Some(code) => format!("{} ({code})", lang.text(Text::PayAmount)),
+        None => lang.text(Text::PayAmount).to_owned(),
+    };
+    html! {
+        <form class="panel pay-sheet" data-test="amount-entry" {onsubmit}>
+            <p class="pay-merchant">{ props.merchant.clone().unwrap_or_default() }</p>
+            <Field {label} value={(*amount).clone()} {oninput} test="pay-amount" inputmode="decimal" />
+            <div class="form-actions">
+                <button type="button" class="secondary" onclick={props.oncancel.clone()}>{ lang.text(Text::Cancel) }</button>
+                <button class="primary" type="submit" disabled={amount.trim().is_empty()} data-test="amount-continue">
+                    { lang.text(Text::Continue) }
+                </button>
+            </div>
+        </form>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ConfirmProps {
+    quote: Rc<QuoteView>,
+    paying: bool,
+    step: UseStateSetter<Step>,
+    oncancel: Callback<MouseEvent>,
+}
+
+/// The moment of paying: who, how much, at what rate, from where; the PIN confirms.
+#[function_component(Confirm)]
+fn confirm(props: &ConfirmProps) -> Html {
+    let app = use_app();
+    let lang = app.lang;
+    let overview = use_load(OverviewRequest {}, app.revision);
+    let funding = use_state(|| FundingChoice::Balance);
+    let pin = use_state(String::new);
+    let error = use_state(|| None::<IpcError>);
+    let quote = &props.quote;
+
+    let onpin = {
+        let pin = pin.clone();
+        Callback::from(move |value: String| {
+            pin.set(value.chars().filter(char::is_ascii_digit).take(6).collect())
+        })
+    };
+    let onsubmit = {
+        let (app, quote, funding, pin, error, step) = (
+            app.clone(),
+            quote.clone(),
+            funding.clone(),
+            pin.clone(),
+            error.clone(),
+            props.step.clone(),
+        );
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let request = PayRequest {
+                quote_id: quote.quote_id.clone(),
+                funding: (*funding).clone(),
+                pin: (*pin).clone(),
+            };
+            let (app, quote, pin, error, step) = (
+                app.clone(),
+                quote.clone(),
+                pin.clone(),
+                error.clone(),
+                step.clone(),
+            );
+            step.set(Step::Paying(quote.clone()));
+            error.set(None);
+            wasm_bindgen_futures::spawn_local(async move {
+                match ipc::call(&request).await {
+                    Ok(receipt) => {
+                        app.dispatch(Action::Changed);
+                        step.set(Step::Done(Rc::new(receipt)));
+                    }
+                    Err(failure) => {
+                        pin.set(String::new());
+                        error.set(Some(failure));
+                        step.set(Step::Confirm(quote));
+                    }
+                }
+            });
+        })
+    };
+
+    let choice = |value: FundingChoice, label: String, test: String| {
+        let selected = *funding == value;
+        let onchange = {
+            let (funding, value) = (funding.clone(), value.clone());
+            Callback::from(move |_| funding.set(value.clone()))
+        };
+        html! {
+            <label class={classes!("funding", selected.then_some("selected"))}>
+                <input type="radio" name="funding" checked={selected} {onchange} data-test={test} />
+                <span>{ label }</span>
+            </label>
+        }
+    };
+    let fundings = match &*overview {
+        Some(Ok(overview)) => {
+            let balance = overview
+                .balance
+                .map(|b| format::money(lang, b))
+                .unwrap_or_default();
+            html! {
+                <>
+                    { choice(FundingChoice::Balance, format!("{} · {balance}", lang.text(Text::FundingBalance)), "funding-balance".into()) }
+                    { for overview.cards.iter().map(|card| choice(
+                        FundingChoice::Card { card_id: card.card_id.clone() },
+                        format!("{} •••• {}", card.brand.name(), card.last4),
+                        format!("funding-card-{}", card.last4),
+                    )) }
+                </>
+            }
+        }
+        _ => {
+            html! { { choice(FundingChoice::Balance, lang.text(Text::FundingBalance).to_owned(), "funding-balance".into()) } }
+        }
+    };
+    html! {
+        <form class="panel pay-sheet" data-test="pay-sheet" {onsubmit} aria-busy={props.paying.then_some("true")}>
+            <p class="pay-merchant" data-test="pay-merchant">{ &quote.merchant_name }</p>
+            <p class="muted">{ format!("{} · {}", quote.merchant_city, quote.merchant_country) }</p>
+            <dl class="facts">
+                <div><dt>{ lang.text(Text::PayPrice) }</dt><dd data-test="pay-price">{ format::money(lang, quote.price) }</dd></div>
+                if let Some(rate) = &quote.rate {
+                    <div><dt>{ lang.text(Text::PayRate) }</dt><dd data-test="pay-rate">{ rate }</dd></div>
+                }
+            </dl>
+            <p class="pay-total"><span>{ lang.text(Text::PayTotal) }</span><strong data-test="pay-total">{ format::money(lang, quote.pay) }</strong></p>
+            <fieldset class="fundings">
+                <legend>{ lang.text(Text::PayFrom) }</legend>
+                { fundings }
+            </fieldset>
+            <Field label={lang.text(Text::PayPin)} value={(*pin).clone()} oninput={onpin} test="pay-pin" kind="password"
+                   inputmode="numeric" autocomplete="current-password" maxlength="6" />
+            if let Some(failure) = &*error {
+                <ErrorNote error={failure.clone()} {lang} test="pay-error" />
+            }
+            if props.paying {
+                <div class="progress" role="progressbar" aria-label={lang.text(Text::Paying)}></div>
+            }
+            <div class="form-actions">
+                <button type="button" class="secondary" onclick={props.oncancel.clone()} disabled={props.paying}>{ lang.text(Text::Cancel) }</button>
+                <button class="primary" type="submit" disabled={pin.len() != 6 || props.paying} data-test="pay-confirm">
+                    { if props.paying { lang.text(Text::Paying).to_owned() } else { format!("{} {}", lang.text(Text::Pay), format::money(lang, quote.pay)) } }
+                </button>
+            </div>
+        </form>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ReceiptProps {
+    receipt: Rc<ReceiptView>,
+}
+
+#[function_component(Receipt)]
+fn receipt(props: &ReceiptProps) -> Html {
+    let app = use_app();
+    let lang: Lang = app.lang;
+    let receipt = &props.receipt;
+    let done = {
+        let app = app.clone();
+        Callback::from(move |_| app.dispatch(Action::Navigate(Screen::Home)))
+    };
+    html! {
+        <section class="panel receipt" data-test="receipt" role="status">
+            <div class="receipt-mark">{ "✓" }</div>
+            <h2>{ lang.text(Text::PaymentDone) }</h2>
+            <p class="pay-total"><strong data-test="receipt-paid">{ format::money(lang, receipt.paid) }</strong></p>
+            <p class="pay-merchant" data-test="receipt-merchant">{ &receipt.merchant_name }</p>
+            <dl class="facts">
+                <div><dt>{ lang.text(Text::PayPrice) }</dt><dd>{ format::money(lang, receipt.price) }</dd></div>
+                if let Some(rate) = &receipt.rate {
+                    <div><dt>{ lang.text(Text::PayRate) }</dt><dd>{ rate }</dd></div>
+                }
+                <div><dt>{ lang.text(Text::ReceiptTime) }</dt><dd>{ format::date_time(lang, receipt.created_at) }</dd></div>
+                <div><dt>{ lang.text(Text::ReceiptNumber) }</dt><dd class="mono">{ &receipt.payment_id }</dd></div>
+            </dl>
+            <button class="primary" onclick={done} data-test="receipt-done">{ lang.text(Text::Done) }</button>
+        </section>
+    }
+}
