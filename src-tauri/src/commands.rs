@@ -30,7 +30,11 @@ pub(crate) async fn status(wallet: State<'_, Wallet>, req: StatusRequest) -> Rep
 }
 
 #[tauri::command]
-pub(crate) async fn onboard(wallet: State<'_, Wallet>, req: OnboardRequest) -> Reply<AppStatus> {
+pub(crate) async fn onboard(
+    app: tauri::AppHandle,
+    wallet: State<'_, Wallet>,
+    req: OnboardRequest,
+) -> Reply<AppStatus> {
     let onboarding = Onboarding {
         service_url: req.service_url,
         device_name: req.device_name,
@@ -45,6 +49,7 @@ pub(crate) async fn onboard(wallet: State<'_, Wallet>, req: OnboardRequest) -> R
         .await
         .map_err(ipc_error)?;
     wallet.unlocked.store(true, Ordering::SeqCst);
+    crate::wallet::listen(app);
     app_status(&wallet).await
 }
 
@@ -57,7 +62,11 @@ pub(crate) async fn forget(wallet: State<'_, Wallet>, req: ForgetRequest) -> Rep
 }
 
 #[tauri::command]
-pub(crate) async fn unlock(wallet: State<'_, Wallet>, req: UnlockRequest) -> Reply<AppStatus> {
+pub(crate) async fn unlock(
+    app: tauri::AppHandle,
+    wallet: State<'_, Wallet>,
+    req: UnlockRequest,
+) -> Reply<AppStatus> {
     match req.pin {
         None => wallet.unlocked.store(false, Ordering::SeqCst),
         Some(pin) => {
@@ -68,6 +77,7 @@ pub(crate) async fn unlock(wallet: State<'_, Wallet>, req: UnlockRequest) -> Rep
                 .check_pin(&Sensitive::new(pin))
                 .map_err(ipc_error)?;
             wallet.unlocked.store(true, Ordering::SeqCst);
+            crate::wallet::listen(app);
         }
     }
     app_status(&wallet).await
@@ -250,6 +260,22 @@ pub(crate) async fn lock_device(
         .await
         .map_err(ipc_error)?;
     Ok(device_view(device))
+}
+
+#[tauri::command]
+pub(crate) fn notify(app: tauri::AppHandle, req: NotifyRequest) -> Reply<()> {
+    use tauri_plugin_notification::NotificationExt;
+    // No notification service (a bare desktop session) is no reason to fail the UI.
+    if let Err(error) = app
+        .notification()
+        .builder()
+        .title(req.title)
+        .body(req.body)
+        .show()
+    {
+        eprintln!("saifu: notification not shown: {error}");
+    }
+    Ok(())
 }
 
 async fn app_status(wallet: &Wallet) -> Reply<AppStatus> {

@@ -16,7 +16,9 @@ macro_rules! register_commands {
             &[$((<$request as saifu_ipc::Command>::NAME, stringify!($handler))),*];
 
         fn builder() -> tauri::Builder<tauri::Wry> {
-            tauri::Builder::default().invoke_handler(tauri::generate_handler![$(commands::$handler),*])
+            tauri::Builder::default()
+                .plugin(tauri_plugin_notification::init())
+                .invoke_handler(tauri::generate_handler![$(commands::$handler),*])
         }
     };
 }
@@ -37,6 +39,7 @@ register_commands! {
     saifu_ipc::HistoryRequest => history,
     saifu_ipc::DevicesRequest => devices,
     saifu_ipc::LockDeviceRequest => lock_device,
+    saifu_ipc::NotifyRequest => notify,
 }
 
 #[cfg_attr(mobile, tauri::mobile_entry_point)]

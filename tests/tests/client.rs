@@ -252,3 +252,66 @@ async fn onboarding_refuses_a_weak_pin_and_a_bad_address_before_anything_is_crea
     assert_eq!(app.status().await.unwrap(), Status::Welcome);
     assert!(!dir.join("wallet.json").exists());
 }
+
+#[tokio::test]
+async fn pushed_events_arrive_and_a_lock_of_this_device_wipes_its_key_at_once() {
+    let service = Service::start().await;
+    let keys: Arc<dyn KeyStore> = Arc::new(MemoryKeyStore::default());
+    let (mut phone, _) = onboarded(&service, keys.clone()).await;
+    let mut events = phone.subscribe().await.expect("subscribe");
+
+    let card = phone.link_card(visa()).await.expect("link");
+    let linked = events.next().await.expect("read").expect("an event");
+    let saifu_client::Pushed::Event(linked) = linked else {
+        panic!("expected an event, got {linked:?}");
+    };
+    assert!(
+        matches!(&*linked, saifu_api::WalletEvent::CardLinked { card: pushed } if pushed.card_id == card.card_id),
+        "{linked:?}"
+    );
+
+    // A tablet joins, then locks the phone: the phone hears it without asking anything.
+    let tablet_key = new_device_key().unwrap();
+    let api = saifu_client::Api::new(&service.base).unwrap();
+    let challenge = api
+        .public(
+            saifu_client::Method::POST,
+            saifu_api::paths::CHALLENGES,
+            None::<&()>,
+        )
+        .await
+        .unwrap();
+    let registration =
+        device_registration(&challenge, "dev_tablet_events", "Tablet", &tablet_key).unwrap();
+    phone.approve_device(&registration).await.expect("approve");
+    let tablet = saifu_client::DeviceIdentity {
+        device_id: "dev_tablet_events".into(),
+        key: Sensitive::new(tablet_key),
+    };
+    let phone_id = phone.profile().unwrap().device_id.clone();
+    let _: saifu_api::Device = api
+        .signed(
+            &tablet,
+            saifu_client::Method::POST,
+            &saifu_api::paths::device_lock(&phone_id),
+            None::<&()>,
+            None,
+        )
+        .await
+        .expect("lock");
+    let locked = loop {
+        let pushed = events.next().await.expect("read").expect("an event");
+        if let saifu_client::Pushed::Event(event) = &pushed
+            && matches!(&**event, saifu_api::WalletEvent::DeviceLocked { .. })
+        {
+            break pushed;
+        }
+    };
+    phone.on_pushed(&locked).await.expect("act on it");
+    assert_eq!(phone.status().await.unwrap(), Status::DeviceLocked);
+    assert!(
+        keys.load(&format!("device-key/{phone_id}"))
+            .unwrap()
+            .is_none()
+    );
+}

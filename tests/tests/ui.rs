@@ -147,7 +147,7 @@ async fn the_whole_journey_in_the_app_window() {
     service.clock_offset.store(0, Ordering::Relaxed);
 
     // A second device joins the wallet, is lost, and is locked from Settings.
-    let tablet = join_second_device(&service, &data_dir).await;
+    let tablet = join_device(&service, &data_dir, "dev_ui_tablet", "Saifu tablet").await;
     click(&driver, "Settings").await;
     wait_for_text(&driver, "Saifu tablet").await;
     screenshot(&driver, "14-settings-devices").await;
@@ -236,14 +236,45 @@ async fn the_whole_journey_in_the_app_window() {
     assert_no_horizontal_scroll(&driver).await;
     screenshot(&driver, "21-pay-narrow").await;
     gear_to_settings(&driver).await;
+
+    // This device is lost: a watch of the same wallet locks it, and the app learns at once
+    // from the service's events, wipes its key and says so.
+    let watch = join_device(&service, &data_dir, "dev_ui_watch", "Saifu watch").await;
+    let phone_id = serde_json::from_slice::<serde_json::Value>(
+        &std::fs::read(data_dir.join("wallet.json")).expect("profile"),
+    )
+    .expect("profile JSON")["device_id"]
+        .as_str()
+        .expect("device id")
+        .to_owned();
+    let _: saifu_client::api::Device = api
+        .signed(
+            &watch,
+            Method::POST,
+            &saifu_client::api::paths::device_lock(&phone_id),
+            None::<&()>,
+            None,
+        )
+        .await
+        .expect("the watch locks this device");
+    wait_for(&driver, "device-locked").await;
+    wait_for_text(&driver, "This device was locked").await;
+    screenshot(&driver, "22-device-locked-narrow").await;
+    click_test(&driver, "set-up-again").await;
+    wait_for_text(&driver, "Open your wallet").await;
     driver.quit().await.expect("end the WebDriver session");
     drop(tauri_driver);
     service.stop().await;
 }
 
-/// Registers a tablet into the app's wallet, approved with the app's own device key from
-/// the keyring, as the phone would approve it; returns the tablet's signing identity.
-async fn join_second_device(service: &LocalService, data_dir: &std::path::Path) -> DeviceIdentity {
+/// Registers another device into the app's wallet, approved with the app's own device key
+/// from the keyring as the app would approve it; returns the new device's signing identity.
+async fn join_device(
+    service: &LocalService,
+    data_dir: &std::path::Path,
+    device_id: &str,
+    device_name: &str,
+) -> DeviceIdentity {
     let profile: serde_json::Value = serde_json::from_slice(
         &std::fs::read(data_dir.join("wallet.json")).expect("the app's profile"),
     )
@@ -276,8 +307,7 @@ async fn join_second_device(service: &LocalService, data_dir: &std::path::Path) 
         .expect("challenge");
     let tablet_key = new_device_key().expect("key");
     let registration =
-        device_registration(&challenge, "dev_ui_tablet", "Saifu tablet", &tablet_key)
-            .expect("registration");
+        device_registration(&challenge, device_id, device_name, &tablet_key).expect("registration");
     let _: saifu_client::api::Device = api
         .signed(
             &phone,
@@ -289,7 +319,7 @@ async fn join_second_device(service: &LocalService, data_dir: &std::path::Path) 
         .await
         .expect("the phone approves the tablet");
     DeviceIdentity {
-        device_id: "dev_ui_tablet".into(),
+        device_id: device_id.into(),
         key: Sensitive::new(tablet_key),
     }
 }

@@ -1,11 +1,12 @@
 //! The app frame: navigation (bottom tabs on narrow windows, a rail on wide ones), the top
 //! bar, and the current screen.
 
-use saifu_ipc::{IpcError, Stage, StatusRequest};
+use saifu_ipc::{IpcError, NotifyRequest, Pushed, Stage, StatusRequest, WALLET_EVENT};
 use yew::prelude::*;
 
 use crate::components::ErrorNote;
-use crate::i18n::Text;
+use crate::format;
+use crate::i18n::{Lang, Text};
 use crate::icons::{Icon, IconView};
 use crate::ipc;
 use crate::pages;
@@ -41,6 +42,30 @@ pub fn app() -> Html {
         });
     }
 
+    // What changed elsewhere (another device, the service) refreshes the screens, and the
+    // user hears of it in their language.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            ipc::listen(WALLET_EVENT, move |pushed: Pushed| {
+                dispatcher.dispatch(Action::Changed);
+                if matches!(pushed, Pushed::DeviceLocked { this_device: true }) {
+                    let dispatcher = dispatcher.clone();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        if let Ok(status) = ipc::call(&StatusRequest {}).await {
+                            dispatcher.dispatch(Action::Status(status));
+                        }
+                    });
+                }
+                if let Some(request) = notification(preferences::language(), &pushed) {
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let _ = ipc::call(&request).await;
+                    });
+                }
+            });
+        });
+    }
+
     let body = match (&state.status, &*status_error) {
         (_, Some(error)) => html! {
             <div class="gate"><ErrorNote error={error.clone()} lang={state.lang} /></div>
@@ -66,6 +91,44 @@ pub fn app() -> Html {
             { body }
         </ContextProvider<AppContext>>
     }
+}
+
+/// The OS notification for a pushed event, if it deserves one.
+fn notification(lang: Lang, pushed: &Pushed) -> Option<NotifyRequest> {
+    let (title, body) = match pushed {
+        Pushed::PaymentSucceeded {
+            merchant_name,
+            paid,
+        } => (
+            lang.text(Text::NotifyPaid),
+            format!("{} · {}", format::money(lang, *paid), merchant_name),
+        ),
+        Pushed::ToppedUp { amount, balance } => (
+            lang.text(Text::NotifyToppedUp),
+            format!(
+                "+{} · {} {}",
+                format::money(lang, *amount),
+                lang.text(Text::HomeBalance),
+                format::money(lang, *balance)
+            ),
+        ),
+        Pushed::CardLinked { brand, last4 } => (
+            lang.text(Text::NotifyCardLinked),
+            format!("{} •••• {last4}", brand.name()),
+        ),
+        Pushed::DeviceLocked { this_device: true } => (
+            lang.text(Text::DeviceLockedTitle),
+            lang.text(Text::DeviceLockedBody).to_owned(),
+        ),
+        Pushed::DeviceLocked { this_device: false } => {
+            (lang.text(Text::NotifyDeviceLocked), String::new())
+        }
+        Pushed::DeviceAdded { .. } | Pushed::CardUnlinked | Pushed::Missed => return None,
+    };
+    Some(NotifyRequest {
+        title: title.to_owned(),
+        body,
+    })
 }
 
 #[function_component(TopBar)]

@@ -203,6 +203,11 @@ catalogue! {
         "移除会清除本设备的密钥和本地数据；你的钱包和资金仍保存在服务中。",
         "削除するとこの端末の鍵と保存データが消去されます。ウォレットとお金はサービスに残ります。";
 
+    NotifyPaid => "Payment made", "付款成功", "支払いが完了しました";
+    NotifyToppedUp => "Wallet topped up", "充值成功", "チャージが完了しました";
+    NotifyCardLinked => "Card linked", "银行卡已绑定", "カードを登録しました";
+    NotifyDeviceLocked => "A device of your wallet was locked", "你的钱包中的一台设备已被锁定", "ウォレットの端末がロックされました";
+
     ErrorUnreachable =>
         "The wallet service cannot be reached. Check your connection and try again.",
         "无法连接钱包服务，请检查网络后重试。",

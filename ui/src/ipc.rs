@@ -2,6 +2,7 @@
 
 use js_sys::{Function, Object, Promise, Reflect};
 use saifu_ipc::{Command, ErrorCode, IpcError, REQUEST_ARG};
+use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -27,10 +28,15 @@ pub async fn call<C: Command>(request: &C) -> Result<C::Output, IpcError> {
 
 /// `window.__TAURI__.core.invoke`, present when the page runs inside the shell.
 fn tauri_invoke() -> Option<Function> {
+    tauri_function("core", "invoke")
+}
+
+/// `window.__TAURI__[module][name]`, the shell's global API.
+fn tauri_function(module: &str, name: &str) -> Option<Function> {
     let window: JsValue = web_sys::window()?.into();
     let tauri = Reflect::get(&window, &"__TAURI__".into()).ok()?;
-    let core = Reflect::get(&tauri, &"core".into()).ok()?;
-    Reflect::get(&core, &"invoke".into()).ok()?.dyn_into().ok()
+    let module = Reflect::get(&tauri, &module.into()).ok()?;
+    Reflect::get(&module, &name.into()).ok()?.dyn_into().ok()
 }
 
 fn bad_request(error: serde_wasm_bindgen::Error) -> IpcError {
@@ -64,4 +70,20 @@ where
         });
     }
     loaded
+}
+
+/// Calls `handler` with the payload of every `event` the shell emits, for the app's lifetime.
+pub fn listen<T: DeserializeOwned + 'static>(event: &str, handler: impl Fn(T) + 'static) {
+    let Some(listen) = tauri_function("event", "listen") else {
+        return;
+    };
+    let callback = wasm_bindgen::closure::Closure::<dyn Fn(JsValue)>::new(move |event: JsValue| {
+        let payload = Reflect::get(&event, &"payload".into()).unwrap_or(JsValue::NULL);
+        if let Ok(payload) = serde_wasm_bindgen::from_value(payload) {
+            handler(payload);
+        }
+    });
+    let _ = listen.call2(&JsValue::NULL, &event.into(), callback.as_ref());
+    // The listener lives as long as the page: nothing ever unregisters it.
+    callback.forget();
 }

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
-use saifu_api::{ErrorResponse, paths};
+use saifu_api::{ErrorResponse, WalletEvent, paths};
 use saifu_core::auth::{self, CanonicalRequest, DeviceSigningKey};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -110,30 +110,7 @@ impl Api {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let timestamp = unix_now();
-            let nonce = random_token(18)?;
-            let canonical = CanonicalRequest::new(
-                method.as_str(),
-                path,
-                &body,
-                timestamp,
-                &nonce,
-                &device.device_id,
-            )
-            .map_err(|error| ClientError::Invalid(error.to_string()))?;
-            let signature = device.key.expose().sign_request(&canonical);
-            let mut request = self
-                .http
-                .request(method.clone(), format!("{}{path}", self.base))
-                .header(auth::HEADER_DEVICE, &device.device_id)
-                .header(auth::HEADER_TIMESTAMP, timestamp.to_string())
-                .header(auth::HEADER_NONCE, nonce)
-                .header(auth::HEADER_SIGNATURE, signature.to_base64url());
-            if !body.is_empty() {
-                request = request
-                    .header(reqwest::header::CONTENT_TYPE, "application/json")
-                    .body(body.clone());
-            }
+            let mut request = self.sign(&self.http, device, method.clone(), path, &body)?;
             if let Some(key) = idempotency_key {
                 request = request.header(paths::IDEMPOTENCY_KEY, key);
             }
@@ -146,6 +123,121 @@ impl Api {
                 Err(_) => return Err(self.unreachable()),
             }
         }
+    }
+
+    /// `request` with a fresh timestamp and nonce, signed by `device`.
+    fn sign(
+        &self,
+        http: &reqwest::Client,
+        device: &DeviceIdentity,
+        method: Method,
+        path: &str,
+        body: &[u8],
+    ) -> Result<reqwest::RequestBuilder, ClientError> {
+        let timestamp = unix_now();
+        let nonce = random_token(18)?;
+        let canonical = CanonicalRequest::new(
+            method.as_str(),
+            path,
+            body,
+            timestamp,
+            &nonce,
+            &device.device_id,
+        )
+        .map_err(|error| ClientError::Invalid(error.to_string()))?;
+        let signature = device.key.expose().sign_request(&canonical);
+        let mut request = http
+            .request(method, format!("{}{path}", self.base))
+            .header(auth::HEADER_DEVICE, &device.device_id)
+            .header(auth::HEADER_TIMESTAMP, timestamp.to_string())
+            .header(auth::HEADER_NONCE, nonce)
+            .header(auth::HEADER_SIGNATURE, signature.to_base64url());
+        if !body.is_empty() {
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.to_vec());
+        }
+        Ok(request)
+    }
+
+    /// The wallet's server-sent events, as `device` may see them.
+    pub async fn events(&self, device: &DeviceIdentity) -> Result<EventStream, ClientError> {
+        // No total timeout on a stream that lasts as long as the app; the service's
+        // keep-alives arrive every 15 s, so a silent minute means the connection is gone.
+        let http = reqwest::Client::builder()
+            .connect_timeout(REQUEST_TIMEOUT)
+            .read_timeout(Duration::from_secs(60))
+            .build()
+            .map_err(|error| ClientError::Protocol(error.to_string()))?;
+        let response = self
+            .sign(&http, device, Method::GET, paths::EVENTS, &[])?
+            .header(reqwest::header::ACCEPT, "text/event-stream")
+            .send()
+            .await
+            .map_err(|_| self.unreachable())?;
+        if response.status() != StatusCode::OK {
+            return Err(decode::<()>(response).await.err().unwrap_or_else(|| {
+                ClientError::Protocol("the event stream answered without events".into())
+            }));
+        }
+        Ok(EventStream {
+            response,
+            buffer: String::new(),
+        })
+    }
+}
+
+/// What the service pushed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Pushed {
+    Event(Box<WalletEvent>),
+    /// The service dropped events this device was too slow for: refresh everything.
+    Missed,
+}
+
+/// A wallet's server-sent events, read one at a time.
+pub struct EventStream {
+    response: reqwest::Response,
+    buffer: String,
+}
+
+impl EventStream {
+    /// The next event, or `None` when the service closed the stream.
+    pub async fn next(&mut self) -> Result<Option<Pushed>, ClientError> {
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                if let Some(pushed) = parse_event(&block)? {
+                    return Ok(Some(pushed));
+                }
+                continue;
+            }
+            match self.response.chunk().await {
+                Ok(Some(bytes)) => self.buffer.push_str(&String::from_utf8_lossy(&bytes)),
+                Ok(None) => return Ok(None),
+                Err(error) => return Err(ClientError::Protocol(error.to_string())),
+            }
+        }
+    }
+}
+
+/// One SSE block: `event:` names it, `data:` lines carry the JSON; comments keep alive.
+fn parse_event(block: &str) -> Result<Option<Pushed>, ClientError> {
+    let mut name = None;
+    let mut data = String::new();
+    for line in block.lines() {
+        if let Some(value) = line.strip_prefix("event:") {
+            name = Some(value.trim());
+        } else if let Some(value) = line.strip_prefix("data:") {
+            data.push_str(value.strip_prefix(' ').unwrap_or(value));
+        }
+    }
+    match name {
+        None if data.is_empty() => Ok(None),
+        Some("lagged") => Ok(Some(Pushed::Missed)),
+        _ => serde_json::from_str(&data)
+            .map(|event| Some(Pushed::Event(Box::new(event))))
+            .map_err(|error| ClientError::Protocol(error.to_string())),
     }
 }
 
@@ -169,4 +261,27 @@ pub(crate) fn unix_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_secs() as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_are_read_from_their_blocks() {
+        let block =
+            "event: card_unlinked\ndata: {\"type\":\"card_unlinked\",\"card_id\":\"card_1\"}\n\n";
+        assert_eq!(
+            parse_event(block).unwrap(),
+            Some(Pushed::Event(Box::new(WalletEvent::CardUnlinked {
+                card_id: "card_1".into()
+            })))
+        );
+        assert_eq!(parse_event(":\n\n").unwrap(), None);
+        assert_eq!(
+            parse_event("event: lagged\ndata: 3\n\n").unwrap(),
+            Some(Pushed::Missed)
+        );
+        assert!(parse_event("event: x\ndata: {not json\n\n").is_err());
+    }
 }

@@ -11,7 +11,7 @@ mod sensitive;
 mod wallet;
 
 pub use error::ClientError;
-pub use http::{Api, DeviceIdentity, idempotency_key};
+pub use http::{Api, DeviceIdentity, EventStream, Pushed, idempotency_key};
 pub use keys::{KeyStore, KeyStoreError, MemoryKeyStore, NoKeyStore};
 pub use profile::{Cache, Profile};
 pub use reqwest::Method;

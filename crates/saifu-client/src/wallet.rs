@@ -8,13 +8,13 @@ use reqwest::Method;
 use saifu_api::{
     Activity, Card, CardList, Challenge, CreateWallet, Device, DeviceList, DeviceRegistration,
     ErrorCode, Funding, History, LinkCard, Pay, Quote, QuoteRequest, Receipt, TopUp, TopUpReceipt,
-    WalletCreated, paths,
+    WalletCreated, WalletEvent, paths,
 };
 use saifu_core::auth::{self, DeviceSigningKey};
 use saifu_core::money::Currency;
 use serde::{Deserialize, Serialize};
 
-use crate::http::{Api, DeviceIdentity, idempotency_key, unix_now};
+use crate::http::{Api, DeviceIdentity, EventStream, Pushed, idempotency_key, unix_now};
 use crate::keys::KeyStore;
 use crate::pin::{PinRecord, check_new_pin};
 use crate::profile::{Cache, Profile, ProfileFile};
@@ -332,6 +332,31 @@ impl WalletApp {
     ) -> Result<Device, ClientError> {
         self.send(Method::POST, paths::DEVICES, Some(registration), None)
             .await
+    }
+
+    /// The wallet's live events. Read them outside the lock on this wallet, and hand each
+    /// to [`WalletApp::on_pushed`].
+    pub async fn subscribe(&mut self) -> Result<EventStream, ClientError> {
+        self.device().await?;
+        let (Some(api), Some(device)) = (&self.api, &self.device) else {
+            return Err(ClientError::NotOnboarded);
+        };
+        api.events(device).await
+    }
+
+    /// Acts on a pushed event: a lock of this very device wipes its key at once.
+    pub async fn on_pushed(&mut self, pushed: &Pushed) -> Result<(), ClientError> {
+        let locked_here = match (pushed, &self.profile) {
+            (Pushed::Event(event), Some(profile)) => matches!(
+                &**event,
+                WalletEvent::DeviceLocked { device_id } if *device_id == profile.device_id
+            ),
+            _ => false,
+        };
+        if locked_here {
+            self.wipe_locked_device().await?;
+        }
+        Ok(())
     }
 
     /// Checks the app PIN; wrong tries count towards the pause, saved at once.

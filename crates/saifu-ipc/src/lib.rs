@@ -96,6 +96,7 @@ commands![
     HistoryRequest,
     DevicesRequest,
     LockDeviceRequest,
+    NotifyRequest,
 ];
 
 mod wallet;

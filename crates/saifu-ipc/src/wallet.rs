@@ -243,6 +243,45 @@ pub struct LockDeviceRequest {
 }
 command!(LockDeviceRequest => "lock_device", DeviceView);
 
+/// The shell's event to the UI whenever the wallet changed, here or on another device.
+pub const WALLET_EVENT: &str = "wallet-event";
+
+/// What the service pushed, as the UI shows it (and words as an OS notification).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Pushed {
+    PaymentSucceeded {
+        merchant_name: String,
+        paid: Money,
+    },
+    ToppedUp {
+        amount: Money,
+        balance: Money,
+    },
+    CardLinked {
+        brand: Brand,
+        last4: String,
+    },
+    CardUnlinked,
+    DeviceAdded {
+        device_name: String,
+    },
+    /// `this_device`: the app itself was locked and its key is gone.
+    DeviceLocked {
+        this_device: bool,
+    },
+    /// Events were missed: reload everything.
+    Missed,
+}
+
+/// Shows an OS notification; the UI writes it in the user's language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotifyRequest {
+    pub title: String,
+    pub body: String,
+}
+command!(NotifyRequest => "notify", ());
+
 #[cfg(test)]
 mod tests {
     use super::*;
