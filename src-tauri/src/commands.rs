@@ -5,7 +5,7 @@ use std::sync::atomic::Ordering;
 
 use base64::Engine;
 use saifu_client::pin::PinError;
-use saifu_client::{ClientError, Onboarding, Sensitive, Status};
+use saifu_client::{ClientError, Onboarding, Sensitive, Status, api};
 use saifu_ipc::*;
 use tauri::State;
 
@@ -103,7 +103,7 @@ pub(crate) async fn overview(wallet: State<'_, Wallet>, req: OverviewRequest) ->
 
 #[tauri::command]
 pub(crate) async fn link_card(wallet: State<'_, Wallet>, req: LinkCardRequest) -> Reply<CardView> {
-    let link = saifu_client::api::LinkCard {
+    let link = api::LinkCard {
         number: req.number,
         expiry: req.expiry,
         security_code: req.security_code,
@@ -186,17 +186,26 @@ pub(crate) async fn quote(wallet: State<'_, Wallet>, req: QuoteRequest) -> Reply
         merchant_city: quote.merchant.city,
         merchant_country: quote.merchant.country,
         price: quote.price,
-        pay: quote.pay,
         rate: quote.rate.map(|rate| rate.text),
         expires_at: quote.expires_at,
+        offers: quote
+            .offers
+            .into_iter()
+            .map(|offer| OfferView {
+                funding: funding_choice(offer.funding),
+                discount: offer.discount,
+                applied: offer.applied.into_iter().map(applied_view).collect(),
+                pay: offer.pay,
+            })
+            .collect(),
     })
 }
 
 #[tauri::command]
 pub(crate) async fn pay(wallet: State<'_, Wallet>, req: PayRequest) -> Reply<ReceiptView> {
     let funding = match req.funding {
-        FundingChoice::Balance => saifu_client::api::Funding::Balance,
-        FundingChoice::Card { card_id } => saifu_client::api::Funding::Card { card_id },
+        FundingChoice::Balance => api::Funding::Balance,
+        FundingChoice::Card { card_id } => api::Funding::Card { card_id },
     };
     let receipt = unlocked(&wallet)?
         .lock()
@@ -209,13 +218,56 @@ pub(crate) async fn pay(wallet: State<'_, Wallet>, req: PayRequest) -> Reply<Rec
         merchant_name: receipt.merchant_name,
         merchant_city: receipt.merchant_city,
         price: receipt.price,
+        discount: receipt.discount,
+        applied: receipt.applied.into_iter().map(applied_view).collect(),
         paid: receipt.paid,
         rate: receipt.rate.map(|rate| rate.text),
-        funding: match receipt.funding {
-            saifu_client::api::Funding::Balance => FundingChoice::Balance,
-            saifu_client::api::Funding::Card { card_id } => FundingChoice::Card { card_id },
-        },
+        funding: funding_choice(receipt.funding),
         created_at: receipt.created_at,
+    })
+}
+
+#[tauri::command]
+pub(crate) async fn promotions(
+    wallet: State<'_, Wallet>,
+    req: PromotionsRequest,
+) -> Reply<Vec<PromotionView>> {
+    let PromotionsRequest {} = req;
+    let promotions = unlocked(&wallet)?
+        .lock()
+        .await
+        .promotions(None)
+        .await
+        .map_err(ipc_error)?;
+    Ok(promotions
+        .into_iter()
+        .map(|promotion| PromotionView {
+            campaign_id: promotion.campaign_id,
+            name: promotion.name,
+            funder: funder(promotion.funder),
+            reward: reward_view(promotion.reward),
+            brands: promotion.brands,
+            ends_at: promotion.window.ends_at,
+            coupon: promotion.coupon,
+            coupon_held: promotion.coupon_held,
+        })
+        .collect())
+}
+
+#[tauri::command]
+pub(crate) async fn claim_coupon(
+    wallet: State<'_, Wallet>,
+    req: ClaimCouponRequest,
+) -> Reply<CouponView> {
+    let coupon = unlocked(&wallet)?
+        .lock()
+        .await
+        .claim_coupon(&req.campaign_id)
+        .await
+        .map_err(ipc_error)?;
+    Ok(CouponView {
+        name: coupon.name,
+        expires_at: coupon.expires_at,
     })
 }
 
@@ -313,7 +365,7 @@ fn unlocked<'a>(
 }
 
 fn ipc_error(error: ClientError) -> IpcError {
-    use saifu_client::api::ErrorCode as Service;
+    use api::ErrorCode as Service;
     let code = match &error {
         ClientError::Service { code, .. } => match code {
             Service::AmountRequired => ErrorCode::AmountRequired,
@@ -357,7 +409,43 @@ fn ipc_error(error: ClientError) -> IpcError {
     IpcError::new(code, message)
 }
 
-fn card_view(card: saifu_client::api::Card) -> CardView {
+fn funding_choice(funding: api::Funding) -> FundingChoice {
+    match funding {
+        api::Funding::Balance => FundingChoice::Balance,
+        api::Funding::Card { card_id } => FundingChoice::Card { card_id },
+    }
+}
+
+fn funder(funder: api::Funder) -> Funder {
+    match funder {
+        api::Funder::Merchant => Funder::Merchant,
+        api::Funder::Issuer => Funder::Issuer,
+        api::Funder::Operator => Funder::Operator,
+    }
+}
+
+fn applied_view(applied: api::AppliedPromotion) -> AppliedView {
+    AppliedView {
+        name: applied.name,
+        funder: funder(applied.funder),
+        saving: applied.saving,
+        coupon: applied.coupon_id.is_some(),
+    }
+}
+
+fn reward_view(reward: api::Reward) -> RewardView {
+    match reward {
+        api::Reward::PercentOff { basis_points, cap } => {
+            RewardView::PercentOff { basis_points, cap }
+        }
+        api::Reward::AmountOff { off } => RewardView::AmountOff { off },
+        api::Reward::ThresholdOff { spend, off } => RewardView::ThresholdOff { spend, off },
+        api::Reward::RandomOff { min, max } => RewardView::RandomOff { min, max },
+        api::Reward::FirstPaymentBonus { off } => RewardView::FirstPaymentBonus { off },
+    }
+}
+
+fn card_view(card: api::Card) -> CardView {
     CardView {
         card_id: card.card_id,
         brand: card.brand,
@@ -367,12 +455,12 @@ fn card_view(card: saifu_client::api::Card) -> CardView {
     }
 }
 
-fn activity_view(activity: saifu_client::api::Activity) -> ActivityView {
+fn activity_view(activity: api::Activity) -> ActivityView {
     ActivityView {
         activity_id: activity.activity_id,
         kind: match activity.kind {
-            saifu_client::api::ActivityKind::Payment => ActivityKind::Payment,
-            saifu_client::api::ActivityKind::TopUp => ActivityKind::TopUp,
+            api::ActivityKind::Payment => ActivityKind::Payment,
+            api::ActivityKind::TopUp => ActivityKind::TopUp,
         },
         title: activity.title,
         amount: activity.amount,
@@ -380,7 +468,7 @@ fn activity_view(activity: saifu_client::api::Activity) -> ActivityView {
     }
 }
 
-fn device_view(device: saifu_client::api::Device) -> DeviceView {
+fn device_view(device: api::Device) -> DeviceView {
     DeviceView {
         device_id: device.device_id,
         device_name: device.device_name,

@@ -40,6 +40,8 @@ register_commands! {
     saifu_ipc::DevicesRequest => devices,
     saifu_ipc::LockDeviceRequest => lock_device,
     saifu_ipc::NotifyRequest => notify,
+    saifu_ipc::PromotionsRequest => promotions,
+    saifu_ipc::ClaimCouponRequest => claim_coupon,
 }
 
 #[cfg_attr(mobile, tauri::mobile_entry_point)]

@@ -111,6 +111,7 @@ fn for_ui(pushed: Pushed, this_device: Option<&str>) -> Option<saifu_ipc::Pushed
             last4: card.last4,
         },
         WalletEvent::CardUnlinked { .. } => Ui::CardUnlinked,
+        WalletEvent::CouponClaimed { coupon } => Ui::CouponClaimed { name: coupon.name },
         WalletEvent::DeviceAdded { device } => Ui::DeviceAdded {
             device_name: device.device_name,
         },

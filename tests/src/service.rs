@@ -1,5 +1,5 @@
 //! The reference wallet service in this process, over a fresh SQLite file, with the demo
-//! merchants: what the client and the app talk to in the full-stack tests.
+//! shops and promotions: what the client and the app talk to in the full-stack tests.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -35,7 +35,10 @@ impl LocalService {
             .expect("database");
         saifu_server::demo::seed(&db, unix_now())
             .await
-            .expect("demo data");
+            .expect("demo shops");
+        saifu_server::demo::seed_promotions(&db, unix_now())
+            .await
+            .expect("demo promotions");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("port");

@@ -73,7 +73,14 @@ async fn the_whole_journey_from_onboarding_to_a_receipt() {
         .await
         .expect("quote");
     assert_eq!(quote.merchant.name, "Lanxin Noodle House");
-    assert_eq!(quote.pay.to_decimal_string(), "38.50");
+    assert_eq!(quote.price.to_decimal_string(), "38.50");
+    // The shop's "¥5 off ¥30" applies whichever way the user pays; ties go to the balance.
+    assert_eq!(quote.pay.to_decimal_string(), "33.50");
+    assert_eq!(quote.offers[0].funding, Funding::Balance);
+    assert_eq!(
+        quote.offers[0].applied[0].saving.to_decimal_string(),
+        "5.00"
+    );
 
     // A wrong PIN pays nothing.
     let wrong = app
@@ -90,13 +97,14 @@ async fn the_whole_journey_from_onboarding_to_a_receipt() {
         .pay(&quote.quote_id, Funding::Balance, &pin(PIN))
         .await
         .expect("pay");
-    assert_eq!(receipt.paid.to_decimal_string(), "38.50");
+    assert_eq!(receipt.paid.to_decimal_string(), "33.50");
+    assert_eq!(receipt.discount.to_decimal_string(), "5.00");
 
     let overview = app.overview().await.expect("overview");
     assert!(overview.fresh);
     assert_eq!(
         overview.balance.unwrap().balance.to_decimal_string(),
-        "161.50"
+        "166.50"
     );
     assert_eq!(overview.cards.len(), 1);
     assert_eq!(overview.recent.len(), 2);
@@ -121,7 +129,7 @@ async fn the_whole_journey_from_onboarding_to_a_receipt() {
     assert!(!offline.fresh);
     assert_eq!(
         offline.balance.unwrap().balance.to_decimal_string(),
-        "161.50"
+        "166.50"
     );
     let mut reopened = WalletApp::open(&dir, keys).expect("reopen");
     let cached = reopened.overview().await.expect("cached after restart");
@@ -314,4 +322,48 @@ async fn pushed_events_arrive_and_a_lock_of_this_device_wipes_its_key_at_once() 
             .unwrap()
             .is_none()
     );
+}
+
+#[tokio::test]
+async fn promotions_are_listed_and_a_claimed_coupon_comes_off_the_next_payment() {
+    let service = Service::start().await;
+    let (mut app, _dir) = onboarded(&service, Arc::new(MemoryKeyStore::default())).await;
+    let card = app.link_card(visa()).await.expect("link");
+    app.top_up(&card.card_id, "100").await.expect("top up");
+
+    let promotions = app.promotions(None).await.expect("promotions");
+    let welcome = promotions
+        .iter()
+        .find(|promotion| promotion.coupon && promotion.currency.code() == "CNY")
+        .expect("a CNY coupon in the demo");
+    assert!(!welcome.coupon_held);
+    app.claim_coupon(&welcome.campaign_id).await.expect("claim");
+    let again = app.claim_coupon(&welcome.campaign_id).await.unwrap_err();
+    assert_eq!(again.code(), "coupon_already_claimed");
+
+    let quote = app
+        .quote(
+            &service.merchant_code("sh-bund-books", Some("20.00")).await,
+            None,
+        )
+        .await
+        .expect("quote");
+    let balance_offer = quote
+        .offers
+        .iter()
+        .find(|offer| offer.funding == Funding::Balance)
+        .expect("a balance offer");
+    assert!(
+        balance_offer
+            .applied
+            .iter()
+            .any(|applied| applied.coupon_id.is_some()),
+        "{balance_offer:?}"
+    );
+    let receipt = app
+        .pay(&quote.quote_id, Funding::Balance, &pin(PIN))
+        .await
+        .expect("pay");
+    assert_eq!(receipt.paid, balance_offer.pay);
+    assert!(receipt.discount.minor() > 0);
 }

@@ -100,7 +100,25 @@ async fn the_whole_journey_in_the_app_window() {
         wait_for(&driver, "pay-merchant").await,
         "Lanxin Noodle House"
     );
-    assert_eq!(shown(&driver, "pay-total").await, "CN¥38.50");
+    // The best price is picked: the shop's ¥5 off ¥30 plus the UnionPay issuer's 10% off,
+    // which needs that card; the balance would get the shop's discount only.
+    assert_eq!(shown(&driver, "pay-total").await, "CN¥29.65");
+    assert_eq!(shown(&driver, "pay-saving").await, "You save CN¥8.85");
+    let promotions = driver
+        .find_all(by_test("pay-promotion"))
+        .await
+        .expect("promotions shown");
+    assert_eq!(promotions.len(), 2);
+    assert!(
+        driver
+            .find(by_test("funding-card-0005"))
+            .await
+            .expect("the card choice")
+            .is_selected()
+            .await
+            .expect("selection"),
+        "the cheapest way to pay is preselected"
+    );
     screenshot(&driver, "07-pay").await;
 
     fill(&driver, "pay-pin", "111112").await;
@@ -110,11 +128,13 @@ async fn the_whole_journey_in_the_app_window() {
     screenshot(&driver, "08-pay-wrong-pin").await;
     fill(&driver, "pay-pin", PIN).await;
     click_test(&driver, "pay-confirm").await;
-    assert_eq!(wait_for(&driver, "receipt-paid").await, "CN¥38.50");
+    assert_eq!(wait_for(&driver, "receipt-paid").await, "CN¥29.65");
     screenshot(&driver, "09-receipt").await;
     click_test(&driver, "receipt-done").await;
     wait_for_text(&driver, "Recent activity").await;
-    assert_eq!(shown(&driver, "balance").await, "CN¥461.50");
+    // Paid by card: the balance is untouched.
+    assert_eq!(shown(&driver, "balance").await, "CN¥500.00");
+    wait_for(&driver, "offers-for-you").await;
     let recent = wait_for(&driver, "recent").await;
     screenshot(&driver, "10-home-after-payment").await;
     assert!(recent.contains("Lanxin Noodle House"), "{recent}");
@@ -126,6 +146,13 @@ async fn the_whole_journey_in_the_app_window() {
         "{history}"
     );
     screenshot(&driver, "11-history").await;
+
+    // Promotions: every running offer in words, and a coupon claimed into the wallet.
+    click(&driver, "Promotions").await;
+    wait_for(&driver, "promotions").await;
+    click_test(&driver, "claim-coupon").await;
+    wait_for_text(&driver, "Claimed: it comes off your next payment it fits.").await;
+    screenshot(&driver, "11b-promotions").await;
 
     // Cross-border: yen at a Tokyo counter, paid from the yuan balance at the rate shown.
     click(&driver, "Scan").await;

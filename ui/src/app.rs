@@ -123,7 +123,10 @@ fn notification(lang: Lang, pushed: &Pushed) -> Option<NotifyRequest> {
         Pushed::DeviceLocked { this_device: false } => {
             (lang.text(Text::NotifyDeviceLocked), String::new())
         }
-        Pushed::DeviceAdded { .. } | Pushed::CardUnlinked | Pushed::Missed => return None,
+        Pushed::DeviceAdded { .. }
+        | Pushed::CardUnlinked
+        | Pushed::CouponClaimed { .. }
+        | Pushed::Missed => return None,
     };
     Some(NotifyRequest {
         title: title.to_owned(),

@@ -203,6 +203,23 @@ catalogue! {
         "移除会清除本设备的密钥和本地数据；你的钱包和资金仍保存在服务中。",
         "削除するとこの端末の鍵と保存データが消去されます。ウォレットとお金はサービスに残ります。";
 
+    PayYouSave => "You save", "已优惠", "割引";
+    BestPrice => "Best price", "最优惠", "いちばんお得";
+    FunderMerchant => "from the shop", "商家优惠", "お店の割引";
+    FunderIssuer => "from your bank", "银行优惠", "カード会社の割引";
+    FunderOperator => "from Saifu", "Saifu 补贴", "Saifu の割引";
+    PromotionsForYou => "Offers for you", "为你推荐的优惠", "あなたへの特典";
+    SeeAll => "See all offers", "查看全部优惠", "すべての特典を見る";
+    CouponLabel => "Coupon", "优惠券", "クーポン";
+    ClaimCoupon => "Claim", "领取", "受け取る";
+    CouponHeld => "In your wallet", "已领取", "受け取り済み";
+    CouponClaimedNote =>
+        "Claimed: it comes off your next payment it fits.",
+        "已领取：下次符合条件的付款时自动使用。",
+        "受け取りました。条件に合う次の支払いで使われます。";
+    ForCards => "with", "限", "対象:";
+    Until => "until", "截止", "期限";
+
     NotifyPaid => "Payment made", "付款成功", "支払いが完了しました";
     NotifyToppedUp => "Wallet topped up", "充值成功", "チャージが完了しました";
     NotifyCardLinked => "Card linked", "银行卡已绑定", "カードを登録しました";
@@ -241,6 +258,103 @@ catalogue! {
 }
 
 impl Lang {
+    /// A promotion's reward in words, e.g. "10% off, up to CN¥20.00".
+    pub fn reward(self, reward: &saifu_ipc::RewardView) -> String {
+        use saifu_ipc::RewardView;
+        let money = |amount| crate::format::money(self, amount);
+        let percent = |basis_points: u32| {
+            let whole = basis_points / 100;
+            match basis_points % 100 {
+                0 => whole.to_string(),
+                part => format!("{whole}.{:02}", part)
+                    .trim_end_matches('0')
+                    .to_owned(),
+            }
+        };
+        match (self, reward) {
+            (
+                Lang::En,
+                RewardView::PercentOff {
+                    basis_points,
+                    cap: Some(cap),
+                },
+            ) => format!("{}% off, up to {}", percent(*basis_points), money(*cap)),
+            (
+                Lang::En,
+                RewardView::PercentOff {
+                    basis_points,
+                    cap: None,
+                },
+            ) => format!("{}% off", percent(*basis_points)),
+            (Lang::En, RewardView::AmountOff { off }) => format!("{} off", money(*off)),
+            (Lang::En, RewardView::ThresholdOff { spend, off }) => {
+                format!("{} off when you spend {}", money(*off), money(*spend))
+            }
+            (Lang::En, RewardView::RandomOff { min, max }) => {
+                format!("A surprise {} to {} off", money(*min), money(*max))
+            }
+            (Lang::En, RewardView::FirstPaymentBonus { off }) => {
+                format!("{} off your first visit", money(*off))
+            }
+            (
+                Lang::ZhCn,
+                RewardView::PercentOff {
+                    basis_points,
+                    cap: Some(cap),
+                },
+            ) => format!("立减 {}%，最高 {}", percent(*basis_points), money(*cap)),
+            (
+                Lang::ZhCn,
+                RewardView::PercentOff {
+                    basis_points,
+                    cap: None,
+                },
+            ) => format!("立减 {}%", percent(*basis_points)),
+            (Lang::ZhCn, RewardView::AmountOff { off }) => format!("立减 {}", money(*off)),
+            (Lang::ZhCn, RewardView::ThresholdOff { spend, off }) => {
+                format!("满 {} 减 {}", money(*spend), money(*off))
+            }
+            (Lang::ZhCn, RewardView::RandomOff { min, max }) => {
+                format!("随机立减 {}～{}", money(*min), money(*max))
+            }
+            (Lang::ZhCn, RewardView::FirstPaymentBonus { off }) => {
+                format!("首次到店立减 {}", money(*off))
+            }
+            (
+                Lang::Ja,
+                RewardView::PercentOff {
+                    basis_points,
+                    cap: Some(cap),
+                },
+            ) => format!("{}%オフ（上限 {}）", percent(*basis_points), money(*cap)),
+            (
+                Lang::Ja,
+                RewardView::PercentOff {
+                    basis_points,
+                    cap: None,
+                },
+            ) => format!("{}%オフ", percent(*basis_points)),
+            (Lang::Ja, RewardView::AmountOff { off }) => format!("{}引き", money(*off)),
+            (Lang::Ja, RewardView::ThresholdOff { spend, off }) => {
+                format!("{}以上で{}引き", money(*spend), money(*off))
+            }
+            (Lang::Ja, RewardView::RandomOff { min, max }) => {
+                format!("{}〜{}のランダム割引", money(*min), money(*max))
+            }
+            (Lang::Ja, RewardView::FirstPaymentBonus { off }) => {
+                format!("初回来店で{}引き", money(*off))
+            }
+        }
+    }
+
+    pub fn funder(self, funder: saifu_ipc::Funder) -> &'static str {
+        self.text(match funder {
+            saifu_ipc::Funder::Merchant => Text::FunderMerchant,
+            saifu_ipc::Funder::Issuer => Text::FunderIssuer,
+            saifu_ipc::Funder::Operator => Text::FunderOperator,
+        })
+    }
+
     /// What to tell the user about an error: our own words where the code says enough, the
     /// message that came with it where it carries the specifics (which field, how long).
     pub fn error(self, error: &saifu_ipc::IpcError) -> String {

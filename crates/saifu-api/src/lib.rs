@@ -10,6 +10,7 @@ use std::fmt;
 
 use saifu_core::card::{Brand, Expiry};
 use saifu_core::money::{Currency, Money};
+use saifu_core::promo;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -38,6 +39,11 @@ pub mod paths {
     pub const QUOTES: &str = "/v1/quotes";
     pub const PAYMENTS: &str = "/v1/payments";
     pub const HISTORY: &str = "/v1/history";
+    /// Promotions the wallet can use now; `?merchant_id=` or `?city=` narrow them to a shop
+    /// or to the shops of a city.
+    pub const PROMOTIONS: &str = "/v1/promotions";
+    /// The wallet's coupons (GET), or claim one (POST).
+    pub const COUPONS: &str = "/v1/coupons";
     /// Server-sent events of the wallet: `WalletEvent`s as JSON, named by `WalletEvent::name`.
     pub const EVENTS: &str = "/v1/events";
     /// The service's OpenAPI document.
@@ -106,6 +112,16 @@ pub enum ErrorCode {
     QuoteAlreadyPaid,
     /// The idempotency key was used before for a different request.
     IdempotencyKeyReused,
+    /// A discount in the quoted price is no longer available (its budget ran out, its
+    /// coupon or per-user limit was used meanwhile): scan again for the current price.
+    OfferChanged,
+    /// The price was quoted without this way of paying (a card linked since): scan again.
+    FundingNotQuoted,
+    /// The wallet holds an unused coupon of this promotion already.
+    CouponAlreadyClaimed,
+    /// This promotion gives no coupon now: it applies without one, has ended or not
+    /// started, its budget is spent, or the wallet has used it as often as it allows.
+    CouponUnavailable,
     /// The service failed; details are in its log, not here.
     Internal,
 }
@@ -121,7 +137,12 @@ impl ErrorCode {
             ErrorCode::CardExpired | ErrorCode::CardDeclined | ErrorCode::InsufficientFunds => 402,
             ErrorCode::UnknownMerchant => 404,
             ErrorCode::QuoteExpired => 410,
-            ErrorCode::QuoteAlreadyPaid | ErrorCode::IdempotencyKeyReused => 409,
+            ErrorCode::QuoteAlreadyPaid
+            | ErrorCode::IdempotencyKeyReused
+            | ErrorCode::OfferChanged
+            | ErrorCode::FundingNotQuoted
+            | ErrorCode::CouponAlreadyClaimed
+            | ErrorCode::CouponUnavailable => 409,
             ErrorCode::InvalidSignature
             | ErrorCode::StaleRequest
             | ErrorCode::ReplayedNonce
@@ -299,11 +320,252 @@ pub struct Quote {
     /// The price in the merchant's currency.
     #[schema(value_type = MoneySchema)]
     pub price: Money,
-    /// What leaves the wallet, in its currency.
+    /// What leaves the wallet, in its currency, with the best offer: `offers[0].pay`.
     #[schema(value_type = MoneySchema)]
     pub pay: Money,
     pub rate: Option<RateShown>,
     pub expires_at: i64,
+    /// One per way the wallet can pay (the balance, each linked card), cheapest first; a
+    /// payment gets the offer of the funding it names.
+    pub offers: Vec<QuoteOffer>,
+}
+
+/// What paying a quote with one funding costs, and the promotions that make it so.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct QuoteOffer {
+    pub funding: Funding,
+    /// The sum of the savings, in the merchant's currency.
+    #[schema(value_type = MoneySchema)]
+    pub discount: Money,
+    pub applied: Vec<AppliedPromotion>,
+    /// What leaves the wallet, in its currency: the price less the discount, converted at
+    /// the quote's rate when the currencies differ.
+    #[schema(value_type = MoneySchema)]
+    pub pay: Money,
+}
+
+/// Who pays for a promotion's saving.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Funder {
+    Merchant,
+    /// The bank that issued the card paid with.
+    Issuer,
+    /// The wallet operator, Saifu.
+    Operator,
+}
+
+impl From<promo::Funder> for Funder {
+    fn from(funder: promo::Funder) -> Self {
+        match funder {
+            promo::Funder::Merchant => Funder::Merchant,
+            promo::Funder::Issuer => Funder::Issuer,
+            promo::Funder::Operator => Funder::Operator,
+        }
+    }
+}
+
+/// One promotion in a price, and what it takes off.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AppliedPromotion {
+    pub campaign_id: String,
+    /// The coupon the payment uses up.
+    pub coupon_id: Option<String>,
+    pub name: String,
+    pub funder: Funder,
+    /// In the merchant's currency.
+    #[schema(value_type = MoneySchema)]
+    pub saving: Money,
+}
+
+impl From<promo::Applied> for AppliedPromotion {
+    fn from(applied: promo::Applied) -> Self {
+        AppliedPromotion {
+            campaign_id: applied.campaign_id,
+            coupon_id: applied.coupon_id,
+            name: applied.name,
+            funder: applied.funder.into(),
+            saving: applied.saving,
+        }
+    }
+}
+
+/// What a promotion takes off, in its currency. Tagged by `kind`:
+/// `{"kind":"threshold_off","spend":{"minor":3000,"currency":"CNY"},"off":{...}}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Reward {
+    /// A share of the price in basis points (500 = 5%), at most `cap`.
+    PercentOff {
+        basis_points: u32,
+        #[schema(value_type = Option<MoneySchema>)]
+        cap: Option<Money>,
+    },
+    AmountOff {
+        #[schema(value_type = MoneySchema)]
+        off: Money,
+    },
+    /// `off` when the price is at least `spend`.
+    ThresholdOff {
+        #[schema(value_type = MoneySchema)]
+        spend: Money,
+        #[schema(value_type = MoneySchema)]
+        off: Money,
+    },
+    /// A random amount from `min` to `max`, drawn when the price is quoted.
+    RandomOff {
+        #[schema(value_type = MoneySchema)]
+        min: Money,
+        #[schema(value_type = MoneySchema)]
+        max: Money,
+    },
+    /// Only on the wallet's first payment at the shop.
+    FirstPaymentBonus {
+        #[schema(value_type = MoneySchema)]
+        off: Money,
+    },
+}
+
+impl Reward {
+    /// The wire form of a campaign's reward, its amounts in `currency`.
+    pub fn new(reward: &promo::Reward, currency: Currency) -> Reward {
+        let money = |minor| Money::from_minor(minor, currency);
+        match *reward {
+            promo::Reward::PercentOff { basis_points, cap } => Reward::PercentOff {
+                basis_points,
+                cap: cap.map(money),
+            },
+            promo::Reward::AmountOff { minor } => Reward::AmountOff { off: money(minor) },
+            promo::Reward::ThresholdOff {
+                spend_minor,
+                off_minor,
+            } => Reward::ThresholdOff {
+                spend: money(spend_minor),
+                off: money(off_minor),
+            },
+            promo::Reward::RandomOff {
+                min_minor,
+                max_minor,
+            } => Reward::RandomOff {
+                min: money(min_minor),
+                max: money(max_minor),
+            },
+            promo::Reward::FirstPaymentBonus { minor } => {
+                Reward::FirstPaymentBonus { off: money(minor) }
+            }
+        }
+    }
+}
+
+/// How a promotion combines with others in one price.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Stacking {
+    /// With others, but not with another one-per-funder promotion of the same funder.
+    OnePerFunder,
+    /// With anything but an exclusive promotion.
+    Stackable,
+    /// Alone.
+    Exclusive,
+}
+
+impl From<promo::Stacking> for Stacking {
+    fn from(stacking: promo::Stacking) -> Self {
+        match stacking {
+            promo::Stacking::OnePerFunder => Stacking::OnePerFunder,
+            promo::Stacking::Stackable => Stacking::Stackable,
+            promo::Stacking::Exclusive => Stacking::Exclusive,
+        }
+    }
+}
+
+/// A way of paying, as a promotion may require it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FundingKind {
+    Balance,
+    Card,
+}
+
+impl From<promo::FundingKind> for FundingKind {
+    fn from(kind: promo::FundingKind) -> Self {
+        match kind {
+            promo::FundingKind::Balance => FundingKind::Balance,
+            promo::FundingKind::Card => FundingKind::Card,
+        }
+    }
+}
+
+/// When a promotion runs. Days and hours are the shop's local time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PromotionWindow {
+    /// ISO weekdays, 1 (Monday) to 7 (Sunday); empty is every day.
+    pub days: Vec<u8>,
+    /// Minutes after local midnight: from `from_minute` until before `until_minute`.
+    pub from_minute: u16,
+    pub until_minute: u16,
+    /// Unix seconds; none is no limit.
+    pub starts_at: Option<i64>,
+    pub ends_at: Option<i64>,
+}
+
+/// A promotion the wallet can use now or later today.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Promotion {
+    pub campaign_id: String,
+    pub name: String,
+    pub funder: Funder,
+    pub reward: Reward,
+    #[schema(value_type = String, example = "CNY")]
+    pub currency: Currency,
+    pub stacking: Stacking,
+    pub window: PromotionWindow,
+    /// The shops it applies at, among those asked about.
+    pub merchant_ids: Vec<String>,
+    /// Only with cards of these networks; empty is any way of paying.
+    #[schema(value_type = Vec<String>, example = json!(["unionpay"]))]
+    pub brands: Vec<Brand>,
+    /// Only when paying this way.
+    pub funding: Option<FundingKind>,
+    /// Only with cards of certain issuers, told by the number's leading digits: each
+    /// quote's offers show whether a linked card qualifies.
+    pub issuer_cards_only: bool,
+    /// It applies only through a coupon claimed first (POST /v1/coupons).
+    pub coupon: bool,
+    /// The wallet holds an unused coupon of it.
+    pub coupon_held: bool,
+    /// How many more payments of this wallet it may discount; none is no limit.
+    pub uses_left: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PromotionList {
+    pub promotions: Vec<Promotion>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimCoupon {
+    pub campaign_id: String,
+}
+
+/// A coupon in the wallet: it unlocks its promotion for one payment before `expires_at`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Coupon {
+    pub coupon_id: String,
+    pub campaign_id: String,
+    pub name: String,
+    pub reward: Reward,
+    pub claimed_at: i64,
+    /// Unix seconds; the coupon works strictly before.
+    pub expires_at: i64,
+    /// The payment that used it.
+    pub used_by_payment: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CouponList {
+    pub coupons: Vec<Coupon>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -328,8 +590,14 @@ pub struct Receipt {
     pub merchant_city: String,
     #[schema(value_type = MoneySchema)]
     pub price: Money,
+    /// What left the wallet, in its currency.
     #[schema(value_type = MoneySchema)]
     pub paid: Money,
+    /// The promotions' savings together, in the merchant's currency: the merchant got
+    /// `price`, the wallet paid for `price - discount`.
+    #[schema(value_type = MoneySchema)]
+    pub discount: Money,
+    pub applied: Vec<AppliedPromotion>,
     pub rate: Option<RateShown>,
     pub funding: Funding,
     pub created_at: i64,
@@ -376,6 +644,9 @@ pub enum WalletEvent {
     CardUnlinked {
         card_id: String,
     },
+    CouponClaimed {
+        coupon: Coupon,
+    },
     DeviceAdded {
         device: Device,
     },
@@ -393,6 +664,7 @@ impl WalletEvent {
             WalletEvent::ToppedUp { .. } => "topped_up",
             WalletEvent::CardLinked { .. } => "card_linked",
             WalletEvent::CardUnlinked { .. } => "card_unlinked",
+            WalletEvent::CouponClaimed { .. } => "coupon_claimed",
             WalletEvent::DeviceAdded { .. } => "device_added",
             WalletEvent::DeviceLocked { .. } => "device_locked",
         }

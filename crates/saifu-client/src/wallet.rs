@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use reqwest::Method;
 use saifu_api::{
-    Activity, Card, CardList, Challenge, CreateWallet, Device, DeviceList, DeviceRegistration,
-    ErrorCode, Funding, History, LinkCard, Pay, Quote, QuoteRequest, Receipt, TopUp, TopUpReceipt,
-    WalletCreated, WalletEvent, paths,
+    Activity, Card, CardList, Challenge, ClaimCoupon, Coupon, CreateWallet, Device, DeviceList,
+    DeviceRegistration, ErrorCode, Funding, History, LinkCard, Pay, Promotion, PromotionList,
+    Quote, QuoteRequest, Receipt, TopUp, TopUpReceipt, WalletCreated, WalletEvent, paths,
 };
 use saifu_core::auth::{self, DeviceSigningKey};
 use saifu_core::money::Currency;
@@ -298,6 +298,28 @@ impl WalletApp {
             funding,
         };
         self.send(Method::POST, paths::PAYMENTS, Some(&body), Some(&key))
+            .await
+    }
+
+    /// Promotions running now: all the wallet may use, or those of one shop.
+    pub async fn promotions(
+        &mut self,
+        merchant_id: Option<&str>,
+    ) -> Result<Vec<Promotion>, ClientError> {
+        let path = match merchant_id {
+            Some(merchant_id) => format!("{}?merchant_id={merchant_id}", paths::PROMOTIONS),
+            None => paths::PROMOTIONS.to_owned(),
+        };
+        let list: PromotionList = self.get(&path).await?;
+        Ok(list.promotions)
+    }
+
+    /// Claims a coupon into the wallet; the next payment it fits uses it.
+    pub async fn claim_coupon(&mut self, campaign_id: &str) -> Result<Coupon, ClientError> {
+        let body = ClaimCoupon {
+            campaign_id: campaign_id.to_owned(),
+        };
+        self.send(Method::POST, paths::COUPONS, Some(&body), None)
             .await
     }
 

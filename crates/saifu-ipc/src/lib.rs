@@ -97,6 +97,8 @@ commands![
     DevicesRequest,
     LockDeviceRequest,
     NotifyRequest,
+    PromotionsRequest,
+    ClaimCouponRequest,
 ];
 
 mod wallet;

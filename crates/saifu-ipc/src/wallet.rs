@@ -177,12 +177,41 @@ pub struct QuoteView {
     pub merchant_country: String,
     /// The merchant's price, in its currency.
     pub price: Money,
-    /// What leaves the wallet, in its currency.
-    pub pay: Money,
     /// For a cross-border payment: "1 JPY = 0.048210 CNY".
     pub rate: Option<String>,
     pub expires_at: i64,
+    /// One per way of paying, cheapest first: the first is the one picked for the user.
+    pub offers: Vec<OfferView>,
 }
+
+/// What paying one way costs, promotions applied.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfferView {
+    pub funding: FundingChoice,
+    /// Off the price, in the merchant's currency.
+    pub discount: Money,
+    pub applied: Vec<AppliedView>,
+    /// What leaves the wallet or the card, in the wallet's currency.
+    pub pay: Money,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Funder {
+    Merchant,
+    Issuer,
+    Operator,
+}
+
+/// One promotion in a price, with what it saves.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppliedView {
+    pub name: String,
+    pub funder: Funder,
+    pub saving: Money,
+    pub coupon: bool,
+}
+
 command!(QuoteRequest => "quote", QuoteView);
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -205,12 +234,69 @@ pub struct ReceiptView {
     pub merchant_name: String,
     pub merchant_city: String,
     pub price: Money,
+    pub discount: Money,
+    pub applied: Vec<AppliedView>,
     pub paid: Money,
     pub rate: Option<String>,
     pub funding: FundingChoice,
     pub created_at: i64,
 }
 command!(PayRequest => "pay", ReceiptView);
+
+/// What a promotion gives, for the UI to put in words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RewardView {
+    PercentOff {
+        basis_points: u32,
+        cap: Option<Money>,
+    },
+    AmountOff {
+        off: Money,
+    },
+    ThresholdOff {
+        spend: Money,
+        off: Money,
+    },
+    RandomOff {
+        min: Money,
+        max: Money,
+    },
+    FirstPaymentBonus {
+        off: Money,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PromotionView {
+    pub campaign_id: String,
+    pub name: String,
+    pub funder: Funder,
+    pub reward: RewardView,
+    /// Only with a card of these brands; empty: any way of paying.
+    pub brands: Vec<Brand>,
+    pub ends_at: Option<i64>,
+    /// Needs a coupon claimed first.
+    pub coupon: bool,
+    pub coupon_held: bool,
+}
+
+/// Promotions running now that the wallet may use.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PromotionsRequest {}
+command!(PromotionsRequest => "promotions", Vec<PromotionView>);
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimCouponRequest {
+    pub campaign_id: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CouponView {
+    pub name: String,
+    pub expires_at: i64,
+}
+command!(ClaimCouponRequest => "claim_coupon", CouponView);
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryRequest {
@@ -263,6 +349,9 @@ pub enum Pushed {
         last4: String,
     },
     CardUnlinked,
+    CouponClaimed {
+        name: String,
+    },
     DeviceAdded {
         device_name: String,
     },

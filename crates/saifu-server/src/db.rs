@@ -14,7 +14,7 @@ pub struct Db {
     /// Where writes go. SQLite lets one writer in at a time, and one waiting on its file lock
     /// sleeps and polls (up to 100 ms a turn, first come not first served): on SQLite this is
     /// one connection, so writers wait in order here. On PostgreSQL it is `pool`.
-    writer: AnyPool,
+    pub(crate) writer: AnyPool,
     sqlite: bool,
 }
 
@@ -36,6 +36,17 @@ pub struct MerchantRow {
     pub country: String,
     pub mcc: String,
     pub currency: String,
+    /// The chain the shop belongs to, for promotions of a whole group.
+    pub group: Option<String>,
+    /// The shop's wall clock ahead of UTC, for promotions by weekday and hour.
+    pub utc_offset_minutes: i32,
+}
+
+/// A literal `SELECT` of every merchant column, followed by `$rest`.
+macro_rules! select_merchants {
+    ($rest:literal) => {
+        concat!("SELECT merchant_id, name, city, country, mcc, currency, merchant_group, utc_offset_minutes FROM merchants ", $rest)
+    };
 }
 
 /// A literal `SELECT` of every device column, followed by `$rest`.
@@ -194,8 +205,8 @@ impl Db {
     /// Adds a merchant, leaving an existing one with the same id as it is.
     pub async fn upsert_merchant(&self, merchant: &MerchantRow) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "INSERT INTO merchants (merchant_id, name, city, country, mcc, currency) VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (merchant_id) DO NOTHING",
+            "INSERT INTO merchants (merchant_id, name, city, country, mcc, currency, merchant_group, utc_offset_minutes)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (merchant_id) DO NOTHING",
         )
         .bind(&merchant.merchant_id)
         .bind(&merchant.name)
@@ -203,13 +214,15 @@ impl Db {
         .bind(&merchant.country)
         .bind(&merchant.mcc)
         .bind(&merchant.currency)
+        .bind(&merchant.group)
+        .bind(merchant.utc_offset_minutes)
         .execute(&self.writer)
         .await?;
         Ok(())
     }
 
     pub async fn merchants(&self) -> Result<Vec<MerchantRow>, sqlx::Error> {
-        let rows = sqlx::query("SELECT merchant_id, name, city, country, mcc, currency FROM merchants ORDER BY merchant_id")
+        let rows = sqlx::query(select_merchants!("ORDER BY merchant_id"))
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(merchant).collect()
@@ -227,7 +240,7 @@ pub async fn merchant_in<'c>(
     executor: impl sqlx::Executor<'c, Database = sqlx::Any>,
     merchant_id: &str,
 ) -> Result<Option<MerchantRow>, sqlx::Error> {
-    let row = sqlx::query("SELECT merchant_id, name, city, country, mcc, currency FROM merchants WHERE merchant_id = $1")
+    let row = sqlx::query(select_merchants!("WHERE merchant_id = $1"))
         .bind(merchant_id)
         .fetch_optional(executor)
         .await?;
@@ -269,6 +282,8 @@ fn merchant(row: &sqlx::any::AnyRow) -> Result<MerchantRow, sqlx::Error> {
         country: row.try_get("country")?,
         mcc: row.try_get("mcc")?,
         currency: row.try_get("currency")?,
+        group: row.try_get("merchant_group")?,
+        utc_offset_minutes: row.try_get("utc_offset_minutes")?,
     })
 }
 

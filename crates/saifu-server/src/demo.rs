@@ -1,21 +1,29 @@
 //! Demo data, so the whole journey runs on one machine: shops in Shanghai paying in yuan and
-//! in Tokyo and Osaka paying in yen, and the EMV codes they put on their counters.
+//! in Tokyo and Osaka paying in yen, the EMV codes they put on their counters, and promotions
+//! of every kind, funder and way of stacking.
 
 use std::collections::BTreeMap;
 
+use saifu_core::card::Brand;
 use saifu_core::money::{Currency, Money, MoneyError};
+use saifu_core::promo::{BinRange, Campaign, Eligibility, Funder, FundingKind, Reward, Stacking};
 use saifu_core::qr::emv::{EmvMpm, Initiation, Template};
 
 use crate::db::{Db, MerchantRow};
 use crate::ledger;
+use crate::promotions::{self, CampaignError, CampaignRow, FundedBy};
 
 /// The merchant account template GUID of codes this service issues; sub-ID 01 is the
 /// merchant id.
 pub const MERCHANT_GUID: &str = "APP.SAIFU";
 const MERCHANT_TEMPLATE_ID: u8 = 26;
 
-/// (id, name, city, country, MCC, currency)
-const DEMO_MERCHANTS: &[(&str, &str, &str, &str, &str, &str)] = &[
+/// Minutes ahead of UTC in China and Japan, neither keeping daylight saving time.
+const CHINA: i32 = 8 * 60;
+const JAPAN: i32 = 9 * 60;
+
+/// (id, name, city, country, MCC, currency, minutes ahead of UTC)
+const DEMO_MERCHANTS: &[(&str, &str, &str, &str, &str, &str, i32)] = &[
     (
         "sh-lanxin-noodles",
         "Lanxin Noodle House",
@@ -23,6 +31,7 @@ const DEMO_MERCHANTS: &[(&str, &str, &str, &str, &str, &str)] = &[
         "CN",
         "5814",
         "CNY",
+        CHINA,
     ),
     (
         "sh-jingan-market",
@@ -31,6 +40,7 @@ const DEMO_MERCHANTS: &[(&str, &str, &str, &str, &str, &str)] = &[
         "CN",
         "5411",
         "CNY",
+        CHINA,
     ),
     (
         "sh-bund-books",
@@ -39,6 +49,7 @@ const DEMO_MERCHANTS: &[(&str, &str, &str, &str, &str, &str)] = &[
         "CN",
         "5942",
         "CNY",
+        CHINA,
     ),
     (
         "tyo-ginza-sushi",
@@ -47,6 +58,7 @@ const DEMO_MERCHANTS: &[(&str, &str, &str, &str, &str, &str)] = &[
         "JP",
         "5812",
         "JPY",
+        JAPAN,
     ),
     (
         "tyo-akiba-denki",
@@ -55,6 +67,7 @@ const DEMO_MERCHANTS: &[(&str, &str, &str, &str, &str, &str)] = &[
         "JP",
         "5732",
         "JPY",
+        JAPAN,
     ),
     (
         "osa-dotonbori-takoyaki",
@@ -63,6 +76,7 @@ const DEMO_MERCHANTS: &[(&str, &str, &str, &str, &str, &str)] = &[
         "JP",
         "5814",
         "JPY",
+        JAPAN,
     ),
 ];
 
@@ -77,7 +91,7 @@ pub async fn seed(db: &Db, now: i64) -> Result<usize, sqlx::Error> {
         let quote = Currency::from_code(quote).expect("demo rates name ISO currencies");
         ledger::upsert_rate(db, base, quote, rate, now).await?;
     }
-    for &(merchant_id, name, city, country, mcc, currency) in DEMO_MERCHANTS {
+    for &(merchant_id, name, city, country, mcc, currency, utc_offset_minutes) in DEMO_MERCHANTS {
         let row = MerchantRow {
             merchant_id: merchant_id.into(),
             name: name.into(),
@@ -85,10 +99,207 @@ pub async fn seed(db: &Db, now: i64) -> Result<usize, sqlx::Error> {
             country: country.into(),
             mcc: mcc.into(),
             currency: currency.into(),
+            group: None,
+            utc_offset_minutes,
         };
         db.upsert_merchant(&row).await?;
     }
     Ok(DEMO_MERCHANTS.len())
+}
+
+/// The demo shops of Shanghai and of Tokyo, for promotions of a whole city.
+const SHANGHAI: &[&str] = &["sh-lanxin-noodles", "sh-jingan-market", "sh-bund-books"];
+const TOKYO: &[&str] = &["tyo-ginza-sushi", "tyo-akiba-denki"];
+
+/// A budget no demo runs out of: a million in major units.
+const LARGE_BUDGET: i64 = 100_000_000;
+
+/// An automatic, one-per-funder campaign at `merchants`, open every hour of every day.
+fn demo_campaign(
+    id: &str,
+    name: &str,
+    funder: Funder,
+    reward: Reward,
+    currency: &str,
+    merchants: &[&str],
+) -> Campaign {
+    Campaign {
+        id: id.to_owned(),
+        name: name.to_owned(),
+        funder,
+        reward,
+        currency: Currency::from_code(currency).expect("demo campaigns name ISO currencies"),
+        eligibility: Eligibility {
+            merchants: merchants.iter().map(|&id| id.to_owned()).collect(),
+            ..Eligibility::default()
+        },
+        stacking: Stacking::OnePerFunder,
+        coupon: false,
+        per_user_limit: None,
+        budget_minor: Some(LARGE_BUDGET),
+    }
+}
+
+fn with(mut campaign: Campaign, edit: impl FnOnce(&mut Campaign)) -> Campaign {
+    edit(&mut campaign);
+    campaign
+}
+
+fn funded(campaign: Campaign, funded_by: FundedBy) -> CampaignRow {
+    CampaignRow {
+        campaign,
+        funded_by,
+        coupon_valid_seconds: None,
+        visitors_only: false,
+    }
+}
+
+/// Every reward kind, every funder and every way of stacking, in yuan and in yen; coupons
+/// to claim first, a card issuer's offer for its own UnionPay cards, a discount only for
+/// visitors from abroad.
+pub fn demo_campaigns() -> Vec<CampaignRow> {
+    let merchant = |id: &str| FundedBy::Merchant(id.to_owned());
+    vec![
+        funded(
+            demo_campaign(
+                "demo-lanxin-5-off-30",
+                "¥5 off ¥30 at Lanxin Noodle House",
+                Funder::Merchant,
+                Reward::ThresholdOff {
+                    spend_minor: 3_000,
+                    off_minor: 500,
+                },
+                "CNY",
+                &["sh-lanxin-noodles"],
+            ),
+            merchant("sh-lanxin-noodles"),
+        ),
+        funded(
+            demo_campaign(
+                "demo-jingan-lucky",
+                "Lucky instant discount: ¥0.20 to ¥2.00 off",
+                Funder::Operator,
+                Reward::RandomOff {
+                    min_minor: 20,
+                    max_minor: 200,
+                },
+                "CNY",
+                &["sh-jingan-market"],
+            ),
+            FundedBy::Operator,
+        ),
+        funded(
+            with(
+                demo_campaign(
+                    "demo-unionpay-shanghai",
+                    "10% off in Shanghai with Sandbox UnionPay Bank cards (up to ¥20)",
+                    Funder::Issuer,
+                    Reward::PercentOff {
+                        basis_points: 1_000,
+                        cap: Some(2_000),
+                    },
+                    "CNY",
+                    SHANGHAI,
+                ),
+                |c| {
+                    c.eligibility.brands = vec![Brand::UnionPay];
+                    // The sandbox issuer's BIN: 6200 0000 0000 0005.
+                    c.eligibility.bins = vec![BinRange {
+                        low: "620000".to_owned(),
+                        high: "620000".to_owned(),
+                    }];
+                    c.eligibility.funding = Some(FundingKind::Card);
+                },
+            ),
+            FundedBy::Issuer("Sandbox UnionPay Bank".to_owned()),
+        ),
+        CampaignRow {
+            visitors_only: true,
+            ..funded(
+                demo_campaign(
+                    "demo-tokyo-visitors",
+                    "Visiting Tokyo: 5% off (up to ¥1,000)",
+                    Funder::Operator,
+                    Reward::PercentOff {
+                        basis_points: 500,
+                        cap: Some(1_000),
+                    },
+                    "JPY",
+                    TOKYO,
+                ),
+                FundedBy::Operator,
+            )
+        },
+        funded(
+            with(
+                demo_campaign(
+                    "demo-ginza-first-visit",
+                    "¥300 off your first visit to Sushi Kanda Ginza",
+                    Funder::Merchant,
+                    Reward::FirstPaymentBonus { minor: 300 },
+                    "JPY",
+                    &["tyo-ginza-sushi"],
+                ),
+                |c| c.per_user_limit = Some(1),
+            ),
+            merchant("tyo-ginza-sushi"),
+        ),
+        CampaignRow {
+            coupon_valid_seconds: Some(promotions::COUPON_SECONDS),
+            ..funded(
+                with(
+                    demo_campaign(
+                        "demo-akiba-coupon",
+                        "¥500 off ¥3,000 at Akiba Denki",
+                        Funder::Merchant,
+                        Reward::ThresholdOff {
+                            spend_minor: 3_000,
+                            off_minor: 500,
+                        },
+                        "JPY",
+                        &["tyo-akiba-denki"],
+                    ),
+                    |c| {
+                        c.coupon = true;
+                        c.stacking = Stacking::Exclusive;
+                        c.per_user_limit = Some(1);
+                    },
+                ),
+                merchant("tyo-akiba-denki"),
+            )
+        },
+        CampaignRow {
+            coupon_valid_seconds: Some(7 * 86_400),
+            ..funded(
+                with(
+                    demo_campaign(
+                        "demo-shanghai-welcome",
+                        "Welcome coupon: ¥3 off in Shanghai, with any other offer",
+                        Funder::Operator,
+                        Reward::AmountOff { minor: 300 },
+                        "CNY",
+                        SHANGHAI,
+                    ),
+                    |c| {
+                        c.coupon = true;
+                        c.stacking = Stacking::Stackable;
+                        c.per_user_limit = Some(1);
+                    },
+                ),
+                FundedBy::Operator,
+            )
+        },
+    ]
+}
+
+/// Adds the demo promotions, or brings them back to their demo definitions; what they have
+/// spent and what wallets have used of them stay.
+pub async fn seed_promotions(db: &Db, now: i64) -> Result<usize, CampaignError> {
+    let campaigns = demo_campaigns();
+    for row in &campaigns {
+        promotions::upsert_campaign(db, row, now).await?;
+    }
+    Ok(campaigns.len())
 }
 
 /// The EMV merchant-presented code for `merchant`: static (the payer enters the amount)

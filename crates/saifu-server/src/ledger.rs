@@ -4,11 +4,13 @@
 
 use std::collections::BTreeMap;
 
+use saifu_api::QuoteOffer;
 use saifu_core::money::{Currency, Money};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
 use crate::db::Db;
+use crate::promotions::FundedBy;
 
 pub type Tx = Transaction<'static, Any>;
 
@@ -28,6 +30,16 @@ pub fn card_clearing_account(currency: Currency) -> String {
 /// The operator's position in a currency when it converts for a cross-border payment.
 pub fn fx_account(currency: Currency) -> String {
     format!("fx:{currency}")
+}
+
+/// What a promotion's funder has given away, apart from its other accounts:
+/// `promo:merchant:<merchant>:<CUR>`, `promo:issuer:<issuer>:<CUR>` or `promo:operator:<CUR>`.
+pub fn promo_account(funded_by: &FundedBy, currency: Currency) -> String {
+    match funded_by {
+        FundedBy::Merchant(merchant_id) => format!("promo:merchant:{merchant_id}:{currency}"),
+        FundedBy::Issuer(issuer) => format!("promo:issuer:{issuer}:{currency}"),
+        FundedBy::Operator => format!("promo:operator:{currency}"),
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -123,6 +135,28 @@ pub async fn ledger_sums(db: &Db) -> Result<Vec<(String, i64)>, sqlx::Error> {
         .collect()
 }
 
+/// The postings of one ledger transaction, by account.
+pub async fn transaction_postings(
+    db: &Db,
+    transaction_id: &str,
+) -> Result<Vec<Posting>, sqlx::Error> {
+    let rows = sqlx::query("SELECT account_id, amount, currency FROM ledger_entries WHERE transaction_id = $1 ORDER BY account_id")
+        .bind(transaction_id)
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter()
+        .map(|row| {
+            let code: String = row.try_get("currency")?;
+            let currency =
+                Currency::from_code(&code).map_err(|error| sqlx::Error::Decode(error.into()))?;
+            Ok(Posting {
+                account: row.try_get("account_id")?,
+                amount: Money::from_minor(row.try_get("amount")?, currency),
+            })
+        })
+        .collect()
+}
+
 pub async fn wallet_currency(db: &Db, wallet_id: &str) -> Result<Option<String>, sqlx::Error> {
     let row = sqlx::query("SELECT home_currency FROM wallets WHERE wallet_id = $1")
         .bind(wallet_id)
@@ -191,6 +225,8 @@ pub struct CardRow {
     pub brand: String,
     pub issuer: String,
     pub last4: String,
+    /// The first six digits; `None` for cards linked before they were kept.
+    pub bin: Option<String>,
     pub expiry_month: i32,
     pub expiry_year: i32,
     pub sandbox_rule: String,
@@ -200,7 +236,7 @@ pub struct CardRow {
 macro_rules! select_cards {
     ($rest:literal) => {
         concat!(
-            "SELECT card_id, wallet_id, brand, issuer, last4, expiry_month, expiry_year, sandbox_rule, linked_at FROM cards ",
+            "SELECT card_id, wallet_id, brand, issuer, last4, bin, expiry_month, expiry_year, sandbox_rule, linked_at FROM cards ",
             $rest
         )
     };
@@ -213,6 +249,7 @@ fn card(row: &AnyRow) -> Result<CardRow, sqlx::Error> {
         brand: row.try_get("brand")?,
         issuer: row.try_get("issuer")?,
         last4: row.try_get("last4")?,
+        bin: row.try_get("bin")?,
         expiry_month: row.try_get("expiry_month")?,
         expiry_year: row.try_get("expiry_year")?,
         sandbox_rule: row.try_get("sandbox_rule")?,
@@ -222,8 +259,8 @@ fn card(row: &AnyRow) -> Result<CardRow, sqlx::Error> {
 
 pub async fn insert_card(db: &Db, card: &CardRow, fingerprint: &str) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO cards (card_id, wallet_id, fingerprint, brand, issuer, last4, expiry_month, expiry_year, sandbox_rule, linked_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        "INSERT INTO cards (card_id, wallet_id, fingerprint, brand, issuer, last4, bin, expiry_month, expiry_year, sandbox_rule, linked_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(&card.card_id)
     .bind(&card.wallet_id)
@@ -231,6 +268,7 @@ pub async fn insert_card(db: &Db, card: &CardRow, fingerprint: &str) -> Result<(
     .bind(&card.brand)
     .bind(&card.issuer)
     .bind(&card.last4)
+    .bind(&card.bin)
     .bind(card.expiry_month)
     .bind(card.expiry_year)
     .bind(&card.sandbox_rule)
@@ -335,16 +373,23 @@ pub struct QuoteRow {
     pub wallet_id: String,
     pub merchant_id: String,
     pub price: Money,
+    /// The best offer's pay, as the quote shows it on top.
     pub pay: Money,
     pub rate: Option<(String, i64)>,
     pub created_at: i64,
     pub expires_at: i64,
+    /// The seed the quote's random discounts were drawn with: kept to show how they came out.
+    pub promo_seed: i64,
+    /// What the quote promised for each funding; the payment honours the one it names.
+    pub offers: Vec<QuoteOffer>,
 }
 
 pub async fn insert_quote(db: &Db, quote: &QuoteRow) -> Result<(), sqlx::Error> {
+    let offers =
+        serde_json::to_string(&quote.offers).map_err(|error| sqlx::Error::Encode(error.into()))?;
     sqlx::query(
-        "INSERT INTO quotes (quote_id, wallet_id, merchant_id, price_minor, price_currency, pay_minor, pay_currency, rate, rate_as_of, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        "INSERT INTO quotes (quote_id, wallet_id, merchant_id, price_minor, price_currency, pay_minor, pay_currency, rate, rate_as_of, created_at, expires_at, promo_seed, offers)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(&quote.quote_id)
     .bind(&quote.wallet_id)
@@ -357,6 +402,8 @@ pub async fn insert_quote(db: &Db, quote: &QuoteRow) -> Result<(), sqlx::Error> 
     .bind(quote.rate.as_ref().map(|(_, as_of)| *as_of))
     .bind(quote.created_at)
     .bind(quote.expires_at)
+    .bind(quote.promo_seed)
+    .bind(offers)
     .execute(&db.pool)
     .await?;
     Ok(())
@@ -365,7 +412,7 @@ pub async fn insert_quote(db: &Db, quote: &QuoteRow) -> Result<(), sqlx::Error> 
 /// A quote; quotes never change once made, so any connection reads the same.
 pub async fn quote(db: &Db, quote_id: &str) -> Result<Option<QuoteRow>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT quote_id, wallet_id, merchant_id, price_minor, price_currency, pay_minor, pay_currency, rate, rate_as_of, created_at, expires_at
+        "SELECT quote_id, wallet_id, merchant_id, price_minor, price_currency, pay_minor, pay_currency, rate, rate_as_of, created_at, expires_at, promo_seed, offers
          FROM quotes WHERE quote_id = $1",
     )
     .bind(quote_id)
@@ -380,6 +427,7 @@ pub async fn quote(db: &Db, quote_id: &str) -> Result<Option<QuoteRow>, sqlx::Er
     };
     let rate: Option<String> = row.try_get("rate")?;
     let rate_as_of: Option<i64> = row.try_get("rate_as_of")?;
+    let offers: String = row.try_get("offers")?;
     Ok(Some(QuoteRow {
         quote_id: row.try_get("quote_id")?,
         wallet_id: row.try_get("wallet_id")?,
@@ -389,6 +437,8 @@ pub async fn quote(db: &Db, quote_id: &str) -> Result<Option<QuoteRow>, sqlx::Er
         rate: rate.zip(rate_as_of),
         created_at: row.try_get("created_at")?,
         expires_at: row.try_get("expires_at")?,
+        promo_seed: row.try_get("promo_seed")?,
+        offers: serde_json::from_str(&offers).map_err(|error| sqlx::Error::Decode(error.into()))?,
     }))
 }
 

@@ -1,11 +1,13 @@
-//! Saifu's reference wallet service: devices that sign every request, their wallets, and
-//! the merchants they pay. SQLite by default, PostgreSQL by URL.
+//! Saifu's reference wallet service: devices that sign every request, their wallets, the
+//! merchants they pay and the promotions that discount those payments. SQLite by default,
+//! PostgreSQL by URL.
 
 pub mod db;
 pub mod demo;
 mod error;
 mod issuer;
 pub mod ledger;
+pub mod promotions;
 mod routes;
 mod signed;
 

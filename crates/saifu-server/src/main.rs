@@ -8,7 +8,8 @@ use saifu_server::{AppState, Db, demo};
 const USAGE: &str = "\
 usage:
   saifu-server serve [--db URL] [--addr HOST:PORT]   run the service (default 127.0.0.1:8787)
-  saifu-server seed-demo [--db URL]                  add the demo merchants (idempotent)
+  saifu-server seed-demo [--db URL]                  add the demo merchants and promotions
+                                                     (idempotent)
   saifu-server merchant-qr MERCHANT [--amount X] [--png FILE] [--db URL]
                                                      print a merchant's EMV payment code
                                                      (static, or dynamic with --amount) and
@@ -101,10 +102,18 @@ async fn run(options: Options) -> Result<(), String> {
                 .map_err(|error| error.to_string())
         }
         ("seed-demo", []) => {
-            let count = demo::seed(&db().await?, saifu_server::unix_now())
+            let db = db().await?;
+            let now = saifu_server::unix_now();
+            let merchants = demo::seed(&db, now)
                 .await
                 .map_err(|error| error.to_string())?;
-            println!("{count} demo merchants are in {}", options.db);
+            let promotions = demo::seed_promotions(&db, now)
+                .await
+                .map_err(|error| error.to_string())?;
+            println!(
+                "{merchants} demo merchants and {promotions} demo promotions are in {}",
+                options.db
+            );
             Ok(())
         }
         ("merchant-qr", [merchant_id]) => {

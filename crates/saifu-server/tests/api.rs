@@ -363,6 +363,8 @@ async fn the_openapi_document_lists_every_route_and_its_types() {
         paths::QUOTES,
         paths::PAYMENTS,
         paths::HISTORY,
+        paths::PROMOTIONS,
+        paths::COUPONS,
         paths::EVENTS,
     ] {
         assert!(documented.contains_key(path), "{path} is not documented");
@@ -376,6 +378,9 @@ async fn the_openapi_document_lists_every_route_and_its_types() {
         "ErrorResponse",
         "ErrorCode",
         "Quote",
+        "QuoteOffer",
+        "Promotion",
+        "Coupon",
         "WalletEvent",
     ] {
         assert!(schemas.contains_key(schema), "schema {schema} is missing");

@@ -523,7 +523,8 @@ async fn committed_receipt(pool: &AnyPool, quote_id: &str) -> Receipt {
 /// What a payer saw of one payment during the load.
 #[derive(Debug)]
 enum Outcome {
-    Acknowledged(Receipt),
+    /// Boxed: a receipt is far larger than the other outcomes.
+    Acknowledged(Box<Receipt>),
     /// The request was sent, or partly sent, and no answer came: in flight at the kill.
     NoAnswer(String),
     /// The service was gone: no connection, nothing sent.
@@ -564,7 +565,7 @@ async fn payer(
         };
         let outcome = match answer {
             Ok((StatusCode::OK, text)) => {
-                Outcome::Acknowledged(serde_json::from_str(&text).expect("a receipt"))
+                Outcome::Acknowledged(Box::new(serde_json::from_str(&text).expect("a receipt")))
             }
             Ok((status, text)) => Outcome::Refused(status, text),
             Err(error) if error.is_connect() => Outcome::NotConnected,
@@ -660,7 +661,7 @@ async fn a_server_killed_during_payments_loses_none_and_half_applies_none() {
     let acks: BTreeMap<usize, &Receipt> = outcomes
         .iter()
         .filter_map(|(index, outcome)| match outcome {
-            Outcome::Acknowledged(receipt) => Some((*index, receipt)),
+            Outcome::Acknowledged(receipt) => Some((*index, &**receipt)),
             _ => None,
         })
         .collect();

@@ -6,94 +6,16 @@ mod common;
 
 use std::sync::atomic::Ordering;
 
-use common::{TestApp, TestDevice, currency, error_of, spawn_app, unique};
+use common::{
+    TestApp, TestDevice, assert_ledger_balances, balance, currency, error_of, link, link_body, pay,
+    quote, spawn_app, top_up, unique,
+};
 use reqwest::{Method, StatusCode};
 use saifu_api::{
-    Card, CardList, ErrorCode, Funding, History, Pay, Quote, QuoteRequest, Receipt, TopUpReceipt,
-    Wallet, paths,
+    Card, CardList, ErrorCode, Funding, History, QuoteRequest, Receipt, TopUpReceipt, paths,
 };
 use saifu_core::money::Money;
 use saifu_server::{demo, ledger, unix_now};
-
-fn link_body(number: &str, expiry: &str) -> String {
-    let security_code = if number.starts_with("37") {
-        "1234"
-    } else {
-        "123"
-    };
-    serde_json::json!({ "number": number, "expiry": expiry, "security_code": security_code, "holder": "Mei Tanaka" }).to_string()
-}
-
-async fn link(app: &TestApp, device: &TestDevice, number: &str) -> Card {
-    device
-        .ok(app, Method::POST, paths::CARDS, &link_body(number, "12/35"))
-        .await
-}
-
-async fn top_up(
-    app: &TestApp,
-    device: &TestDevice,
-    card: &Card,
-    amount: &str,
-    key: &str,
-) -> reqwest::Response {
-    let body = serde_json::json!({ "card_id": card.card_id, "amount": amount }).to_string();
-    device
-        .signed(app, Method::POST, paths::TOP_UPS, &body)
-        .header(paths::IDEMPOTENCY_KEY, key)
-        .send()
-        .await
-        .expect("send")
-}
-
-async fn quote(
-    app: &TestApp,
-    device: &TestDevice,
-    merchant_id: &str,
-    amount: Option<&str>,
-    entered: Option<&str>,
-) -> Quote {
-    let payload = app.merchant_payload(merchant_id, amount).await;
-    let body = serde_json::to_string(&QuoteRequest {
-        payload,
-        amount: entered.map(str::to_owned),
-    })
-    .expect("json");
-    device.ok(app, Method::POST, paths::QUOTES, &body).await
-}
-
-async fn pay(
-    app: &TestApp,
-    device: &TestDevice,
-    quote_id: &str,
-    funding: Funding,
-    key: &str,
-) -> reqwest::Response {
-    let body = serde_json::to_string(&Pay {
-        quote_id: quote_id.to_owned(),
-        funding,
-    })
-    .expect("json");
-    device
-        .signed(app, Method::POST, paths::PAYMENTS, &body)
-        .header(paths::IDEMPOTENCY_KEY, key)
-        .send()
-        .await
-        .expect("send")
-}
-
-async fn balance(app: &TestApp, device: &TestDevice) -> Money {
-    device
-        .ok::<Wallet>(app, Method::GET, paths::WALLET, "")
-        .await
-        .balance
-}
-
-async fn assert_ledger_balances(app: &TestApp) {
-    for (currency, total) in ledger::ledger_sums(&app.db).await.expect("sums") {
-        assert_eq!(total, 0, "the ledger does not balance in {currency}");
-    }
-}
 
 async fn wallet_with_card(app: &TestApp) -> (TestDevice, Card) {
     demo::seed(&app.db, unix_now()).await.expect("seed");
@@ -104,14 +26,23 @@ async fn wallet_with_card(app: &TestApp) -> (TestDevice, Card) {
 }
 
 #[tokio::test]
-async fn cards_link_once_and_keep_only_their_last_four_digits() {
+async fn cards_link_once_and_keep_only_their_first_six_and_last_four_digits() {
     let app = spawn_app().await;
     let phone = TestDevice::new();
-    app.create_wallet(&phone).await;
+    let wallet = app.create_wallet(&phone).await;
 
     let card = link(&app, &phone, "4242-4242-4242-4242").await;
     assert_eq!(card.last4, "4242");
     assert_eq!(serde_json::to_value(card.brand).expect("json"), "visa");
+    let stored = ledger::linked_card(&app.db, &wallet.wallet_id, &card.card_id)
+        .await
+        .expect("query")
+        .expect("linked");
+    assert_eq!(
+        stored.bin.as_deref(),
+        Some("424242"),
+        "for issuer promotions"
+    );
     let again = phone
         .signed(
             &app,
@@ -179,7 +110,8 @@ async fn cards_link_once_and_keep_only_their_last_four_digits() {
         .await;
     assert!(after.cards.is_empty());
 
-    // Nothing of the number but its last four digits is anywhere in the database file.
+    // Nothing of the number but its first six and last four digits is anywhere in the
+    // database file.
     if let Some(file) = &app.sqlite_file {
         let mut stored = std::fs::read(file).expect("database file");
         stored.extend(std::fs::read(file.with_extension("db-wal")).unwrap_or_default());
@@ -229,7 +161,7 @@ async fn a_retried_top_up_charges_once() {
 }
 
 #[tokio::test]
-async fn paying_a_shop_in_shanghai_and_one_in_tokyo() {
+async fn paying_a_shop_in_shanghai_and_one_in_osaka() {
     let app = spawn_app().await;
     let (phone, card) = wallet_with_card(&app).await;
     top_up(&app, &phone, &card, "500.00", &unique("top-up-key")).await;
@@ -270,22 +202,29 @@ async fn paying_a_shop_in_shanghai_and_one_in_tokyo() {
         (StatusCode::CONFLICT, ErrorCode::QuoteAlreadyPaid)
     );
 
-    // A dynamic yen code paid from a yuan wallet, at the rate shown.
-    let sushi = quote(&app, &phone, "tyo-ginza-sushi", Some("1280"), None).await;
-    assert_eq!(sushi.price, Money::from_minor(1280, currency("JPY")));
-    assert_eq!(sushi.pay, Money::from_minor(6171, currency("CNY")));
+    // A dynamic yen code paid from a yuan wallet, at the rate shown. Osaka's demo shop has
+    // no promotions (tests/promotions.rs prices those in Tokyo).
+    let takoyaki = quote(&app, &phone, "osa-dotonbori-takoyaki", Some("1280"), None).await;
+    assert_eq!(takoyaki.price, Money::from_minor(1280, currency("JPY")));
+    assert_eq!(takoyaki.pay, Money::from_minor(6171, currency("CNY")));
     assert_eq!(
-        sushi.rate.as_ref().map(|rate| rate.text.as_str()),
+        takoyaki.rate.as_ref().map(|rate| rate.text.as_str()),
         Some("1 JPY = 0.048210 CNY")
     );
     let by_card = Funding::Card {
         card_id: card.card_id.clone(),
     };
-    let receipt: Receipt = pay(&app, &phone, &sushi.quote_id, by_card, &unique("pay-key"))
-        .await
-        .json()
-        .await
-        .expect("receipt");
+    let receipt: Receipt = pay(
+        &app,
+        &phone,
+        &takoyaki.quote_id,
+        by_card,
+        &unique("pay-key"),
+    )
+    .await
+    .json()
+    .await
+    .expect("receipt");
     assert_eq!(receipt.price.currency().code(), "JPY");
     assert_eq!(
         balance(&app, &phone).await,
@@ -299,7 +238,7 @@ async fn paying_a_shop_in_shanghai_and_one_in_tokyo() {
         .iter()
         .map(|entry| entry.title.as_str())
         .collect();
-    assert_eq!(titles[..2], ["Sushi Kanda Ginza", "Lanxin Noodle House"]);
+    assert_eq!(titles[..2], ["Dotonbori Takoyaki", "Lanxin Noodle House"]);
     assert!(titles[2].starts_with("Top up from Saifu Sandbox Bank"));
     assert_ledger_balances(&app).await;
 }

@@ -1,6 +1,6 @@
 //! Home: the balance, linked cards, recent activity, and whether this is live or saved.
 
-use saifu_ipc::OverviewRequest;
+use saifu_ipc::{OverviewRequest, PromotionsRequest};
 use yew::prelude::*;
 
 use crate::components::{ErrorNote, activity_row, card_tile};
@@ -14,6 +14,7 @@ pub fn home() -> Html {
     let app = use_app();
     let lang = app.lang;
     let overview = use_load(OverviewRequest {}, app.revision);
+    let promotions = use_load(PromotionsRequest {}, app.revision);
     let go = |screen: Screen| {
         let app = app.clone();
         Callback::from(move |_| app.dispatch(Action::Navigate(screen)))
@@ -55,6 +56,22 @@ pub fn home() -> Html {
                     <div class="card-strip">{ for overview.cards.iter().map(card_tile) }</div>
                 }
             </section>
+            if let Some(Ok(promotions)) = &*promotions {
+                if !promotions.is_empty() {
+                    <section class="panel" data-test="offers-for-you">
+                        <h2 class="section-title">{ lang.text(Text::PromotionsForYou) }</h2>
+                        <ul class="offers">
+                            { for promotions.iter().take(3).map(|promotion| html! {
+                                <li>
+                                    <span class="promotion-reward">{ lang.reward(&promotion.reward) }</span>
+                                    <span class="muted">{ &promotion.name }</span>
+                                </li>
+                            }) }
+                        </ul>
+                        <button class="link" onclick={go(Screen::Promotions)}>{ lang.text(Text::SeeAll) }</button>
+                    </section>
+                }
+            }
             <section class="panel">
                 <h2 class="section-title">{ lang.text(Text::HomeRecent) }</h2>
                 if overview.recent.is_empty() {

@@ -4,14 +4,12 @@ mod cards;
 pub mod gate;
 mod history;
 mod home;
+mod promotions;
 mod scan;
 mod settings;
 
 use yew::prelude::*;
 
-use crate::components::EmptyState;
-use crate::i18n::Text;
-use crate::icons::Icon;
 use crate::state::Screen;
 
 pub fn render(screen: Screen) -> Html {
@@ -19,9 +17,7 @@ pub fn render(screen: Screen) -> Html {
         Screen::Home => html! { <home::Home /> },
         Screen::Cards => html! { <cards::Cards /> },
         Screen::Scan => html! { <scan::Scan /> },
-        Screen::Promotions => html! {
-            <EmptyState icon={Icon::Promotions} title={Text::PromotionsEmptyTitle} body={Text::PromotionsEmptyBody} />
-        },
+        Screen::Promotions => html! { <promotions::Promotions /> },
         Screen::History => html! { <history::History /> },
         Screen::Settings => html! { <settings::Settings /> },
     }

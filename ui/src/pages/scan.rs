@@ -282,16 +282,20 @@ struct ConfirmProps {
     oncancel: Callback<MouseEvent>,
 }
 
-/// The moment of paying: who, how much, at what rate, from where; the PIN confirms.
+/// The moment of paying: who, how much, at what rate, which promotions, from where; the
+/// PIN confirms. The cheapest way of paying is picked; the user may pick another.
 #[function_component(Confirm)]
 fn confirm(props: &ConfirmProps) -> Html {
     let app = use_app();
     let lang = app.lang;
     let overview = use_load(OverviewRequest {}, app.revision);
-    let funding = use_state(|| FundingChoice::Balance);
+    let chosen = use_state(|| 0_usize);
     let pin = use_state(String::new);
     let error = use_state(|| None::<IpcError>);
     let quote = &props.quote;
+    let Some(offer) = quote.offers.get(*chosen).or(quote.offers.first()) else {
+        return html! { <section class="panel"><p class="error">{ lang.text(Text::ErrorInternal) }</p></section> };
+    };
 
     let onpin = {
         let pin = pin.clone();
@@ -303,7 +307,7 @@ fn confirm(props: &ConfirmProps) -> Html {
         let (app, quote, funding, pin, error, step) = (
             app.clone(),
             quote.clone(),
-            funding.clone(),
+            offer.funding.clone(),
             pin.clone(),
             error.clone(),
             props.step.clone(),
@@ -312,7 +316,7 @@ fn confirm(props: &ConfirmProps) -> Html {
             event.prevent_default();
             let request = PayRequest {
                 quote_id: quote.quote_id.clone(),
-                funding: (*funding).clone(),
+                funding: funding.clone(),
                 pin: (*pin).clone(),
             };
             let (app, quote, pin, error, step) = (
@@ -340,54 +344,71 @@ fn confirm(props: &ConfirmProps) -> Html {
         })
     };
 
-    let choice = |value: FundingChoice, label: String, test: String| {
-        let selected = *funding == value;
+    // The cards' names come from the overview; the prices from the quote.
+    let cards = match &*overview {
+        Some(Ok(overview)) => overview.cards.clone(),
+        _ => Vec::new(),
+    };
+    let label = |funding: &FundingChoice| match funding {
+        FundingChoice::Balance => lang.text(Text::FundingBalance).to_owned(),
+        FundingChoice::Card { card_id } => cards
+            .iter()
+            .find(|card| &card.card_id == card_id)
+            .map(|card| format!("{} •••• {}", card.brand.name(), card.last4))
+            .unwrap_or_else(|| lang.text(Text::NavCards).to_owned()),
+    };
+    let test_of = |funding: &FundingChoice| match funding {
+        FundingChoice::Balance => "funding-balance".to_owned(),
+        FundingChoice::Card { card_id } => cards
+            .iter()
+            .find(|card| &card.card_id == card_id)
+            .map_or_else(
+                || "funding-card".to_owned(),
+                |card| format!("funding-card-{}", card.last4),
+            ),
+    };
+    let choices = quote.offers.iter().enumerate().map(|(index, option)| {
+        let selected = index == *chosen;
         let onchange = {
-            let (funding, value) = (funding.clone(), value.clone());
-            Callback::from(move |_| funding.set(value.clone()))
+            let chosen = chosen.clone();
+            Callback::from(move |_| chosen.set(index))
         };
         html! {
             <label class={classes!("funding", selected.then_some("selected"))}>
-                <input type="radio" name="funding" checked={selected} {onchange} data-test={test} />
-                <span>{ label }</span>
+                <input type="radio" name="funding" checked={selected} {onchange} data-test={test_of(&option.funding)} />
+                <span class="funding-name">{ label(&option.funding) }</span>
+                <span class="funding-price">
+                    if index == 0 && quote.offers.len() > 1 { <span class="badge">{ lang.text(Text::BestPrice) }</span> }
+                    { format::money(lang, option.pay) }
+                </span>
             </label>
         }
-    };
-    let fundings = match &*overview {
-        Some(Ok(overview)) => {
-            let balance = overview
-                .balance
-                .map(|b| format::money(lang, b))
-                .unwrap_or_default();
-            html! {
-                <>
-                    { choice(FundingChoice::Balance, format!("{} · {balance}", lang.text(Text::FundingBalance)), "funding-balance".into()) }
-                    { for overview.cards.iter().map(|card| choice(
-                        FundingChoice::Card { card_id: card.card_id.clone() },
-                        format!("{} •••• {}", card.brand.name(), card.last4),
-                        format!("funding-card-{}", card.last4),
-                    )) }
-                </>
-            }
-        }
-        _ => {
-            html! { { choice(FundingChoice::Balance, lang.text(Text::FundingBalance).to_owned(), "funding-balance".into()) } }
-        }
-    };
+    });
+    let discounted = offer.discount.minor() > 0;
     html! {
         <form class="panel pay-sheet" data-test="pay-sheet" {onsubmit} aria-busy={props.paying.then_some("true")}>
             <p class="pay-merchant" data-test="pay-merchant">{ &quote.merchant_name }</p>
             <p class="muted">{ format!("{} · {}", quote.merchant_city, quote.merchant_country) }</p>
             <dl class="facts">
-                <div><dt>{ lang.text(Text::PayPrice) }</dt><dd data-test="pay-price">{ format::money(lang, quote.price) }</dd></div>
+                <div><dt>{ lang.text(Text::PayPrice) }</dt>
+                    <dd data-test="pay-price" class={classes!(discounted.then_some("struck"))}>{ format::money(lang, quote.price) }</dd></div>
+                { for offer.applied.iter().map(|applied| html! {
+                    <div class="saving" data-test="pay-promotion">
+                        <dt>{ &applied.name }<span class="funder">{ lang.funder(applied.funder) }</span></dt>
+                        <dd>{ format!("\u{2212}{}", format::money(lang, applied.saving)) }</dd>
+                    </div>
+                }) }
                 if let Some(rate) = &quote.rate {
                     <div><dt>{ lang.text(Text::PayRate) }</dt><dd data-test="pay-rate">{ rate }</dd></div>
                 }
             </dl>
-            <p class="pay-total"><span>{ lang.text(Text::PayTotal) }</span><strong data-test="pay-total">{ format::money(lang, quote.pay) }</strong></p>
+            <p class="pay-total"><span>{ lang.text(Text::PayTotal) }</span><strong data-test="pay-total">{ format::money(lang, offer.pay) }</strong></p>
+            if discounted {
+                <p class="saving-note" data-test="pay-saving">{ format!("{} {}", lang.text(Text::PayYouSave), format::money(lang, offer.discount)) }</p>
+            }
             <fieldset class="fundings">
                 <legend>{ lang.text(Text::PayFrom) }</legend>
-                { fundings }
+                { for choices }
             </fieldset>
             <Field label={lang.text(Text::PayPin)} value={(*pin).clone()} oninput={onpin} test="pay-pin" kind="password"
                    inputmode="numeric" autocomplete="current-password" maxlength="6" />
@@ -400,7 +421,7 @@ fn confirm(props: &ConfirmProps) -> Html {
             <div class="form-actions">
                 <button type="button" class="secondary" onclick={props.oncancel.clone()} disabled={props.paying}>{ lang.text(Text::Cancel) }</button>
                 <button class="primary" type="submit" disabled={pin.len() != 6 || props.paying} data-test="pay-confirm">
-                    { if props.paying { lang.text(Text::Paying).to_owned() } else { format!("{} {}", lang.text(Text::Pay), format::money(lang, quote.pay)) } }
+                    { if props.paying { lang.text(Text::Paying).to_owned() } else { format!("{} {}", lang.text(Text::Pay), format::money(lang, offer.pay)) } }
                 </button>
             </div>
         </form>
@@ -426,9 +447,15 @@ fn receipt(props: &ReceiptProps) -> Html {
             <div class="receipt-mark">{ "✓" }</div>
             <h2>{ lang.text(Text::PaymentDone) }</h2>
             <p class="pay-total"><strong data-test="receipt-paid">{ format::money(lang, receipt.paid) }</strong></p>
+            if receipt.discount.minor() > 0 {
+                <p class="saving-note" data-test="receipt-saving">{ format!("{} {}", lang.text(Text::PayYouSave), format::money(lang, receipt.discount)) }</p>
+            }
             <p class="pay-merchant" data-test="receipt-merchant">{ &receipt.merchant_name }</p>
             <dl class="facts">
                 <div><dt>{ lang.text(Text::PayPrice) }</dt><dd>{ format::money(lang, receipt.price) }</dd></div>
+                { for receipt.applied.iter().map(|applied| html! {
+                    <div class="saving"><dt>{ &applied.name }</dt><dd>{ format!("\u{2212}{}", format::money(lang, applied.saving)) }</dd></div>
+                }) }
                 if let Some(rate) = &receipt.rate {
                     <div><dt>{ lang.text(Text::PayRate) }</dt><dd>{ rate }</dd></div>
                 }

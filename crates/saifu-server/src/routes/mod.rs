@@ -3,6 +3,7 @@
 mod devices;
 mod events;
 mod money;
+mod promotions;
 
 pub(crate) use doc::ApiDoc;
 
@@ -34,6 +35,11 @@ pub fn router() -> Router<AppState> {
         .route(paths::QUOTES, post(money::quote))
         .route(paths::PAYMENTS, post(money::pay))
         .route(paths::HISTORY, get(money::history))
+        .route(paths::PROMOTIONS, get(promotions::list_promotions))
+        .route(
+            paths::COUPONS,
+            get(promotions::list_coupons).post(promotions::claim_coupon),
+        )
         .route(paths::EVENTS, get(events::events))
         .route(paths::OPENAPI, get(openapi))
 }
@@ -46,13 +52,18 @@ async fn health() -> Json<Health> {
     })
 }
 
+/// Fills `buffer` from the operating system's randomness.
+pub(crate) fn random_bytes(buffer: &mut [u8]) -> Result<(), ApiError> {
+    getrandom::fill(buffer).map_err(|error| {
+        tracing::error!(%error, "no randomness from the operating system");
+        ApiError::internal()
+    })
+}
+
 /// `bytes` random bytes as base64url: ids and challenges nobody can guess.
 pub(crate) fn random_token(bytes: usize) -> Result<String, ApiError> {
     let mut buffer = vec![0_u8; bytes];
-    getrandom::fill(&mut buffer).map_err(|error| {
-        tracing::error!(%error, "no randomness from the operating system");
-        ApiError::internal()
-    })?;
+    random_bytes(&mut buffer)?;
     Ok(URL_SAFE_NO_PAD.encode(buffer))
 }
 
@@ -61,7 +72,7 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
 }
 
 mod doc {
-    use super::{devices, events, money};
+    use super::{devices, events, money, promotions};
 
     /// The service's OpenAPI document, from the handlers' annotations and the wire types.
     #[derive(utoipa::OpenApi)]
@@ -86,6 +97,9 @@ mod doc {
             money::quote,
             money::pay,
             money::history,
+            promotions::list_promotions,
+            promotions::claim_coupon,
+            promotions::list_coupons,
             events::events,
         )
     )]

@@ -1,35 +1,40 @@
 //! Cards, top-ups, quotes, payments and history: every change of money is one ledger
-//! transaction, and top-ups and payments are safe to retry with an idempotency key.
+//! transaction, and top-ups and payments are safe to retry with an idempotency key. A quote
+//! prices every way the wallet can pay with its promotions; the payment honours the offer of
+//! the way it names, consuming the promotions in its own transaction.
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use hmac::{Hmac, KeyInit, Mac};
 use saifu_api::{
-    Activity, ActivityKind, Card, CardList, ErrorCode, ErrorResponse, Funding, History, LinkCard,
-    Pay, Quote, QuoteRequest, RateShown, Receipt, TopUp, TopUpReceipt, Wallet, WalletEvent, paths,
+    Activity, ActivityKind, AppliedPromotion, Card, CardList, ErrorCode, ErrorResponse, Funding,
+    History, LinkCard, Pay, Quote, QuoteOffer, QuoteRequest, RateShown, Receipt, TopUp,
+    TopUpReceipt, Wallet, WalletEvent, paths,
 };
 use saifu_core::card::{Brand, Cvv, Expiry, Pan};
 use saifu_core::money::{Currency, ExchangeRate, Money};
+use saifu_core::promo::{self, FundingId, FundingOption};
 use saifu_core::qr::{self, PaymentCode};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
 use super::devices::merchant_view;
-use super::random_token;
+use super::{random_bytes, random_token};
 use crate::AppState;
 use crate::demo::MERCHANT_GUID;
 use crate::error::{ApiError, is_unique_violation};
 use crate::issuer::{self, Rule};
 use crate::ledger::{self, PostError, Posting, QuoteRow, Tx};
+use crate::promotions::{self, Payer, RedeemError};
 use crate::signed::SignedRequest;
 
 /// How long a quoted price holds.
 const QUOTE_SECONDS: i64 = 120;
 const HISTORY_PAGE: i64 = 20;
 
-fn home_currency(code: Option<String>) -> Result<Currency, ApiError> {
+pub(super) fn home_currency(code: Option<String>) -> Result<Currency, ApiError> {
     let code = code.ok_or_else(ApiError::internal)?;
     Currency::from_code(&code).map_err(|_| ApiError::internal())
 }
@@ -48,9 +53,14 @@ pub(super) async fn wallet(
     }))
 }
 
+/// A card network as stored: its serde name.
+fn stored_brand(text: &str) -> Result<Brand, ApiError> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned()))
+        .map_err(|_| ApiError::internal())
+}
+
 fn card_view(row: ledger::CardRow) -> Result<Card, ApiError> {
-    let brand: Brand = serde_json::from_value(serde_json::Value::String(row.brand))
-        .map_err(|_| ApiError::internal())?;
+    let brand = stored_brand(&row.brand)?;
     let month = u8::try_from(row.expiry_month).map_err(|_| ApiError::internal())?;
     let year = u16::try_from(row.expiry_year).map_err(|_| ApiError::internal())?;
     Ok(Card {
@@ -139,6 +149,9 @@ pub(super) async fn link_card(
             .unwrap_or_default(),
         issuer: issuer_name.to_owned(),
         last4: pan.last4().to_owned(),
+        // With the last four, the most of a number PCI DSS allows to keep: for promotions
+        // of one issuer's cards. Every valid number has at least 12 digits.
+        bin: Some(pan.expose_digits()[..6].to_owned()),
         expiry_month: i32::from(expiry.month()),
         expiry_year: i32::from(expiry.year()),
         sandbox_rule: rule.as_str().to_owned(),
@@ -442,8 +455,8 @@ pub(super) async fn quote(
     };
     let wallet_id = request.device.wallet_id.clone();
     let home = home_currency(ledger::wallet_currency(&state.db, &wallet_id).await?)?;
-    let (pay, rate) = if home == price.currency() {
-        (price, None)
+    let rate = if home == price.currency() {
+        None
     } else {
         let (text, as_of) = ledger::rate(&state.db, price.currency(), home)
             .await?
@@ -455,18 +468,47 @@ pub(super) async fn quote(
             })?;
         let rate =
             ExchangeRate::parse(price.currency(), home, &text).map_err(|_| ApiError::internal())?;
-        let pay = rate
-            .convert(price)
-            .map_err(|error| ApiError::bad_request(error.to_string()))?;
-        (
-            pay,
-            Some(RateShown {
-                text: rate.to_string(),
-                as_of,
-            }),
-        )
+        Some((rate, as_of))
+    };
+    // What leaves the wallet for `due` in the shop's currency: every offer at the same rate.
+    let in_home = |due: Money| match &rate {
+        None => Ok(due),
+        Some((rate, _)) => rate
+            .convert(due)
+            .map_err(|error| ApiError::bad_request(error.to_string())),
     };
     let now = state.now();
+    let seed = promo_seed()?;
+    let payer = Payer {
+        fundings: funding_options(&state, &wallet_id).await?,
+        wallet_id: wallet_id.clone(),
+        home,
+    };
+    let context = promotions::context(&state.db, payer, &merchant, price, now, seed).await?;
+    let offers = promo::offers(&context)
+        .into_iter()
+        .map(|offer| {
+            Ok(QuoteOffer {
+                pay: in_home(offer.pay)?,
+                discount: offer.saving(),
+                funding: match offer.funding {
+                    FundingId::Balance => Funding::Balance,
+                    FundingId::Card(card_id) => Funding::Card { card_id },
+                },
+                applied: offer
+                    .applied
+                    .into_iter()
+                    .map(AppliedPromotion::from)
+                    .collect(),
+            })
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    // The balance is always an offer.
+    let pay = offers.first().ok_or_else(ApiError::internal)?.pay;
+    let rate = rate.map(|(rate, as_of)| RateShown {
+        text: rate.to_string(),
+        as_of,
+    });
     let row = QuoteRow {
         quote_id: format!("quo_{}", random_token(12)?),
         wallet_id,
@@ -476,6 +518,8 @@ pub(super) async fn quote(
         rate: rate.as_ref().map(|rate| (rate.text.clone(), rate.as_of)),
         created_at: now,
         expires_at: now + QUOTE_SECONDS,
+        promo_seed: i64::try_from(seed).map_err(|_| ApiError::internal())?,
+        offers,
     };
     ledger::insert_quote(&state.db, &row).await?;
     Ok(Json(Quote {
@@ -485,7 +529,63 @@ pub(super) async fn quote(
         pay,
         rate,
         expires_at: row.expires_at,
+        offers: row.offers,
     }))
+}
+
+/// The seed of a quote's random discounts: 63 random bits, so that it fits a BIGINT as it is.
+fn promo_seed() -> Result<u64, ApiError> {
+    let mut bytes = [0_u8; 8];
+    random_bytes(&mut bytes)?;
+    Ok(u64::from_le_bytes(bytes) >> 1)
+}
+
+/// How the wallet can pay now, with what card promotions look at: the balance, and each
+/// linked card that has not expired with its brand and BIN.
+async fn funding_options(
+    state: &AppState,
+    wallet_id: &str,
+) -> Result<Vec<FundingOption>, ApiError> {
+    let (year, month) = year_month(state.now());
+    let mut options = vec![FundingOption {
+        id: FundingId::Balance,
+        brand: None,
+        bin: None,
+    }];
+    for card in ledger::linked_cards(&state.db, wallet_id).await? {
+        let expiry = Expiry::new(
+            u8::try_from(card.expiry_month).unwrap_or(0),
+            u16::try_from(card.expiry_year).unwrap_or(0),
+        );
+        if expiry.is_ok_and(|expiry| expiry.is_valid_on(year, month)) {
+            options.push(FundingOption {
+                brand: Some(stored_brand(&card.brand)?),
+                id: FundingId::Card(card.card_id),
+                bin: card.bin,
+            });
+        }
+    }
+    Ok(options)
+}
+
+fn redeem_error(error: RedeemError) -> ApiError {
+    match error {
+        RedeemError::Gone {
+            campaign_id,
+            reason,
+        } => {
+            tracing::info!(
+                campaign_id,
+                reason,
+                "a quoted promotion is no longer available"
+            );
+            ApiError::new(
+                ErrorCode::OfferChanged,
+                "A discount in this price is no longer available. Scan again for the current price.",
+            )
+        }
+        RedeemError::Database(error) => error.into(),
+    }
 }
 
 #[utoipa::path(post, path = "/v1/payments", request_body = Pay, params(("idempotency-key" = String, Header)), responses((status = 200, body = Receipt), (status = "4XX", description = "Refused: see the error code", body = ErrorResponse)))]
@@ -524,6 +624,16 @@ pub(super) async fn pay(
             "This price has expired; scan the code again.",
         ));
     }
+    let offer = quote
+        .offers
+        .iter()
+        .find(|offer| offer.funding == order.funding)
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::FundingNotQuoted,
+                "This price was quoted without this way of paying; scan again to pay with it.",
+            )
+        })?;
     let payment_id = format!("pay_{}", random_token(12)?);
     let receipt = Receipt {
         payment_id: payment_id.clone(),
@@ -531,7 +641,9 @@ pub(super) async fn pay(
         merchant_name: merchant.name.clone(),
         merchant_city: merchant.city.clone(),
         price: quote.price,
-        paid: quote.pay,
+        paid: offer.pay,
+        discount: offer.discount,
+        applied: offer.applied.clone(),
         rate: quote
             .rate
             .clone()
@@ -540,23 +652,37 @@ pub(super) async fn pay(
         created_at: now,
     };
     let json = serde_json::to_string(&receipt).map_err(|_| ApiError::internal())?;
-    let (pay, price) = (quote.pay, quote.price);
+    let campaigns = promotions::applied_campaigns(&mut tx, &offer.applied)
+        .await
+        .map_err(redeem_error)?;
+    let (pay, price) = (offer.pay, quote.price);
     let source = match &card {
         None => ledger::wallet_account(&wallet_id, pay.currency()),
         Some(_) => ledger::card_clearing_account(pay.currency()),
     };
+    // The merchant gets the whole price: the wallet pays what is due after the discount,
+    // each saving comes from its funder's promotion account.
     let mut postings = vec![Posting {
         account: source,
         amount: Money::from_minor(-pay.minor(), pay.currency()),
     }];
     if pay.currency() != price.currency() {
+        let due = price
+            .checked_sub(offer.discount)
+            .map_err(|_| ApiError::internal())?;
         postings.push(Posting {
             account: ledger::fx_account(pay.currency()),
             amount: pay,
         });
         postings.push(Posting {
             account: ledger::fx_account(price.currency()),
-            amount: Money::from_minor(-price.minor(), price.currency()),
+            amount: Money::from_minor(-due.minor(), due.currency()),
+        });
+    }
+    for (promotion, campaign) in offer.applied.iter().zip(&campaigns) {
+        postings.push(Posting {
+            account: ledger::promo_account(&campaign.funded_by, promotion.saving.currency()),
+            amount: Money::from_minor(-promotion.saving.minor(), promotion.saving.currency()),
         });
     }
     postings.push(Posting {
@@ -583,6 +709,19 @@ pub(super) async fn pay(
             error.into()
         }
     })?;
+    // After the payment's row, so that paying a quote twice is refused as such, never as a
+    // promotion used up by its first payment.
+    promotions::redeem(
+        &mut tx,
+        &wallet_id,
+        &merchant.merchant_id,
+        &payment_id,
+        &offer.applied,
+        &campaigns,
+        now,
+    )
+    .await
+    .map_err(redeem_error)?;
     let spent = Money::from_minor(-pay.minor(), pay.currency());
     ledger::insert_activity(
         &mut tx,
