@@ -4,6 +4,7 @@
 //! commands in the README work on a fresh Debian or Ubuntu machine.
 
 mod bench;
+mod mobile;
 mod postgres;
 mod setup;
 mod step;
@@ -19,12 +20,15 @@ usage: cargo xtask <task>
 tasks:
   run     install what is missing, build the UI, the app and the wallet service, start
           the service with demo merchants, open the app window
-  test    install what is missing, then fmt, clippy, wasm32 check, every test
+  test    install what is missing, then fmt, clippy, wasm32 and phone checks, every test
           (the UI tests drive the real app under Xvfb; screenshots in target/ui-shots/)
           and a short fuzzing smoke of every parser
   fuzz [--seconds N] [TARGET...]
           fuzz the parsers with libFuzzer (nightly + cargo-fuzz, installed if missing),
           N seconds per target (default 60), every target unless some are named
+  check-mobile
+          type-check the app and every crate it uses for Android (arm64, x86_64) and,
+          where Xcode's SDK is present, iOS
   bench server [--seconds N]
           signed payments per second and p50/p99 latency at 1, 8 and 32 clients, on SQLite
           and on PostgreSQL, next to the database's durable commit rate (release build;
@@ -44,6 +48,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("fuzz") => fuzz_command(&args[1..]),
         Some("bench") => bench::command(&args[1..]),
+        Some("check-mobile") => build_ui().and_then(|()| mobile::check()),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(())
@@ -135,6 +140,7 @@ fn test() -> Result<(), Failure> {
         ],
     )
     .run()?;
+    mobile::check()?;
     Step::cargo(
         "build everything",
         ["build", "--workspace", "--all-targets"],

@@ -48,7 +48,7 @@ pub fn ensure(purpose: Purpose) -> Result<(), Failure> {
         packages.extend_from_slice(TEST_PACKAGES);
     }
     ensure_system_packages(&packages)?;
-    ensure_wasm_target()?;
+    ensure_rust_target(WASM_TARGET)?;
     ensure_cargo_tool(
         "trunk",
         Some("trunk 0.21."),
@@ -142,17 +142,18 @@ fn missing_packages<'a>(packages: &[&'a str]) -> Vec<&'a str> {
         .collect()
 }
 
-fn ensure_wasm_target() -> Result<(), Failure> {
+/// Adds a compilation target to the toolchain unless it is there.
+pub fn ensure_rust_target(target: &str) -> Result<(), Failure> {
     let Some(installed) = output_of("rustup", &["target", "list", "--installed"]) else {
         return Err(Failure::new(format!(
-            "rustup is not on PATH: install the {WASM_TARGET} target for your toolchain by hand"
+            "rustup is not on PATH: install the {target} target for your toolchain by hand"
         )));
     };
-    if installed.lines().any(|target| target.trim() == WASM_TARGET) {
+    if installed.lines().any(|line| line.trim() == target) {
         return Ok(());
     }
-    Step::new(format!("add the {WASM_TARGET} target"), "rustup")
-        .args(["target", "add", WASM_TARGET])
+    Step::new(format!("add the {target} target"), "rustup")
+        .args(["target", "add", target])
         .run()
 }
 

@@ -50,7 +50,7 @@ impl Api {
                 "The service address starts with https:// (or http:// for a service on this computer).".into(),
             ));
         }
-        let http = reqwest::Client::builder()
+        let http = client_builder()?
             .timeout(REQUEST_TIMEOUT)
             .user_agent(concat!("saifu/", env!("CARGO_PKG_VERSION")))
             .build()
@@ -164,7 +164,7 @@ impl Api {
     pub async fn events(&self, device: &DeviceIdentity) -> Result<EventStream, ClientError> {
         // No total timeout on a stream that lasts as long as the app; the service's
         // keep-alives arrive every 15 s, so a silent minute means the connection is gone.
-        let http = reqwest::Client::builder()
+        let http = client_builder()?
             .connect_timeout(REQUEST_TIMEOUT)
             .read_timeout(Duration::from_secs(60))
             .build()
@@ -239,6 +239,28 @@ fn parse_event(block: &str) -> Result<Option<Pushed>, ClientError> {
             .map(|event| Some(Pushed::Event(Box::new(event))))
             .map_err(|error| ClientError::Protocol(error.to_string())),
     }
+}
+
+/// A client builder with the platform's TLS: rustls's default provider and the system's
+/// verifier on desktops.
+#[cfg(not(any(target_os = "android", target_os = "ios")))]
+fn client_builder() -> Result<reqwest::ClientBuilder, ClientError> {
+    Ok(reqwest::Client::builder())
+}
+
+/// On phones: rustls over RustCrypto with the Mozilla roots.
+#[cfg(any(target_os = "android", target_os = "ios"))]
+fn client_builder() -> Result<reqwest::ClientBuilder, ClientError> {
+    let provider = std::sync::Arc::new(rustls_rustcrypto::provider());
+    let roots = rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|error| ClientError::Protocol(error.to_string()))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(reqwest::Client::builder().tls_backend_preconfigured(config))
 }
 
 async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, ClientError> {

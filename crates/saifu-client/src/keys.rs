@@ -87,8 +87,8 @@ mod os {
     use super::{KeyStore, KeyStoreError, SERVICE};
     use crate::Sensitive;
 
-    /// The operating system's keyring: the Secret Service on Linux, the Keychain on macOS,
-    /// the Credential Manager on Windows.
+    /// The operating system's keyring: the Secret Service on Linux, the Keychain on macOS
+    /// and iOS, the Credential Manager on Windows, the Keystore on Android.
     #[derive(Debug)]
     pub struct OsKeyring(());
 
@@ -112,7 +112,7 @@ mod os {
         Ok(store)
     }
 
-    #[cfg(target_os = "macos")]
+    #[cfg(any(target_os = "macos", target_os = "ios"))]
     fn platform_store() -> keyring_core::Result<Arc<keyring_core::CredentialStore>> {
         let store: Arc<keyring_core::CredentialStore> =
             apple_native_keyring_store::keychain::Store::new()?;
@@ -125,11 +125,21 @@ mod os {
         Ok(store)
     }
 
+    /// The Android Keystore behind SharedPreferences; needs the app context that Tauri's
+    /// Android activity provides through ndk-context.
+    #[cfg(target_os = "android")]
+    fn platform_store() -> keyring_core::Result<Arc<keyring_core::CredentialStore>> {
+        let store: Arc<keyring_core::CredentialStore> = android_native_keyring_store::Store::new()?;
+        Ok(store)
+    }
+
     #[cfg(not(any(
         target_os = "linux",
         target_os = "freebsd",
         target_os = "macos",
-        target_os = "windows"
+        target_os = "ios",
+        target_os = "windows",
+        target_os = "android"
     )))]
     fn platform_store() -> keyring_core::Result<Arc<keyring_core::CredentialStore>> {
         Err(Error::NotSupportedByStore(
