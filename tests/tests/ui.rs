@@ -17,9 +17,13 @@ use thirtyfour::prelude::*;
 
 const PIN: &str = "482913";
 
+/// One app window at a time: two would share the display and the machine's two cores.
+static WINDOW: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "drives the real app window: `cargo xtask test` runs it under Xvfb with a keyring"]
 async fn the_whole_journey_in_the_app_window() {
+    let _window = WINDOW.lock().await;
     let service = LocalService::start().await;
     let data_dir = temp_dir("app-data");
     let shots = temp_dir("codes");
@@ -148,7 +152,7 @@ async fn the_whole_journey_in_the_app_window() {
     screenshot(&driver, "11-history").await;
 
     // Promotions: every running offer in words, and a coupon claimed into the wallet.
-    click(&driver, "Promotions").await;
+    click(&driver, "Offers").await;
     wait_for(&driver, "promotions").await;
     click_test(&driver, "claim-coupon").await;
     wait_for_text(&driver, "Claimed: it comes off your next payment it fits.").await;
@@ -292,6 +296,153 @@ async fn the_whole_journey_in_the_app_window() {
     driver.quit().await.expect("end the WebDriver session");
     drop(tauri_driver);
     service.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the real app window: `cargo xtask test` runs it under Xvfb with a keyring"]
+async fn a_phone_sized_window_keeps_everything_reachable_in_every_language() {
+    let _window = WINDOW.lock().await;
+    let service = LocalService::start().await;
+    let data_dir = temp_dir("app-data-phone");
+    let tauri_driver = TauriDriver::start_with_env(&[
+        ("SAIFU_SERVICE_URL", service.base.as_ref()),
+        ("SAIFU_DATA_DIR", data_dir.as_os_str()),
+    ]);
+    let driver = tauri_driver.open_app(&["--window-size=360x740"]).await;
+    driver
+        .execute("localStorage.clear(); location.reload();", vec![])
+        .await
+        .expect("start from a first launch");
+
+    wait_for_text(&driver, "Open your wallet").await;
+    assert_fits(&driver, "onboarding").await;
+    fill(&driver, "pin", PIN).await;
+    fill(&driver, "pin-again", PIN).await;
+    click_test(&driver, "create-wallet").await;
+    wait_for_text(&driver, "Balance").await;
+
+    click(&driver, "Cards").await;
+    click_test(&driver, "add-card").await;
+    fill(&driver, "card-number", "6200000000000005").await;
+    fill(&driver, "card-expiry", "12/30").await;
+    fill(&driver, "card-cvv", "123").await;
+    fill(&driver, "card-holder", "WANG MEI").await;
+    assert_fits(&driver, "add card").await;
+    screenshot(&driver, "p01-add-card-360").await;
+    click_test(&driver, "link-card").await;
+    wait_for(&driver, "card-tile").await;
+    fill(&driver, "top-up-amount", "300").await;
+    click_test(&driver, "top-up").await;
+    wait_for(&driver, "top-up-done").await;
+
+    click(&driver, "Scan").await;
+    let code = service
+        .merchant_code("sh-jingan-market", Some("45.00"))
+        .await;
+    fill_textarea(&driver, "scan-paste", &code).await;
+    click_test(&driver, "scan-submit").await;
+    assert_eq!(
+        wait_for(&driver, "pay-merchant").await,
+        "Jing'an Fresh Market"
+    );
+    assert_fits(&driver, "pay sheet").await;
+    screenshot(&driver, "p02-pay-360").await;
+    fill(&driver, "pay-pin", PIN).await;
+    // The primary action is reachable: scrolled to, shown, and it pays.
+    click_test(&driver, "pay-confirm").await;
+    wait_for(&driver, "receipt").await;
+    assert_fits(&driver, "receipt").await;
+    screenshot(&driver, "p03-receipt-360").await;
+
+    let mut home = "Home";
+    for (language, tabs) in [
+        ("English", ["Home", "Cards", "Scan", "Offers", "History"]),
+        ("日本語", ["ホーム", "カード", "スキャン", "特典", "履歴"]),
+        ("简体中文", ["首页", "银行卡", "扫一扫", "优惠", "账单"]),
+    ] {
+        // Settings is reached from Home's header, whose tab has the last language's name.
+        click(&driver, home).await;
+        click_test(&driver, "open-settings").await;
+        click(&driver, language).await;
+        home = tabs[0];
+        assert_fits(&driver, &format!("settings in {language}")).await;
+        for tab in tabs {
+            click(&driver, tab).await;
+            settle_screen(&driver).await;
+            assert_fits(&driver, &format!("{tab} in {language}")).await;
+        }
+        click(&driver, tabs[0]).await;
+        settle_screen(&driver).await;
+        screenshot(&driver, &format!("p04-home-360-{}", language_tag(language))).await;
+        click(&driver, tabs[3]).await;
+        settle_screen(&driver).await;
+        screenshot(
+            &driver,
+            &format!("p05-promotions-360-{}", language_tag(language)),
+        )
+        .await;
+    }
+    click(&driver, "首页").await;
+    click_test(&driver, "open-settings").await;
+    click(&driver, "English").await;
+    driver.quit().await.expect("end the WebDriver session");
+    drop(tauri_driver);
+    service.stop().await;
+}
+
+fn language_tag(language: &str) -> &'static str {
+    match language {
+        "日本語" => "ja",
+        "简体中文" => "zh",
+        _ => "en",
+    }
+}
+
+/// Lets a screen's data arrive before it is measured or photographed.
+async fn settle_screen(driver: &WebDriver) {
+    let _ = driver
+        .query(By::Css("[aria-busy='true']"))
+        .wait(Duration::from_secs(10), Duration::from_millis(100))
+        .not_exists()
+        .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+}
+
+/// Nothing scrolls sideways and no text is cut off: every element that holds text fits its
+/// box and the window, except inside containers made to scroll sideways (the card strip).
+async fn assert_fits(driver: &WebDriver, screen: &str) {
+    assert_no_horizontal_scroll(driver).await;
+    let clipped = driver
+        .execute(
+            r#"
+            const width = document.documentElement.clientWidth;
+            const scrolls = (el) => {
+                for (let a = el.parentElement; a; a = a.parentElement) {
+                    const x = getComputedStyle(a).overflowX;
+                    if (x === "auto" || x === "scroll") return true;
+                }
+                return false;
+            };
+            const found = [];
+            for (const el of document.querySelectorAll("body *")) {
+                const text = [...el.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent.trim()).join("");
+                if (!text) continue;
+                const box = el.getBoundingClientRect();
+                if (box.width === 0 || box.height === 0) continue;
+                const style = getComputedStyle(el);
+                const cut = style.overflowX !== "visible" && el.scrollWidth > el.clientWidth + 1;
+                const outside = box.right > width + 1 || box.left < -1;
+                if ((cut || outside) && !scrolls(el)) found.push(text.slice(0, 60));
+            }
+            return found;
+            "#,
+            vec![],
+        )
+        .await
+        .expect("measure the text")
+        .json()
+        .clone();
+    assert_eq!(clipped, serde_json::json!([]), "text cut off on {screen}");
 }
 
 /// Registers another device into the app's wallet, approved with the app's own device key

@@ -64,7 +64,7 @@ catalogue! {
     NavHome => "Home", "首页", "ホーム";
     NavCards => "Cards", "银行卡", "カード";
     NavScan => "Scan", "扫一扫", "スキャン";
-    NavPromotions => "Promotions", "优惠", "キャンペーン";
+    NavPromotions => "Offers", "优惠", "特典";
     NavHistory => "History", "账单", "履歴";
     NavSettings => "Settings", "设置", "設定";
     MainNavigation => "Main navigation", "主导航", "メインナビゲーション";

@@ -242,6 +242,11 @@ impl WalletApp {
         }
     }
 
+    pub async fn cards(&mut self) -> Result<Vec<Card>, ClientError> {
+        let list: CardList = self.get(paths::CARDS).await?;
+        Ok(list.cards)
+    }
+
     pub async fn link_card(&mut self, link: LinkCard) -> Result<Card, ClientError> {
         self.send(Method::POST, paths::CARDS, Some(&link), None)
             .await

@@ -188,6 +188,8 @@ pub struct QuoteView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OfferView {
     pub funding: FundingChoice,
+    /// The card this offer is paid with, to name it.
+    pub card: Option<CardView>,
     /// Off the price, in the merchant's currency.
     pub discount: Money,
     pub applied: Vec<AppliedView>,

@@ -6,8 +6,7 @@ use std::rc::Rc;
 use base64::Engine;
 use saifu_core::qr;
 use saifu_ipc::{
-    FundingChoice, IpcError, OverviewRequest, PayRequest, QuoteRequest, QuoteView, ReceiptView,
-    ScanImageRequest,
+    IpcError, OfferView, PayRequest, QuoteRequest, QuoteView, ReceiptView, ScanImageRequest,
 };
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
@@ -17,7 +16,7 @@ use crate::components::{ErrorNote, Field};
 use crate::format;
 use crate::i18n::{Lang, Text};
 use crate::icons::{Icon, IconView};
-use crate::ipc::{self, use_load};
+use crate::ipc;
 use crate::state::{Action, Screen, use_app};
 
 /// Where the payment stands.
@@ -288,7 +287,6 @@ struct ConfirmProps {
 fn confirm(props: &ConfirmProps) -> Html {
     let app = use_app();
     let lang = app.lang;
-    let overview = use_load(OverviewRequest {}, app.revision);
     let chosen = use_state(|| 0_usize);
     let pin = use_state(String::new);
     let error = use_state(|| None::<IpcError>);
@@ -344,28 +342,13 @@ fn confirm(props: &ConfirmProps) -> Html {
         })
     };
 
-    // The cards' names come from the overview; the prices from the quote.
-    let cards = match &*overview {
-        Some(Ok(overview)) => overview.cards.clone(),
-        _ => Vec::new(),
+    let label = |option: &OfferView| match &option.card {
+        Some(card) => format!("{} •••• {}", card.brand.name(), card.last4),
+        None => lang.text(Text::FundingBalance).to_owned(),
     };
-    let label = |funding: &FundingChoice| match funding {
-        FundingChoice::Balance => lang.text(Text::FundingBalance).to_owned(),
-        FundingChoice::Card { card_id } => cards
-            .iter()
-            .find(|card| &card.card_id == card_id)
-            .map(|card| format!("{} •••• {}", card.brand.name(), card.last4))
-            .unwrap_or_else(|| lang.text(Text::NavCards).to_owned()),
-    };
-    let test_of = |funding: &FundingChoice| match funding {
-        FundingChoice::Balance => "funding-balance".to_owned(),
-        FundingChoice::Card { card_id } => cards
-            .iter()
-            .find(|card| &card.card_id == card_id)
-            .map_or_else(
-                || "funding-card".to_owned(),
-                |card| format!("funding-card-{}", card.last4),
-            ),
+    let test_of = |option: &OfferView| match &option.card {
+        Some(card) => format!("funding-card-{}", card.last4),
+        None => "funding-balance".to_owned(),
     };
     let choices = quote.offers.iter().enumerate().map(|(index, option)| {
         let selected = index == *chosen;
@@ -375,8 +358,8 @@ fn confirm(props: &ConfirmProps) -> Html {
         };
         html! {
             <label class={classes!("funding", selected.then_some("selected"))}>
-                <input type="radio" name="funding" checked={selected} {onchange} data-test={test_of(&option.funding)} />
-                <span class="funding-name">{ label(&option.funding) }</span>
+                <input type="radio" name="funding" checked={selected} {onchange} data-test={test_of(option)} />
+                <span class="funding-name">{ label(option) }</span>
                 <span class="funding-price">
                     if index == 0 && quote.offers.len() > 1 { <span class="badge">{ lang.text(Text::BestPrice) }</span> }
                     { format::money(lang, option.pay) }
