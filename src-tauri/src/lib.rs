@@ -16,9 +16,12 @@ macro_rules! register_commands {
             &[$((<$request as saifu_ipc::Command>::NAME, stringify!($handler))),*];
 
         fn builder() -> tauri::Builder<tauri::Wry> {
-            tauri::Builder::default()
-                .plugin(tauri_plugin_notification::init())
-                .invoke_handler(tauri::generate_handler![$(commands::$handler),*])
+            let builder = tauri::Builder::default().plugin(tauri_plugin_notification::init());
+            // Phones scan with the system's camera; the UI hands the text to the same path
+            // as a scanned image or a pasted code.
+            #[cfg(mobile)]
+            let builder = builder.plugin(tauri_plugin_barcode_scanner::init());
+            builder.invoke_handler(tauri::generate_handler![$(commands::$handler),*])
         }
     };
 }

@@ -168,6 +168,7 @@ catalogue! {
         "Choose a photo of the shop's code, or paste the code's text.",
         "请选择商家收款码的照片，或粘贴收款码内容。",
         "お店のコードの写真を選ぶか、コードの文字列を貼り付けてください。";
+    ScanWithCamera => "Scan with the camera", "用相机扫码", "カメラで読み取る";
     ScanFromImage => "Choose an image", "选择图片", "画像を選ぶ";
     ReadingImage => "Reading the image…", "正在识别图片…", "画像を読み取り中…";
     PasteCode => "Or paste a payment code", "或粘贴收款码", "または支払いコードを貼り付け";

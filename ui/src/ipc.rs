@@ -87,3 +87,24 @@ pub fn listen<T: DeserializeOwned + 'static>(event: &str, handler: impl Fn(T) + 
     // The listener lives as long as the page: nothing ever unregisters it.
     callback.forget();
 }
+
+/// Reads one code with the phone's own camera screen (Tauri's barcode-scanner plugin, on
+/// Android and iOS only): the text, as a scanned image or a pasted code gives it.
+pub async fn scan_with_phone_camera() -> Result<String, IpcError> {
+    let invoke = tauri_invoke()
+        .ok_or_else(|| IpcError::new(ErrorCode::NoShell, "window.__TAURI__ is missing"))?;
+    let args = Object::new();
+    let formats = js_sys::Array::of1(&"QR_CODE".into());
+    Reflect::set(&args, &"formats".into(), &formats).map_err(js_error)?;
+    Reflect::set(&args, &"windowed".into(), &false.into()).map_err(js_error)?;
+    let promise: Promise = invoke
+        .call2(&JsValue::NULL, &"plugin:barcode-scanner|scan".into(), &args)
+        .map_err(js_error)?
+        .dyn_into()
+        .map_err(js_error)?;
+    let scanned = JsFuture::from(promise).await.map_err(js_error)?;
+    Reflect::get(&scanned, &"content".into())
+        .ok()
+        .and_then(|content| content.as_string())
+        .ok_or_else(|| IpcError::new(ErrorCode::NoCode, "No code was read."))
+}

@@ -6,7 +6,8 @@ use std::rc::Rc;
 use base64::Engine;
 use saifu_core::qr;
 use saifu_ipc::{
-    IpcError, OfferView, PayRequest, QuoteRequest, QuoteView, ReceiptView, ScanImageRequest,
+    AppInfoRequest, IpcError, OfferView, PayRequest, QuoteRequest, QuoteView, ReceiptView,
+    ScanImageRequest,
 };
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
@@ -16,7 +17,7 @@ use crate::components::{ErrorNote, Field};
 use crate::format;
 use crate::i18n::{Lang, Text};
 use crate::icons::{Icon, IconView};
-use crate::ipc;
+use crate::ipc::{self, use_load};
 use crate::state::{Action, Screen, use_app};
 
 /// Where the payment stands.
@@ -187,9 +188,30 @@ fn capture(props: &CaptureProps) -> Html {
             onscanned.emit((*pasted).clone());
         })
     };
+    // Phones read codes with the system's camera screen; this desktop build has none yet.
+    let info = use_load(AppInfoRequest {}, 0);
+    let on_phone = matches!(&*info, Some(Ok(info)) if info.os == "android" || info.os == "ios");
+    let onphonecamera = {
+        let (onscanned, error) = (props.onscanned.clone(), props.error.clone());
+        Callback::from(move |_| {
+            let (onscanned, error) = (onscanned.clone(), error.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match ipc::scan_with_phone_camera().await {
+                    Ok(payload) => onscanned.emit(payload),
+                    Err(failure) => error.set(Some(failure)),
+                }
+            });
+        })
+    };
     html! {
         <>
-            <section class="camera-off" data-test="no-camera">
+            if on_phone {
+                <section class="camera-off">
+                    <IconView icon={Icon::Scan} class="empty-icon" />
+                    <button class="primary" onclick={onphonecamera} data-test="scan-camera">{ lang.text(Text::ScanWithCamera) }</button>
+                </section>
+            }
+            <section class={classes!("camera-off", on_phone.then_some("hidden"))} data-test="no-camera">
                 <IconView icon={Icon::Scan} class="empty-icon" />
                 <h2>{ lang.text(Text::NoCameraTitle) }</h2>
                 <p>{ lang.text(Text::NoCameraBody) }</p>
