@@ -3,6 +3,12 @@
 //! PostgreSQL cluster with the server's default durability (the test cluster turns fsync
 //! off; this one must not). The benchmark is crates/saifu-server/benches/payments.rs, built
 //! in release mode by `cargo bench`.
+//!
+//! `cargo xtask bench scan`: the QR scanner against the real-photo corpus (shared/qr-corpus)
+//! and synthetic 1280x720 camera frames, for saifu-scan, rqrr alone, and zxing-cpp and ZBar
+//! for comparison (their PyPI packages, and Debian's libzbar0, installed if missing; they are
+//! never dependencies of the app). The Rust side is crates/saifu-scan/examples/scan_bench.rs,
+//! which writes every image as PGM so that all decoders read the same pixels.
 
 use std::path::PathBuf;
 
@@ -13,8 +19,10 @@ use crate::step::{Failure, Step};
 pub fn command(args: &[String]) -> Result<(), Failure> {
     match args.first().map(String::as_str) {
         Some("server") => server(&args[1..]),
+        Some("scan") => scan(&args[1..]),
+        Some("app") if args.len() == 1 => app(),
         _ => Err(Failure::new(
-            "usage: cargo xtask bench server [--seconds N]",
+            "usage: cargo xtask bench server [--seconds N]\n       cargo xtask bench scan [--frames N]\n       cargo xtask bench app",
         )),
     }
 }
@@ -79,4 +87,332 @@ fn bench_on(
     }
     step.run()?;
     Ok(report)
+}
+
+/// The decoders compared with saifu-scan, as the Python script names them, and what to
+/// install for each.
+const COMPARED: [(&str, &str, &str); 2] = [
+    ("zxing-cpp", "zxingcpp", "zxing-cpp"),
+    ("zbar", "pyzbar.pyzbar", "pyzbar"),
+];
+
+/// Runs of each 720p frame per decoder; the median is reported.
+const FRAME_REPEATS: &str = "5";
+
+fn scan(args: &[String]) -> Result<(), Failure> {
+    let mut frames = "12".to_owned();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--frames" => {
+                frames = args
+                    .next()
+                    .filter(|n| n.parse::<u32>().is_ok_and(|n| (1..=200).contains(&n)))
+                    .ok_or_else(|| Failure::new("--frames takes a whole number from 1 to 200"))?
+                    .clone();
+            }
+            other => return Err(Failure::new(format!("bench scan: unexpected {other}"))),
+        }
+    }
+    let corpus = crate::root().join("../shared/qr-corpus");
+    if !corpus.join("manifest.tsv").is_file() {
+        return Err(Failure::new(format!(
+            "the QR corpus is missing: {} (shared/qr-corpus beside the repository)",
+            corpus.display()
+        )));
+    }
+    let reports = crate::root().join("target/bench");
+    let out = reports.join("scan");
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out)
+        .map_err(|error| Failure::new(format!("create {}: {error}", out.display())))?;
+    Step::cargo(
+        "read the corpus and 720p frames with saifu-scan and rqrr (release build)",
+        [
+            "run",
+            "--release",
+            "-p",
+            "saifu-scan",
+            "--example",
+            "scan_bench",
+            "--",
+        ],
+    )
+    .arg("--corpus")
+    .arg(&corpus)
+    .arg("--out")
+    .arg(&out)
+    .args(["--frames", &frames, "--repeats", FRAME_REPEATS])
+    .run()?;
+
+    let available = ensure_compared_decoders();
+    if !available.is_empty() {
+        let script = reports.join("scan_compare.py");
+        std::fs::write(&script, COMPARE_SCRIPT)
+            .map_err(|error| Failure::new(format!("write {}: {error}", script.display())))?;
+        Step::new(
+            format!("read the same images with {}", available.join(" and ")),
+            "python3",
+        )
+        .arg(&script)
+        .arg(&out)
+        .arg(FRAME_REPEATS)
+        .args(&available)
+        .run()?;
+    }
+
+    let table = scan_table(&out)?;
+    let report = reports.join("scan.md");
+    std::fs::write(&report, &table)
+        .map_err(|error| Failure::new(format!("write {}: {error}", report.display())))?;
+    println!("\n{table}\n(written to {})", report.display());
+    Ok(())
+}
+
+/// Installs what the comparison needs when it is missing; returns the decoders that can run.
+/// A failed install is not fatal: the table then has no column for that decoder, and the
+/// command to install it by hand is printed.
+fn ensure_compared_decoders() -> Vec<String> {
+    if let Err(failure) = setup::ensure_system_packages(&["libzbar0"]) {
+        println!("xtask: ZBar's library is missing and could not be installed: {failure}");
+    }
+    let mut available = Vec::new();
+    for (name, module, package) in COMPARED {
+        let importable = || {
+            std::process::Command::new("python3")
+                .args(["-c", &format!("import {module}")])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status()
+                .is_ok_and(|status| status.success())
+        };
+        if !importable() {
+            let installed = Step::new(
+                format!("install {package} from PyPI (for comparison only)"),
+                "python3",
+            )
+            .args(["-m", "pip", "install", "--user", "--quiet", package])
+            .run();
+            if installed.is_err() || !importable() {
+                println!(
+                    "xtask: {name} is not available; to include it, run:\n    \
+                     python3 -m pip install --user {package}"
+                );
+                continue;
+            }
+        }
+        available.push(name.to_owned());
+    }
+    available
+}
+
+/// One decoder's results: (kind, id) -> (correct, milliseconds).
+type Results = std::collections::BTreeMap<(String, String), (bool, f64)>;
+
+fn read_results(path: &std::path::Path) -> Option<Results> {
+    let text = std::fs::read_to_string(path).ok()?;
+    Some(
+        text.lines()
+            .skip(1)
+            .filter_map(|line| {
+                let [kind, id, correct, ms] = line.split('\t').collect::<Vec<_>>()[..] else {
+                    return None;
+                };
+                Some((
+                    (kind.to_owned(), id.to_owned()),
+                    (correct == "1", ms.parse().ok()?),
+                ))
+            })
+            .collect(),
+    )
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    if values.is_empty() {
+        return f64::NAN;
+    }
+    values.sort_by(f64::total_cmp);
+    let middle = values.len() / 2;
+    if values.len() % 2 == 1 {
+        values[middle]
+    } else {
+        (values[middle - 1] + values[middle]) / 2.0
+    }
+}
+
+/// The Markdown report: per corpus set, count correct and median milliseconds per image for
+/// each decoder; then the 720p frames, with each decoder's median time as a ratio to
+/// zxing-cpp's (below 1 is faster).
+fn scan_table(out: &std::path::Path) -> Result<String, Failure> {
+    let cases = std::fs::read_to_string(out.join("cases.tsv")).map_err(|error| {
+        Failure::new(format!("read {}: {error}", out.join("cases.tsv").display()))
+    })?;
+    // (kind, id) -> set, in listing order.
+    let mut sets: Vec<(String, Vec<(String, String)>)> = Vec::new();
+    for line in cases.lines().skip(1) {
+        let fields: Vec<&str> = line.split('\t').collect();
+        let [kind, id, set, ..] = fields[..] else {
+            continue;
+        };
+        let key = (kind.to_owned(), id.to_owned());
+        match sets.iter_mut().find(|(name, _)| name == set) {
+            Some((_, keys)) => keys.push(key),
+            None => sets.push((set.to_owned(), vec![key])),
+        }
+    }
+    let decoders: Vec<(&str, Results)> = ["saifu-scan", "rqrr", "zxing-cpp", "zbar"]
+        .into_iter()
+        .filter_map(|name| {
+            Some((
+                name,
+                read_results(&out.join(format!("results-{name}.tsv")))?,
+            ))
+        })
+        .collect();
+    let mut table = String::from("# cargo xtask bench scan\n\n");
+    table.push_str(
+        "Correct / total per set, and median ms per image (release build, same greyscale pixels \
+         for every decoder).\n\n| set |",
+    );
+    for (name, _) in &decoders {
+        table.push_str(&format!(" {name} | ms |"));
+    }
+    table.push_str("\n|---|");
+    table.push_str(&"---:|---:|".repeat(decoders.len()));
+    table.push('\n');
+    let mut totals = vec![(0usize, 0usize); decoders.len()];
+    for (set, keys) in &sets {
+        table.push_str(&format!("| {set} |"));
+        for (index, (_, results)) in decoders.iter().enumerate() {
+            let rows: Vec<(bool, f64)> = keys
+                .iter()
+                .filter_map(|key| results.get(key).copied())
+                .collect();
+            let correct = rows.iter().filter(|(correct, _)| *correct).count();
+            if keys.first().is_some_and(|(kind, _)| kind == "corpus") {
+                totals[index].0 += correct;
+                totals[index].1 += keys.len();
+            }
+            let ms = median(rows.iter().map(|(_, ms)| *ms).collect());
+            table.push_str(&format!(" {correct}/{} | {ms:.2} |", keys.len()));
+        }
+        table.push('\n');
+    }
+    table.push_str("| **corpus total** |");
+    for (correct, total) in &totals {
+        table.push_str(&format!(" **{correct}/{total}** | |"));
+    }
+    table.push_str("\n\n720p frames: median ms per frame, and as a ratio to zxing-cpp (below 1 is faster).\n\n| frames | decoder | median ms | × zxing-cpp |\n|---|---|---:|---:|\n");
+    let frame_sets: Vec<&(String, Vec<(String, String)>)> = sets
+        .iter()
+        .filter(|(_, keys)| keys.first().is_some_and(|(kind, _)| kind == "frames"))
+        .collect();
+    for (set, keys) in frame_sets {
+        let medians: Vec<(&str, f64)> = decoders
+            .iter()
+            .map(|(name, results)| {
+                let times = keys
+                    .iter()
+                    .filter_map(|key| results.get(key).map(|(_, ms)| *ms))
+                    .collect();
+                (*name, median(times))
+            })
+            .collect();
+        let reference = medians
+            .iter()
+            .find(|(name, _)| *name == "zxing-cpp")
+            .map(|(_, ms)| *ms);
+        for (name, ms) in &medians {
+            let ratio = reference.map_or("–".to_owned(), |reference| {
+                format!("{:.2}", ms / reference)
+            });
+            table.push_str(&format!("| {set} | {name} | {ms:.2} | {ratio} |\n"));
+        }
+    }
+    Ok(table)
+}
+
+/// Reads every case with the decoders named after the output folder and the repeat count,
+/// writing results-<decoder>.tsv as the Rust side does. Greyscale PGM in, no imaging
+/// library needed.
+const COMPARE_SCRIPT: &str = r#"import os, statistics, sys, time
+
+out, repeats, wanted = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+
+def read_pgm(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    magic, size, depth, pixels = data.split(b"\n", 3)
+    assert magic == b"P5" and depth == b"255", path
+    width, height = map(int, size.split())
+    return width, height, pixels
+
+def normalise(text):
+    return text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n")
+
+decoders = {}
+if "zxing-cpp" in wanted:
+    import zxingcpp
+    def read_zxing(width, height, pixels):
+        view = memoryview(pixels).cast("B", (height, width))
+        return [r.text for r in zxingcpp.read_barcodes(view, formats=zxingcpp.BarcodeFormat.QRCode)]
+    decoders["zxing-cpp"] = read_zxing
+if "zbar" in wanted:
+    from pyzbar import pyzbar
+    def read_zbar(width, height, pixels):
+        found = pyzbar.decode((pixels, width, height), symbols=[pyzbar.ZBarSymbol.QRCODE])
+        return [r.data.decode("utf-8", "replace") for r in found]
+    decoders["zbar"] = read_zbar
+
+with open(os.path.join(out, "cases.tsv"), encoding="utf-8") as f:
+    cases = [line.split("\t") for line in f.read().splitlines()[1:] if line]
+
+for name, read in decoders.items():
+    lines = ["kind\tid\tcorrect\tms"]
+    for kind, case_id, _set, pgm, expected_path in cases:
+        width, height, pixels = read_pgm(pgm)
+        with open(expected_path, encoding="utf-8") as f:
+            expected = normalise(f.read())
+        times, texts = [], []
+        for _ in range(repeats if kind == "frames" else 1):
+            started = time.perf_counter()
+            texts = read(width, height, pixels)
+            times.append((time.perf_counter() - started) * 1000)
+        if expected == "":
+            correct = not texts
+        else:
+            correct = any(normalise(text) == expected for text in texts)
+        lines.append(f"{kind}\t{case_id}\t{int(correct)}\t{statistics.median(times):.3f}")
+    with open(os.path.join(out, f"results-{name}.tsv"), "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    print(f"scan_compare: {name} done", file=sys.stderr)
+"#;
+
+/// The release app, measured by tests/src/bin/app-bench.rs over WebDriver: cold start to the
+/// first screen (median of five fresh launches), idle memory of its processes, and the
+/// gzipped wasm of the release UI.
+fn app() -> Result<(), Failure> {
+    setup::ensure(setup::Purpose::Test)?;
+    Step::new("build the UI for release (trunk)", "trunk")
+        .args(["build", "--release"])
+        .current_dir(crate::root().join("ui"))
+        .run()?;
+    Step::cargo(
+        "build the app for release",
+        ["build", "--release", "-p", "saifu-app"],
+    )
+    .run()?;
+    Step::cargo(
+        "build the measuring harness",
+        ["build", "-p", "saifu-tests", "--bin", "app-bench"],
+    )
+    .run()?;
+    let target = crate::root().join("target");
+    let measured = crate::with_display_and_keyring("launch the app five times, then let it idle")?
+        .arg(target.join("debug/app-bench"))
+        .env("SAIFU_APP_BINARY", target.join("release/saifu-app"))
+        .run();
+    // Leave the UI as the other tasks build it.
+    crate::build_ui()?;
+    measured
 }

@@ -33,6 +33,13 @@ tasks:
           signed payments per second and p50/p99 latency at 1, 8 and 32 clients, on SQLite
           and on PostgreSQL, next to the database's durable commit rate (release build;
           N seconds per run, default 5)
+  bench scan [--frames N]
+          QR scanner on the real-photo corpus and N synthetic 720p camera frames (default
+          12): saifu-scan, rqrr alone, and zxing-cpp and ZBar for comparison (installed from
+          PyPI and apt if missing); table in target/bench/scan.md
+  bench app
+          the release app's cold start to its first screen, the idle memory of its
+          processes and the gzipped size of the UI's wasm; table in target/bench/app.md
 ";
 
 /// Where `cargo xtask run` serves the reference wallet service.
@@ -148,31 +155,11 @@ fn test() -> Result<(), Failure> {
     .run()?;
     // One Xvfb and one Secret Service for the whole run: the tests ignored by a plain
     // `cargo test` open the real app window on the display and keep device keys in a real
-    // keyring, a throwaway one unlocked with a known password.
-    let keyring_home = root().join("target/test-keyring");
-    let _ = std::fs::remove_dir_all(&keyring_home);
-    std::fs::create_dir_all(&keyring_home).map_err(|error| {
-        Failure::new(format!("cannot create {}: {error}", keyring_home.display()))
-    })?;
-    Step::new(
-        "run every test, UI tests under Xvfb with a Secret Service",
-        "dbus-run-session",
-    )
-    .args([
-        "--",
-        "sh",
-        "-c",
-        "printf saifu-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec \"$@\"",
-        "sh",
-        "xvfb-run",
-        "-a",
-        "-s",
-        "-screen 0 1280x1024x24",
-    ])
-    .arg(step::cargo())
-    .args(["test", "--workspace", "--", "--include-ignored"])
-    .env("XDG_DATA_HOME", &keyring_home)
-    .run()?;
+    // keyring.
+    with_display_and_keyring("run every test, UI tests under Xvfb with a Secret Service")?
+        .arg(step::cargo())
+        .args(["test", "--workspace", "--", "--include-ignored"])
+        .run()?;
     let cluster = postgres::Cluster::start()?;
     // The service's tests again on PostgreSQL; `--workspace` keeps the feature set, and so
     // the build, of the run above.
@@ -193,6 +180,30 @@ fn test() -> Result<(), Failure> {
         root().join("target/ui-shots").display()
     );
     fuzz(FUZZ_SMOKE_SECONDS, &[])
+}
+
+/// A step that runs its program under a virtual display and a private session bus with a
+/// Secret Service: a throwaway GNOME Keyring in target/test-keyring, unlocked with a known
+/// password. Add the program and its arguments.
+pub fn with_display_and_keyring(title: &str) -> Result<Step, Failure> {
+    let keyring_home = root().join("target/test-keyring");
+    let _ = std::fs::remove_dir_all(&keyring_home);
+    std::fs::create_dir_all(&keyring_home).map_err(|error| {
+        Failure::new(format!("cannot create {}: {error}", keyring_home.display()))
+    })?;
+    Ok(Step::new(title, "dbus-run-session")
+        .args([
+            "--",
+            "sh",
+            "-c",
+            "printf saifu-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec \"$@\"",
+            "sh",
+            "xvfb-run",
+            "-a",
+            "-s",
+            "-screen 0 1280x1024x24",
+        ])
+        .env("XDG_DATA_HOME", &keyring_home))
 }
 
 /// The integration test targets of saifu-server: one per file in its tests/ folder.
@@ -266,7 +277,7 @@ fn fuzz(seconds: u32, targets: &[String]) -> Result<(), Failure> {
     Ok(())
 }
 
-fn build_ui() -> Result<(), Failure> {
+pub fn build_ui() -> Result<(), Failure> {
     Step::new("build the UI (trunk)", "trunk")
         .arg("build")
         .current_dir(root().join("ui"))

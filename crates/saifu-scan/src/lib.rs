@@ -1,10 +1,15 @@
 //! Frames -> payment payloads: Saifu's QR scanner.
 //!
 //! [`decode`] finds every QR code in a greyscale frame and parses each payload with
-//! [`saifu_core::qr::parse`]. Frames go through a short preprocessing cascade in front of
-//! rqrr (as captured, local-mean threshold; for small frames a 2x upscale under three
-//! thresholds; inverted), stopping at the first pass that yields a code, so a clean frame
-//! costs one pass. rqrr panics on some real photos: every call into it is contained, and
+//! [`saifu_core::qr::parse`]. A fast pass comes first: one local-mean threshold of the frame
+//! and a finder-pattern detector of this crate's own (`detect`: 1:1:3:1:1 runs, the grid's
+//! size from its estimate or its version information, the alignment pattern matched by
+//! shape, large codes sampled region by region), dark-on-light and light-on-dark, whose
+//! sampled grids rqrr decodes. A camera frame is read there in a few milliseconds, and one
+//! showing nothing shaped like a code is rejected there too. Otherwise a short cascade of
+//! views runs rqrr's own detection and ours on each (local-mean thresholds; for small
+//! frames a 2x upscale under several thresholds; inverted), stopping at the first that
+//! yields a code. rqrr panics on some real photos: every call into it is contained, and
 //! the panic message kept off stderr (the `contain` module says how the panic hook is
 //! handled). Where panics abort instead of unwinding (wasm32-unknown-unknown by default),
 //! such a photo aborts.
@@ -20,6 +25,8 @@
 mod cascade;
 mod charset;
 mod contain;
+mod detect;
+mod geometry;
 mod preprocess;
 #[cfg(not(target_family = "wasm"))]
 mod session;
