@@ -7,8 +7,9 @@ use base64::Engine;
 use saifu_client::pin::PinError;
 use saifu_client::{ClientError, Onboarding, Sensitive, Status, api};
 use saifu_ipc::*;
-use tauri::State;
+use tauri::{Manager, State};
 
+use crate::camera::Camera;
 use crate::wallet::Wallet;
 
 type Reply<T> = Result<T, IpcError>;
@@ -339,6 +340,27 @@ pub(crate) fn notify(app: tauri::AppHandle, req: NotifyRequest) -> Reply<()> {
         eprintln!("saifu: notification not shown: {error}");
     }
     Ok(())
+}
+
+#[tauri::command]
+pub(crate) async fn camera_start(
+    app: tauri::AppHandle,
+    req: CameraStartRequest,
+    events: tauri::ipc::Channel<CameraEvent>,
+) -> Reply<()> {
+    let CameraStartRequest {} = req;
+    // Opening a camera waits for its first frame: off the async workers.
+    tauri::async_runtime::spawn_blocking(move || app.state::<Camera>().start(events))
+        .await
+        .map_err(|error| IpcError::new(ErrorCode::Internal, error.to_string()))
+}
+
+#[tauri::command]
+pub(crate) async fn camera_stop(app: tauri::AppHandle, req: CameraStopRequest) -> Reply<()> {
+    let CameraStopRequest {} = req;
+    tauri::async_runtime::spawn_blocking(move || app.state::<Camera>().stop())
+        .await
+        .map_err(|error| IpcError::new(ErrorCode::Internal, error.to_string()))
 }
 
 async fn app_status(wallet: &Wallet) -> Reply<AppStatus> {

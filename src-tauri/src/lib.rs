@@ -1,6 +1,7 @@
 //! The Saifu shell: registers the IPC commands and opens the window. Logic lives in the
 //! workspace crates; the handlers in [`commands`] only translate between them and the UI.
 
+mod camera;
 mod commands;
 mod wallet;
 
@@ -45,6 +46,8 @@ register_commands! {
     saifu_ipc::NotifyRequest => notify,
     saifu_ipc::PromotionsRequest => promotions,
     saifu_ipc::ClaimCouponRequest => claim_coupon,
+    saifu_ipc::CameraStartRequest => camera_start,
+    saifu_ipc::CameraStopRequest => camera_stop,
 }
 
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
@@ -58,6 +61,7 @@ pub fn run() {
                 None => app.path().app_data_dir()?,
             };
             app.manage(wallet::Wallet::open(&data_dir)?);
+            app.manage(camera::Camera::default());
             if let Some((width, height)) = window_size {
                 let window = app.get_webview_window("main").ok_or("no main window")?;
                 window.set_size(tauri::LogicalSize::new(width, height))?;

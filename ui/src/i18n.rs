@@ -168,6 +168,20 @@ catalogue! {
         "Choose a photo of the shop's code, or paste the code's text.",
         "请选择商家收款码的照片，或粘贴收款码内容。",
         "お店のコードの写真を選ぶか、コードの文字列を貼り付けてください。";
+    CameraStarting => "Opening the camera…", "正在打开相机…", "カメラを起動中…";
+    CameraViewfinder => "Camera view", "相机画面", "カメラの映像";
+    CameraAim => "Hold the shop's code inside the frame.", "请将商家收款码置于画面中。", "お店のコードを枠内に写してください。";
+    CameraDeniedTitle => "Camera access is off", "相机权限已关闭", "カメラへのアクセスがオフです";
+    CameraDeniedBody =>
+        "Allow Saifu to use the camera in your system settings, or choose a photo of the code.",
+        "请在系统设置中允许 Saifu 使用相机，或选择收款码的照片。",
+        "システム設定で Saifu のカメラ使用を許可するか、コードの写真を選んでください。";
+    CameraBusyTitle => "The camera is in use", "相机正被占用", "カメラは使用中です";
+    CameraBusyBody =>
+        "Another app is using the camera. Close it and come back, or choose a photo of the code.",
+        "其他应用正在使用相机。请关闭后重试，或选择收款码的照片。",
+        "別のアプリがカメラを使っています。閉じてから戻るか、コードの写真を選んでください。";
+    CameraFailedTitle => "The camera cannot be used", "无法使用相机", "カメラを使えません";
     ScanWithCamera => "Scan with the camera", "用相机扫码", "カメラで読み取る";
     ScanFromImage => "Choose an image", "选择图片", "画像を選ぶ";
     ReadingImage => "Reading the image…", "正在识别图片…", "画像を読み取り中…";

@@ -108,3 +108,45 @@ pub async fn scan_with_phone_camera() -> Result<String, IpcError> {
         .and_then(|content| content.as_string())
         .ok_or_else(|| IpcError::new(ErrorCode::NoCode, "No code was read."))
 }
+
+/// [`call`] with a channel: the shell sends `on_event` a stream of events under the
+/// argument `channel_arg` while the command (or what it started) runs.
+pub async fn call_with_channel<C: Command, E: DeserializeOwned + 'static>(
+    request: &C,
+    channel_arg: &str,
+    on_event: impl Fn(E) + 'static,
+) -> Result<C::Output, IpcError> {
+    let invoke = tauri_invoke()
+        .ok_or_else(|| IpcError::new(ErrorCode::NoShell, "window.__TAURI__ is missing"))?;
+    let channel_class = tauri_function("core", "Channel").ok_or_else(|| {
+        IpcError::new(
+            ErrorCode::NoShell,
+            "window.__TAURI__.core.Channel is missing",
+        )
+    })?;
+    let channel = Reflect::construct(&channel_class, &js_sys::Array::new()).map_err(js_error)?;
+    let handler =
+        wasm_bindgen::closure::Closure::<dyn Fn(JsValue)>::new(move |message: JsValue| {
+            if let Ok(event) = serde_wasm_bindgen::from_value(message) {
+                on_event(event);
+            }
+        });
+    Reflect::set(&channel, &"onmessage".into(), handler.as_ref()).map_err(js_error)?;
+    // The channel outlives this call: the shell keeps sending after the command returns.
+    handler.forget();
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let request = request.serialize(&serializer).map_err(bad_request)?;
+    let args = Object::new();
+    Reflect::set(&args, &REQUEST_ARG.into(), &request).map_err(js_error)?;
+    Reflect::set(&args, &channel_arg.into(), &channel).map_err(js_error)?;
+    let promise: Promise = invoke
+        .call2(&JsValue::NULL, &C::NAME.into(), &args)
+        .map_err(js_error)?
+        .dyn_into()
+        .map_err(js_error)?;
+    match JsFuture::from(promise).await {
+        Ok(output) => serde_wasm_bindgen::from_value(output).map_err(bad_request),
+        Err(rejection) => Err(serde_wasm_bindgen::from_value(rejection.clone())
+            .unwrap_or_else(|_| js_error(rejection))),
+    }
+}

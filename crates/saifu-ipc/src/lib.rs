@@ -99,6 +99,8 @@ commands![
     NotifyRequest,
     PromotionsRequest,
     ClaimCouponRequest,
+    CameraStartRequest,
+    CameraStopRequest,
 ];
 
 mod wallet;

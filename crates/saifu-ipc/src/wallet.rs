@@ -331,6 +331,44 @@ pub struct LockDeviceRequest {
 }
 command!(LockDeviceRequest => "lock_device", DeviceView);
 
+/// Starts the desktop camera: previews and the codes read come back on the channel passed as
+/// [`CAMERA_EVENTS_ARG`]. Phones scan with the system's camera screen instead.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CameraStartRequest {}
+command!(CameraStartRequest => "camera_start", ());
+
+/// The name of the channel argument of [`CameraStartRequest`].
+pub const CAMERA_EVENTS_ARG: &str = "events";
+
+/// Stops the camera (leaving the scan screen, or a code was read).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CameraStopRequest {}
+command!(CameraStopRequest => "camera_stop", ());
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CameraProblem {
+    NoCamera,
+    PermissionDenied,
+    Busy,
+    Failed,
+}
+
+/// What the camera sends while the scan screen is open.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum CameraEvent {
+    /// A small greyscale frame for the viewfinder, as a `data:` URL of a PNG.
+    Preview { data_url: String },
+    /// A code was read: the same text a scanned image or a pasted code gives.
+    Found { payload: String },
+    /// The camera cannot be used, or stopped; the message says what to do.
+    Unavailable {
+        problem: CameraProblem,
+        message: String,
+    },
+}
+
 /// The shell's event to the UI whenever the wallet changed, here or on another device.
 pub const WALLET_EVENT: &str = "wallet-event";
 

@@ -15,13 +15,14 @@
 //! such a photo aborts.
 //!
 //! Frames come from a [`FrameSource`]: [`ImageFileSource`] for a saved image,
-//! [`SyntheticSource`] for frames in memory. A [`ScanSession`] reads a source on a worker
-//! thread and reports each code once while it stays in view.
-//!
-//! Next: a camera source (nokhwa, behind the cargo feature `camera`) implementing
-//! [`FrameSource`] and reporting a missing camera as [`SourceError::NoCamera`]; it is not in
-//! this crate yet.
+//! [`SyntheticSource`] for frames in memory, and with the cargo feature `camera` a
+//! `CameraSource` (nokhwa: a webcam's YUYV, NV12, greyscale or MJPEG frames as luma,
+//! preferably 1280x720). A camera that is missing, denied or busy is a [`CameraState`] to
+//! show, not an error. A [`ScanSession`] reads a source on a worker thread, reports each code
+//! once while it stays in view, and can send a small preview of the frames for a viewfinder.
 
+#[cfg(feature = "camera")]
+mod camera;
 mod cascade;
 mod charset;
 mod contain;
@@ -37,10 +38,12 @@ use std::io::Cursor;
 use image::GrayImage;
 use saifu_core::qr::{PaymentCode, QrError};
 
+#[cfg(feature = "camera")]
+pub use camera::{CameraChoice, CameraInfo, CameraSource, cameras};
 pub use charset::Charset;
 #[cfg(not(target_family = "wasm"))]
-pub use session::{ScanEvent, ScanSession};
-pub use source::{FrameSource, ImageFileSource, SourceError, SyntheticSource};
+pub use session::{Preview, ScanEvent, ScanSession};
+pub use source::{CameraState, FrameSource, ImageFileSource, SourceError, SyntheticSource};
 
 /// Longest image side [`decode_bytes`] and [`ImageFileSource`] accept: beyond any camera,
 /// and it bounds the memory a hostile file can make the decoder ask for.

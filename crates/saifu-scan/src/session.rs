@@ -1,5 +1,5 @@
 //! A scanning session: frames from a source decoded on a worker thread, each code reported
-//! once while it stays in view.
+//! once while it stays in view, and optionally a small preview of the frames for a viewfinder.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -7,13 +7,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crate::{Decoded, FrameSource, SourceError, decode};
+use image::GrayImage;
+
+use crate::{CameraState, Decoded, FrameSource, SourceError, decode};
 
 /// A code seen again less than this after its last sighting is the same presentation of it
 /// (a camera sees a code in many consecutive frames), not a new scan.
 const REPORT_AGAIN_AFTER: Duration = Duration::from_secs(2);
 
-/// What a session tells its owner. `NoCamera` and `SourceEnded` are states to show, not
+/// What a session tells its owner. `Camera` and `SourceEnded` are states to show, not
 /// failures; after either, and after `Error`, the session has stopped reading.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[expect(
@@ -22,9 +24,22 @@ const REPORT_AGAIN_AFTER: Duration = Duration::from_secs(2);
 )]
 pub enum ScanEvent {
     Found(Decoded),
-    NoCamera,
+    /// The frame about to be scanned, downscaled: only with [`ScanSession::start_with_preview`].
+    Preview(GrayImage),
+    /// The camera cannot be used (none, access denied, busy) or stopped working.
+    Camera(CameraState),
     SourceEnded,
     Error(String),
+}
+
+/// How a session previews its frames: a viewfinder needs a few small frames a second, not
+/// every full one (a 720p frame is 0.9 MB, a 320 px wide one 58 kB).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Preview {
+    /// Width of a preview frame; a narrower source frame is sent as it is.
+    pub width: u32,
+    /// Least time between two previews; frames in between are scanned but not previewed.
+    pub interval: Duration,
 }
 
 /// A running scan. Stopping, explicitly or by dropping it, waits for the worker thread:
@@ -40,10 +55,28 @@ impl ScanSession {
         source: Box<dyn FrameSource + Send>,
         on_event: impl Fn(ScanEvent) + Send + 'static,
     ) -> ScanSession {
+        ScanSession::spawn(source, None, on_event)
+    }
+
+    /// [`ScanSession::start`], also sending [`ScanEvent::Preview`]s as `preview` says. A
+    /// preview comes before the frame is scanned, so a slow `on_event` delays scanning.
+    pub fn start_with_preview(
+        source: Box<dyn FrameSource + Send>,
+        preview: Preview,
+        on_event: impl Fn(ScanEvent) + Send + 'static,
+    ) -> ScanSession {
+        ScanSession::spawn(source, Some(preview), on_event)
+    }
+
+    fn spawn(
+        source: Box<dyn FrameSource + Send>,
+        preview: Option<Preview>,
+        on_event: impl Fn(ScanEvent) + Send + 'static,
+    ) -> ScanSession {
         let stop_requested = Arc::new(AtomicBool::new(false));
         let worker = {
             let stop_requested = Arc::clone(&stop_requested);
-            std::thread::spawn(move || scan(source, &on_event, &stop_requested))
+            std::thread::spawn(move || scan(source, preview, &on_event, &stop_requested))
         };
         ScanSession {
             stop_requested,
@@ -74,14 +107,22 @@ impl Drop for ScanSession {
 
 fn scan(
     mut source: Box<dyn FrameSource + Send>,
+    preview: Option<Preview>,
     on_event: &dyn Fn(ScanEvent),
     stop_requested: &AtomicBool,
 ) {
     let mut repeats = RepeatFilter::new(REPORT_AGAIN_AFTER);
+    let mut last_preview = None;
     while !stop_requested.load(Ordering::Relaxed) {
         match source.next_frame() {
             Ok(Some(frame)) => {
                 let seen_at = Instant::now();
+                if let Some(preview) = preview
+                    && last_preview.is_none_or(|at| seen_at.duration_since(at) >= preview.interval)
+                {
+                    last_preview = Some(seen_at);
+                    on_event(ScanEvent::Preview(thumbnail(&frame, preview.width)));
+                }
                 for code in decode(&frame) {
                     if repeats.is_new(&code.text, seen_at) {
                         on_event(ScanEvent::Found(code));
@@ -89,10 +130,21 @@ fn scan(
                 }
             }
             Ok(None) => return on_event(ScanEvent::SourceEnded),
-            Err(SourceError::NoCamera) => return on_event(ScanEvent::NoCamera),
+            Err(SourceError::Camera(state)) => return on_event(ScanEvent::Camera(state)),
             Err(error) => return on_event(ScanEvent::Error(error.to_string())),
         }
     }
+}
+
+/// `frame` scaled to `width`, keeping its aspect ratio; never enlarged.
+fn thumbnail(frame: &GrayImage, width: u32) -> GrayImage {
+    if frame.width() <= width {
+        return frame.clone();
+    }
+    // Below frame.height(), so the cast is exact; a very wide frame still gets one row.
+    let height = (u64::from(frame.height()) * u64::from(width) / u64::from(frame.width())) as u32;
+    let height = height.max(1);
+    image::imageops::thumbnail(frame, width, height)
 }
 
 /// Remembers when each text was last seen, so a code in view for many frames is reported
@@ -135,5 +187,18 @@ mod tests {
         assert!(repeats.is_new("b", at(6000)));
         assert!(!repeats.is_new("b", at(7999)));
         assert!(repeats.is_new("a", at(8000)));
+    }
+
+    #[test]
+    fn a_thumbnail_keeps_the_aspect_ratio_and_never_enlarges() {
+        let frame = GrayImage::from_pixel(1280, 720, image::Luma([90]));
+        let small = thumbnail(&frame, 320);
+        assert_eq!(small.dimensions(), (320, 180));
+        assert!(small.pixels().all(|pixel| pixel.0 == [90]));
+        assert_eq!(thumbnail(&small, 640).dimensions(), (320, 180));
+        assert_eq!(
+            thumbnail(&GrayImage::new(4000, 3), 320).dimensions(),
+            (320, 1)
+        );
     }
 }

@@ -9,15 +9,31 @@ use image::GrayImage;
 /// A stream of greyscale frames.
 pub trait FrameSource {
     /// The next frame; `Ok(None)` once the source has no more (a file read, a camera closed).
-    /// Blocks until a frame is there.
+    /// Blocks until a frame is there. A live source hands out its newest frame and drops
+    /// those that arrived while the caller was busy, so the scanner never lags behind it.
     fn next_frame(&mut self) -> Result<Option<GrayImage>, SourceError>;
+}
+
+/// Why a camera cannot be used: a state for the app to show and let the user act on, not a
+/// failure of the scanner. Defined without the `camera` feature too, so that any source and
+/// [`crate::ScanEvent`] can report it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CameraState {
+    #[error("No camera was found on this device.")]
+    NoCamera,
+    #[error("Camera access is denied: allow this app to use the camera in the system settings.")]
+    PermissionDenied,
+    #[error("The camera is in use by another app: close that app and try again.")]
+    Busy,
+    /// Anything else, with the system's own words.
+    #[error("The camera cannot be used: {0}")]
+    Failed(String),
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
-    /// A state rather than a failure: the device has no camera, or none can be opened.
-    #[error("no camera is available")]
-    NoCamera,
+    #[error(transparent)]
+    Camera(#[from] CameraState),
     #[error("cannot read {path}: {source}")]
     Read {
         path: PathBuf,

@@ -10,15 +10,27 @@ use std::time::Duration;
 use common::{PAYNOW, code_image, noisy_frame};
 use image::GrayImage;
 use saifu_scan::{
-    FrameSource, ImageFileSource, ScanEvent, ScanSession, SourceError, SyntheticSource,
+    CameraState, FrameSource, ImageFileSource, Preview, ScanEvent, ScanSession, SourceError,
+    SyntheticSource,
 };
 
 fn start(source: impl FrameSource + Send + 'static) -> (ScanSession, Receiver<ScanEvent>) {
+    start_with(source, None)
+}
+
+fn start_with(
+    source: impl FrameSource + Send + 'static,
+    preview: Option<Preview>,
+) -> (ScanSession, Receiver<ScanEvent>) {
     let (sender, events) = mpsc::channel();
-    let session = ScanSession::start(Box::new(source), move |event| {
+    let on_event = move |event| {
         // The receiver outlives every session in these tests.
         sender.send(event).expect("the test still listens");
-    });
+    };
+    let session = match preview {
+        Some(preview) => ScanSession::start_with_preview(Box::new(source), preview, on_event),
+        None => ScanSession::start(Box::new(source), on_event),
+    };
     (session, events)
 }
 
@@ -29,7 +41,7 @@ fn events_until_the_end(events: &Receiver<ScanEvent>) -> Vec<ScanEvent> {
         let event = events
             .recv_timeout(Duration::from_secs(60))
             .expect("the session ends by itself");
-        let ends = !matches!(event, ScanEvent::Found(_));
+        let ends = !matches!(event, ScanEvent::Found(_) | ScanEvent::Preview(_));
         seen.push(event);
         if ends {
             return seen;
@@ -84,18 +96,23 @@ fn an_image_file_is_scanned_then_the_source_ends() {
 }
 
 /// A source that fails with the given error at once.
-struct Failing(fn() -> SourceError);
+struct Failing(Option<SourceError>);
 
 impl FrameSource for Failing {
     fn next_frame(&mut self) -> Result<Option<GrayImage>, SourceError> {
-        Err((self.0)())
+        Err(self
+            .0
+            .take()
+            .expect("a session stops at its source's first error"))
     }
 }
 
 #[test]
-fn no_camera_is_a_state_and_other_failures_are_errors() {
-    let (_session, events) = start(Failing(|| SourceError::NoCamera));
-    assert_eq!(events_until_the_end(&events), [ScanEvent::NoCamera]);
+fn camera_states_are_reported_as_such_and_other_failures_are_errors() {
+    for state in [CameraState::NoCamera, CameraState::PermissionDenied] {
+        let (_session, events) = start(Failing(Some(SourceError::Camera(state.clone()))));
+        assert_eq!(events_until_the_end(&events), [ScanEvent::Camera(state)]);
+    }
 
     let (_session, events) = start(ImageFileSource::new("/nonexistent/code.png"));
     let events = events_until_the_end(&events);
@@ -103,6 +120,34 @@ fn no_camera_is_a_state_and_other_failures_are_errors() {
         panic!("expected one error, got {events:?}");
     };
     assert!(message.contains("/nonexistent/code.png"), "{message}");
+}
+
+#[test]
+fn a_preview_session_sends_small_frames_and_still_finds_each_code_once() {
+    let frame = noisy_frame(640, 480, &code_image(PAYNOW.as_bytes(), 3), (150, 80));
+    let preview_sizes = |interval| {
+        let preview = Preview {
+            width: 320,
+            interval,
+        };
+        let source = SyntheticSource::new(vec![frame.clone(); 5]);
+        let (_session, events) = start_with(source, Some(preview));
+        let events = events_until_the_end(&events);
+        assert_eq!(found_texts(&events), [PAYNOW]);
+        assert!(
+            matches!(events.first(), Some(ScanEvent::Preview(_))),
+            "a frame is previewed before it is scanned"
+        );
+        events
+            .iter()
+            .filter_map(|event| match event {
+                ScanEvent::Preview(thumbnail) => Some(thumbnail.dimensions()),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(preview_sizes(Duration::ZERO), [(320, 240); 5]);
+    assert_eq!(preview_sizes(Duration::from_secs(3600)), [(320, 240)]);
 }
 
 /// Blank frames forever, counting them.

@@ -6,7 +6,8 @@ use std::rc::Rc;
 use base64::Engine;
 use saifu_core::qr;
 use saifu_ipc::{
-    AppInfoRequest, IpcError, OfferView, PayRequest, QuoteRequest, QuoteView, ReceiptView,
+    AppInfoRequest, CAMERA_EVENTS_ARG, CameraEvent, CameraProblem, CameraStartRequest,
+    CameraStopRequest, IpcError, OfferView, PayRequest, QuoteRequest, QuoteView, ReceiptView,
     ScanImageRequest,
 };
 use wasm_bindgen::JsCast;
@@ -139,6 +140,15 @@ fn amount_step(payload: Rc<str>) -> Step {
     }
 }
 
+/// What the desktop camera shows.
+#[derive(Clone, PartialEq)]
+enum CameraView {
+    Starting,
+    /// The latest preview frame, a `data:` URL.
+    Live(String),
+    Unavailable(CameraProblem, String),
+}
+
 #[derive(Properties, PartialEq)]
 struct CaptureProps {
     onscanned: Callback<String>,
@@ -188,9 +198,48 @@ fn capture(props: &CaptureProps) -> Html {
             onscanned.emit((*pasted).clone());
         })
     };
-    // Phones read codes with the system's camera screen; this desktop build has none yet.
+    // Phones read codes with the system's camera screen; desktops stream their camera here.
     let info = use_load(AppInfoRequest {}, 0);
     let on_phone = matches!(&*info, Some(Ok(info)) if info.os == "android" || info.os == "ios");
+    let camera = use_state(|| CameraView::Starting);
+    {
+        let (camera, onscanned) = (camera.clone(), props.onscanned.clone());
+        use_effect_with(on_phone, move |&on_phone| {
+            if !on_phone {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let shown = camera.clone();
+                    let started = ipc::call_with_channel(
+                        &CameraStartRequest {},
+                        CAMERA_EVENTS_ARG,
+                        move |event: CameraEvent| match event {
+                            CameraEvent::Preview { data_url } => {
+                                shown.set(CameraView::Live(data_url))
+                            }
+                            CameraEvent::Found { payload } => onscanned.emit(payload),
+                            CameraEvent::Unavailable { problem, message } => {
+                                shown.set(CameraView::Unavailable(problem, message));
+                            }
+                        },
+                    )
+                    .await;
+                    if let Err(error) = started {
+                        camera.set(CameraView::Unavailable(
+                            CameraProblem::Failed,
+                            error.message,
+                        ));
+                    }
+                });
+            }
+            // Leaving the scan screen releases the camera.
+            move || {
+                if !on_phone {
+                    wasm_bindgen_futures::spawn_local(async {
+                        let _ = ipc::call(&CameraStopRequest {}).await;
+                    });
+                }
+            }
+        });
+    }
     let onphonecamera = {
         let (onscanned, error) = (props.onscanned.clone(), props.error.clone());
         Callback::from(move |_| {
@@ -203,6 +252,24 @@ fn capture(props: &CaptureProps) -> Html {
             });
         })
     };
+    let (title, body) = match &*camera {
+        CameraView::Unavailable(CameraProblem::NoCamera, _) => (
+            Text::NoCameraTitle,
+            lang.text(Text::NoCameraBody).to_owned(),
+        ),
+        CameraView::Unavailable(CameraProblem::PermissionDenied, _) => (
+            Text::CameraDeniedTitle,
+            lang.text(Text::CameraDeniedBody).to_owned(),
+        ),
+        CameraView::Unavailable(CameraProblem::Busy, _) => (
+            Text::CameraBusyTitle,
+            lang.text(Text::CameraBusyBody).to_owned(),
+        ),
+        CameraView::Unavailable(CameraProblem::Failed, message) => {
+            (Text::CameraFailedTitle, message.clone())
+        }
+        CameraView::Starting | CameraView::Live(_) => (Text::CameraStarting, String::new()),
+    };
     html! {
         <>
             if on_phone {
@@ -210,11 +277,17 @@ fn capture(props: &CaptureProps) -> Html {
                     <IconView icon={Icon::Scan} class="empty-icon" />
                     <button class="primary" onclick={onphonecamera} data-test="scan-camera">{ lang.text(Text::ScanWithCamera) }</button>
                 </section>
+            } else if let CameraView::Live(frame) = &*camera {
+                <section class="viewfinder" data-test="viewfinder">
+                    <img src={frame.clone()} alt={lang.text(Text::CameraViewfinder)} />
+                    <p>{ lang.text(Text::CameraAim) }</p>
+                </section>
             }
-            <section class={classes!("camera-off", on_phone.then_some("hidden"))} data-test="no-camera">
+            <section class={classes!("camera-off", (on_phone || matches!(&*camera, CameraView::Live(_))).then_some("hidden"))}
+                     data-test={if matches!(&*camera, CameraView::Unavailable(CameraProblem::NoCamera, _)) { "no-camera" } else { "camera-state" }}>
                 <IconView icon={Icon::Scan} class="empty-icon" />
-                <h2>{ lang.text(Text::NoCameraTitle) }</h2>
-                <p>{ lang.text(Text::NoCameraBody) }</p>
+                <h2>{ lang.text(title) }</h2>
+                <p>{ body }</p>
                 <label class="primary file-button">
                     { lang.text(if *reading { Text::ReadingImage } else { Text::ScanFromImage }) }
                     <input type="file" accept="image/png,image/jpeg,image/webp" onchange={onfile} data-test="scan-file" />
