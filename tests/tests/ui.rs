@@ -62,6 +62,8 @@ async fn the_whole_journey_in_the_app_window() {
     fill(&driver, "card-number", "4242 4242 4242 4241").await;
     wait_for_text(&driver, "This card number has a typo: check the digits.").await;
     fill(&driver, "card-number", "4000000000000002").await;
+    fill(&driver, "card-expiry", "01/20").await;
+    wait_for_text(&driver, "This card has expired: use a current card.").await;
     fill(&driver, "card-expiry", "12/30").await;
     fill(&driver, "card-cvv", "123").await;
     fill(&driver, "card-holder", "WANG MEI").await;
@@ -150,6 +152,14 @@ async fn the_whole_journey_in_the_app_window() {
         "{history}"
     );
     screenshot(&driver, "11-history").await;
+    click_test(&driver, "history-entry").await;
+    let detail = wait_for(&driver, "activity-detail").await;
+    assert!(
+        detail.contains("Lanxin Noodle House") && detail.contains("Payment"),
+        "{detail}"
+    );
+    screenshot(&driver, "11a-history-detail").await;
+    click_test(&driver, "activity-detail-close").await;
 
     // Promotions: every running offer in words, and a coupon claimed into the wallet.
     click(&driver, "Offers").await;

@@ -155,6 +155,7 @@ catalogue! {
     CardNumberInvalid => "This is not a card number Saifu knows.", "无法识别此卡号。", "このカード番号は利用できません。";
     CardExpiry => "Expiry (MM/YY)", "有效期 (MM/YY)", "有効期限 (MM/YY)";
     CardExpiryInvalid => "Write the expiry as MM/YY, e.g. 08/29.", "请按 MM/YY 格式填写，例如 08/29。", "MM/YY の形式で入力してください（例: 08/29）。";
+    CardExpired => "This card has expired: use a current card.", "此卡已过期，请使用有效的银行卡。", "このカードは有効期限が切れています。有効なカードをお使いください。";
     CardSecurityCode => "Security code", "安全码", "セキュリティコード";
     CardHolder => "Name on card", "持卡人姓名", "カード名義";
     LinkCard => "Link card", "绑定", "登録する";
@@ -199,6 +200,12 @@ catalogue! {
     ReceiptTime => "Time", "时间", "日時";
     ReceiptNumber => "Receipt number", "交易单号", "取引番号";
     Done => "Done", "完成", "完了";
+    ActivityPayment => "Payment", "付款", "支払い";
+    ActivityTopUp => "Top-up", "充值", "チャージ";
+    ActivityKindLabel => "Type", "类型", "種類";
+    ActivityAmount => "Amount", "金额", "金額";
+    ActivityReference => "Reference", "流水号", "参照番号";
+    Close => "Close", "关闭", "閉じる";
     LoadMore => "Show more", "加载更多", "さらに表示";
 
     DevicesTitle => "Devices", "设备", "端末";

@@ -174,9 +174,18 @@ fn add_card(props: &AddCardProps) -> Html {
 
     let digits: String = number.chars().filter(char::is_ascii_digit).collect();
     let (brand, number_problem, number_ok) = number_note(lang, &digits);
-    let expiry_ok = Expiry::parse(expiry.trim()).is_ok();
-    let expiry_problem =
-        (expiry.len() >= 5 && !expiry_ok).then(|| lang.text(Text::CardExpiryInvalid));
+    let parsed_expiry = Expiry::parse(expiry.trim());
+    let today = js_sys::Date::new_0();
+    // get_month counts from 0.
+    let expired = parsed_expiry.as_ref().is_ok_and(|parsed| {
+        !parsed.is_valid_on(today.get_full_year() as u16, today.get_month() as u8 + 1)
+    });
+    let expiry_ok = parsed_expiry.is_ok() && !expired;
+    let expiry_problem = if expired {
+        Some(lang.text(Text::CardExpired))
+    } else {
+        (expiry.len() >= 5 && parsed_expiry.is_err()).then(|| lang.text(Text::CardExpiryInvalid))
+    };
     let code_ok = (3..=4).contains(&security_code.len());
     let ready = number_ok && expiry_ok && code_ok && !holder.trim().is_empty() && !*busy;
 

@@ -1,9 +1,10 @@
 //! Every payment and top-up, newest first, a page at a time.
 
-use saifu_ipc::{ActivityView, HistoryRequest, IpcError};
+use saifu_ipc::{ActivityKind, ActivityView, HistoryRequest, IpcError};
 use yew::prelude::*;
 
 use crate::components::{EmptyState, ErrorNote, activity_row};
+use crate::format;
 use crate::i18n::Text;
 use crate::icons::Icon;
 use crate::ipc::{self, use_load};
@@ -17,6 +18,7 @@ pub fn history() -> Html {
     let more = use_state(Vec::<ActivityView>::new);
     let next = use_state(|| None::<Option<String>>);
     let error = use_state(|| None::<IpcError>);
+    let selected = use_state(|| None::<String>);
 
     let (entries, cursor) = match &*first {
         None => return html! { <section class="panel skeleton tall" aria-busy="true"></section> },
@@ -57,10 +59,27 @@ pub fn history() -> Html {
             });
         })
     });
+    let shown = selected
+        .as_ref()
+        .and_then(|id| entries.iter().find(|activity| &activity.activity_id == id))
+        .cloned();
+    let close = {
+        let selected = selected.clone();
+        Callback::from(move |_| selected.set(None))
+    };
     html! {
         <section class="panel">
+            if let Some(activity) = shown {
+                <ActivityDetail {activity} onclose={close} />
+            }
             <ul class="activities" data-test="history">
-                { for entries.iter().map(|activity| activity_row(lang, activity)) }
+                { for entries.iter().map(|activity| {
+                    let onclick = {
+                        let (selected, id) = (selected.clone(), activity.activity_id.clone());
+                        Callback::from(move |_| selected.set(Some(id.clone())))
+                    };
+                    html! { <button class="activity-button" {onclick} data-test="history-entry">{ activity_row(lang, activity) }</button> }
+                }) }
             </ul>
             if let Some(failure) = &*error {
                 <ErrorNote error={failure.clone()} {lang} />
@@ -68,6 +87,35 @@ pub fn history() -> Html {
             if let Some(onclick) = load_more {
                 <button class="secondary" {onclick} data-test="history-more">{ lang.text(Text::LoadMore) }</button>
             }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct DetailProps {
+    activity: ActivityView,
+    onclose: Callback<MouseEvent>,
+}
+
+/// One entry in full: what, how much, when, and the reference to quote to support.
+#[function_component(ActivityDetail)]
+fn activity_detail(props: &DetailProps) -> Html {
+    let lang = use_app().lang;
+    let activity = &props.activity;
+    let kind = match activity.kind {
+        ActivityKind::Payment => Text::ActivityPayment,
+        ActivityKind::TopUp => Text::ActivityTopUp,
+    };
+    html! {
+        <section class="activity-detail" data-test="activity-detail" role="dialog" aria-labelledby="activity-detail-title">
+            <h2 id="activity-detail-title">{ &activity.title }</h2>
+            <dl class="facts">
+                <div><dt>{ lang.text(Text::ActivityAmount) }</dt><dd>{ format::signed_money(lang, activity.amount) }</dd></div>
+                <div><dt>{ lang.text(Text::ActivityKindLabel) }</dt><dd>{ lang.text(kind) }</dd></div>
+                <div><dt>{ lang.text(Text::ReceiptTime) }</dt><dd>{ format::date_time(lang, activity.created_at) }</dd></div>
+                <div><dt>{ lang.text(Text::ActivityReference) }</dt><dd class="mono">{ &activity.activity_id }</dd></div>
+            </dl>
+            <button class="secondary" onclick={props.onclose.clone()} data-test="activity-detail-close">{ lang.text(Text::Close) }</button>
         </section>
     }
 }
