@@ -1,10 +1,17 @@
 //! The database: SQLite or PostgreSQL, chosen by the URL, with migrations written in SQL both
-//! understand. On SQLite the writes of this module and [`Db::begin_write`] go through one
-//! connection of their own, so writers queue in order instead of polling the file lock.
+//! understand. On SQLite the writes of this module, [`Db::begin_write`] and [`Db::write`] go
+//! through one connection of their own, so writers queue in order instead of polling the
+//! file lock; there [`Db::write`]'s transactions are committed in batches.
 
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
+use futures_util::FutureExt as _;
+use futures_util::future::BoxFuture;
 use saifu_core::money::Currency;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{AnyPool, Row};
+use sqlx::{AnyConnection, AnyPool, Row};
+use tokio::sync::{mpsc, oneshot};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -16,6 +23,8 @@ pub struct Db {
     /// one connection, so writers wait in order here. On PostgreSQL it is `pool`.
     pub(crate) writer: AnyPool,
     sqlite: bool,
+    /// On SQLite, where [`Db::write`] sends its work: see [`batch_writes`].
+    batches: Option<mpsc::UnboundedSender<Job>>,
 }
 
 #[derive(Clone, Debug)]
@@ -41,6 +50,10 @@ pub struct MerchantRow {
     /// The shop's wall clock ahead of UTC, for promotions by weekday and hour.
     pub utc_offset_minutes: i32,
 }
+
+/// Records a request's nonce, `($1, $2, $3)` = (device, nonce, now), unless it is recorded
+/// already: then no row is inserted, and the request is a replay.
+pub(crate) const INSERT_NONCE: &str = "INSERT INTO request_nonces (device_id, nonce, seen_at) VALUES ($1, $2, $3) ON CONFLICT (device_id, nonce) DO NOTHING";
 
 /// A literal `SELECT` of every merchant column, followed by `$rest`.
 macro_rules! select_merchants {
@@ -79,11 +92,85 @@ impl Db {
         } else {
             pool.clone()
         };
+        let batches = sqlite.then(|| start_batching(writer.clone()));
         Ok(Db {
             pool,
             writer,
             sqlite,
+            batches,
         })
+    }
+
+    /// Runs `work` in a write transaction and returns its value once the transaction is
+    /// committed (durably, as every commit here). `work` fails only when the transaction
+    /// cannot go on, a database failure: nothing of it is kept. A `work` that must undo part
+    /// of its writes and keep the rest does so with a savepoint of its own.
+    ///
+    /// On SQLite, the transactions waiting for the writing connection run one after the
+    /// other in one database transaction and are committed together, one durable commit for
+    /// the batch, and none is answered before that commit: group commit. Each sees what those
+    /// before it wrote, exactly as if they had committed one by one; if the `work` of one of
+    /// them fails, or the commit does, all fail and nothing of the batch is kept. On
+    /// PostgreSQL, which groups concurrent commits itself, each is its own transaction.
+    ///
+    /// `work` writes through the connection it is given only: on SQLite, one of `Db`'s
+    /// writing methods or [`Db::begin_write`] would wait for the connection `work` holds.
+    pub async fn write<T, F>(&self, work: F) -> Result<T, sqlx::Error>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<T, sqlx::Error>>
+            + Send
+            + 'static,
+    {
+        let Some(batches) = &self.batches else {
+            let mut tx = self.writer.begin().await?;
+            let value = work(&mut tx).await?;
+            tx.commit().await?;
+            return Ok(value);
+        };
+        let (answer, answered) = oneshot::channel::<Result<T, Arc<str>>>();
+        let job: Job = Box::new(move |connection| {
+            Box::pin(async move {
+                match work(connection).await {
+                    Ok(value) => Ok(Box::new(move |committed: Result<(), Arc<str>>| {
+                        let _ = answer.send(committed.map(|()| value));
+                    }) as Committed),
+                    Err(error) => {
+                        let _ = answer.send(Err(error.to_string().into()));
+                        Err(())
+                    }
+                }
+            })
+        });
+        let failed = |problem: &str| {
+            sqlx::Error::Io(std::io::Error::other(format!(
+                "batched write transaction: {problem}"
+            )))
+        };
+        batches
+            .send(job)
+            .map_err(|_| failed("the writer has stopped"))?;
+        match answered.await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(problem)) => Err(failed(&problem)),
+            Err(_) => Err(failed("dropped unanswered: its batch did not begin")),
+        }
+    }
+
+    /// [`Db::write`] for `work` that is a single statement: on PostgreSQL without `BEGIN` and
+    /// `COMMIT` around it, since one statement commits by itself.
+    pub async fn write_one<T, F>(&self, work: F) -> Result<T, sqlx::Error>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<T, sqlx::Error>>
+            + Send
+            + 'static,
+    {
+        if self.batches.is_some() {
+            return self.write(work).await;
+        }
+        let mut connection = self.writer.acquire().await?;
+        work(&mut connection).await
     }
 
     /// A transaction that writes. SQLite takes its write lock at once, so that concurrent
@@ -186,20 +273,27 @@ impl Db {
         Ok(())
     }
 
-    /// Records a request nonce; a unique violation means the request was replayed.
+    /// Records a request nonce: false when it was recorded before, a replay. On SQLite in
+    /// the writer's batches ([`Db::write_one`]).
     pub async fn record_nonce(
         &self,
         device_id: &str,
         nonce: &str,
         now: i64,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query("INSERT INTO request_nonces (device_id, nonce, seen_at) VALUES ($1, $2, $3)")
-            .bind(device_id)
-            .bind(nonce)
-            .bind(now)
-            .execute(&self.writer)
-            .await?;
-        Ok(())
+    ) -> Result<bool, sqlx::Error> {
+        let (device_id, nonce) = (device_id.to_owned(), nonce.to_owned());
+        self.write_one(move |connection| {
+            Box::pin(async move {
+                let inserted = sqlx::query(INSERT_NONCE)
+                    .bind(device_id)
+                    .bind(nonce)
+                    .bind(now)
+                    .execute(connection)
+                    .await?;
+                Ok(inserted.rows_affected() == 1)
+            })
+        })
+        .await
     }
 
     /// Adds a merchant, leaving an existing one with the same id as it is.
@@ -247,6 +341,81 @@ pub async fn merchant_in<'c>(
     row.as_ref().map(merchant).transpose()
 }
 
+/// Called with the batch's commit, or why it failed.
+type Committed = Box<dyn FnOnce(Result<(), Arc<str>>) + Send>;
+
+/// A [`Db::write`] for the batching writer: it runs in the batch's transaction, and answers
+/// once the batch is committed. `Err` means that the transaction cannot go on.
+type Job =
+    Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<Committed, ()>> + Send>;
+
+/// The most write transactions committed together.
+const MAX_BATCH: usize = 64;
+
+/// Starts the batching writer on a thread of its own, and returns where to send it work.
+/// Its own thread, so that a batch holding the write lock goes on as soon as each statement
+/// is done, never waiting for a busy runtime to poll it. It stops when every sender is gone.
+fn start_batching(writer: AnyPool) -> mpsc::UnboundedSender<Job> {
+    let (send, receive) = mpsc::unbounded_channel();
+    let spawned = std::thread::Builder::new()
+        .name("saifu-sqlite-writer".into())
+        .spawn(move || {
+            match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(runtime) => runtime.block_on(batch_writes(writer, receive)),
+                Err(error) => tracing::error!(%error, "no runtime for the SQLite writer"),
+            }
+        });
+    if let Err(error) = spawned {
+        tracing::error!(%error, "no thread for the SQLite writer");
+    }
+    send
+}
+
+/// SQLite's group commit: takes the waiting write transactions in turn into one database
+/// transaction (`BEGIN IMMEDIATE`), as many as wait, up to [`MAX_BATCH`], then commits once
+/// and answers them all. The file lock is taken once per batch and the WAL synced once.
+async fn batch_writes(writer: AnyPool, mut jobs: mpsc::UnboundedReceiver<Job>) {
+    while let Some(first) = jobs.recv().await {
+        let mut next = Some(first);
+        let mut committed: Vec<Committed> = Vec::new();
+        let outcome = async {
+            let mut tx = writer.begin_with("BEGIN IMMEDIATE").await?;
+            while let Some(job) = next.take() {
+                // A panic fails the batch, not the writer.
+                match AssertUnwindSafe(job(&mut tx)).catch_unwind().await {
+                    Ok(Ok(answer)) => committed.push(answer),
+                    // That one has its answer; the others get the batch's.
+                    Ok(Err(())) => {
+                        return Err(sqlx::Error::Io(std::io::Error::other(
+                            "a write transaction in it failed",
+                        )));
+                    }
+                    Err(_) => {
+                        return Err(sqlx::Error::Io(std::io::Error::other(
+                            "a write transaction in it panicked",
+                        )));
+                    }
+                }
+                if committed.len() < MAX_BATCH {
+                    next = jobs.try_recv().ok();
+                }
+            }
+            tx.commit().await
+        }
+        .await;
+        let outcome = outcome.map_err(|error| {
+            tracing::error!(%error, transactions = committed.len(), "a batch of write transactions failed");
+            Arc::<str>::from(format!("the batch it was in failed: {error}"))
+        });
+        for answer in committed {
+            answer(outcome.clone());
+        }
+    }
+}
+
 /// Connections the service keeps open to its database.
 const POOL_SIZE: u32 = 8;
 
@@ -263,6 +432,9 @@ pub async fn connect_pool(url: &str, max_connections: u32) -> Result<AnyPool, sq
     };
     let pool = AnyPoolOptions::new()
         .max_connections(max_connections)
+        // A SQLite connection is an open file that nothing can close under us: pinging its
+        // worker thread before every use would add a round trip to every query.
+        .test_before_acquire(!sqlite)
         .connect(&url)
         .await?;
     if sqlite {
@@ -274,7 +446,7 @@ pub async fn connect_pool(url: &str, max_connections: u32) -> Result<AnyPool, sq
     Ok(pool)
 }
 
-fn merchant(row: &sqlx::any::AnyRow) -> Result<MerchantRow, sqlx::Error> {
+pub(crate) fn merchant(row: &sqlx::any::AnyRow) -> Result<MerchantRow, sqlx::Error> {
     Ok(MerchantRow {
         merchant_id: row.try_get("merchant_id")?,
         name: row.try_get("name")?,

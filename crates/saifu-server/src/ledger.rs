@@ -7,12 +7,10 @@ use std::collections::BTreeMap;
 use saifu_api::QuoteOffer;
 use saifu_core::money::{Currency, Money};
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, AnyConnection, Row};
 
-use crate::db::Db;
+use crate::db::{Db, MerchantRow};
 use crate::promotions::FundedBy;
-
-pub type Tx = Transaction<'static, Any>;
 
 pub fn wallet_account(wallet_id: &str, currency: Currency) -> String {
     format!("wallet:{wallet_id}:{currency}")
@@ -58,16 +56,20 @@ pub enum PostError {
     Database(#[from] sqlx::Error),
 }
 
-/// Posts one ledger transaction. Wallet accounts are debited only if they cover the amount,
-/// checked and changed in one statement, so concurrent payments cannot overspend.
+/// Posts one ledger transaction: [`open_transaction`], then [`post_entries`].
 pub async fn post(
-    tx: &mut Tx,
+    connection: &mut AnyConnection,
     transaction_id: &str,
     wallet_id: &str,
     kind: &str,
     now: i64,
     postings: &[Posting],
 ) -> Result<(), PostError> {
+    open_transaction(connection, transaction_id, wallet_id, kind, now).await?;
+    post_entries(connection, transaction_id, postings).await
+}
+
+fn check_balanced(postings: &[Posting]) -> Result<(), PostError> {
     let mut sums: BTreeMap<Currency, i64> = BTreeMap::new();
     for posting in postings {
         let sum = sums.entry(posting.amount.currency()).or_default();
@@ -75,45 +77,117 @@ pub async fn post(
             .checked_add(posting.amount.minor())
             .ok_or(PostError::Unbalanced(posting.amount.currency()))?;
     }
-    if let Some((currency, _)) = sums.iter().find(|(_, sum)| **sum != 0) {
-        return Err(PostError::Unbalanced(*currency));
+    match sums.iter().find(|(_, sum)| **sum != 0) {
+        Some((currency, _)) => Err(PostError::Unbalanced(*currency)),
+        None => Ok(()),
     }
+}
+
+/// The row of a ledger transaction, before its entries: what other rows refer to.
+pub async fn open_transaction(
+    connection: &mut AnyConnection,
+    transaction_id: &str,
+    wallet_id: &str,
+    kind: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO ledger_transactions (transaction_id, wallet_id, kind, created_at) VALUES ($1, $2, $3, $4)")
         .bind(transaction_id)
         .bind(wallet_id)
         .bind(kind)
         .bind(now)
-        .execute(&mut **tx)
+        .execute(&mut *connection)
         .await?;
-    for posting in postings {
-        let currency = posting.amount.currency().code();
-        sqlx::query("INSERT INTO accounts (account_id, currency, balance) VALUES ($1, $2, 0) ON CONFLICT (account_id) DO NOTHING")
-            .bind(&posting.account)
-            .bind(currency)
-            .execute(&mut **tx)
-            .await?;
-        let guarded = posting.account.starts_with("wallet:") && posting.amount.is_negative();
-        let update = if guarded {
-            "UPDATE accounts SET balance = balance + $1 WHERE account_id = $2 AND balance + $1 >= 0"
-        } else {
-            "UPDATE accounts SET balance = balance + $1 WHERE account_id = $2"
-        };
-        let updated = sqlx::query(update)
-            .bind(posting.amount.minor())
-            .bind(&posting.account)
-            .execute(&mut **tx)
-            .await?;
-        if updated.rows_affected() != 1 {
-            return Err(PostError::InsufficientFunds);
-        }
-        sqlx::query("INSERT INTO ledger_entries (transaction_id, account_id, amount, currency) VALUES ($1, $2, $3, $4)")
-            .bind(transaction_id)
-            .bind(&posting.account)
-            .bind(posting.amount.minor())
-            .bind(currency)
-            .execute(&mut **tx)
-            .await?;
+    Ok(())
+}
+
+/// The entries of the opened ledger transaction `transaction_id`, balanced per currency, and
+/// the balances they change. A wallet account is debited only if it covers the amount,
+/// checked and changed in one statement, so concurrent payments cannot overspend. Every
+/// other account is created at its first entry, all in one statement; the entries follow,
+/// in one more, since they refer to their accounts. Called last in a transaction, the rows
+/// many payments share (a busy shop's account) stay locked only for its end; they change in
+/// the same order in every transaction: debited wallets first, then by account.
+pub async fn post_entries(
+    connection: &mut AnyConnection,
+    transaction_id: &str,
+    postings: &[Posting],
+) -> Result<(), PostError> {
+    check_balanced(postings)?;
+    if postings.is_empty() {
+        return Ok(());
     }
+    // Each account's change, by account.
+    let mut changes: BTreeMap<&str, (Currency, i64)> = BTreeMap::new();
+    for posting in postings {
+        let change = changes
+            .entry(&posting.account)
+            .or_insert((posting.amount.currency(), 0));
+        change.1 = change
+            .1
+            .checked_add(posting.amount.minor())
+            .ok_or(PostError::Unbalanced(posting.amount.currency()))?;
+    }
+    let debits_wallet = |account: &str, amount: i64| account.starts_with("wallet:") && amount < 0;
+    for (account, (_, amount)) in &changes {
+        if debits_wallet(account, *amount) {
+            let updated = sqlx::query(
+                "UPDATE accounts SET balance = balance + $1 WHERE account_id = $2 AND balance + $1 >= 0",
+            )
+            .bind(*amount)
+            .bind(*account)
+            .execute(&mut *connection)
+            .await?;
+            if updated.rows_affected() != 1 {
+                return Err(PostError::InsufficientFunds);
+            }
+        }
+    }
+    let others: Vec<(&str, Currency, i64)> = changes
+        .iter()
+        .filter(|(account, (_, amount))| !debits_wallet(account, *amount))
+        .map(|(account, (currency, amount))| (*account, *currency, *amount))
+        .collect();
+    if !others.is_empty() {
+        // ($1, $2, $3), ($4, $5, $6), ...
+        let mut upsert =
+            String::from("INSERT INTO accounts (account_id, currency, balance) VALUES ");
+        for index in 0..others.len() {
+            let first = 1 + 3 * index;
+            if index > 0 {
+                upsert.push_str(", ");
+            }
+            upsert.push_str(&format!("(${first}, ${}, ${})", first + 1, first + 2));
+        }
+        upsert.push_str(
+            " ON CONFLICT (account_id) DO UPDATE SET balance = accounts.balance + excluded.balance",
+        );
+        // Only numbered placeholders are formatted into the statement.
+        let mut balances = sqlx::query(sqlx::AssertSqlSafe(upsert));
+        for (account, currency, amount) in others {
+            balances = balances.bind(account).bind(currency.code()).bind(amount);
+        }
+        balances.execute(&mut *connection).await?;
+    }
+    // One statement for the entries: ($1, $2, $3, $4), ($1, $5, $6, $7), ...
+    let mut insert = String::from(
+        "INSERT INTO ledger_entries (transaction_id, account_id, amount, currency) VALUES ",
+    );
+    for index in 0..postings.len() {
+        let first = 2 + 3 * index;
+        if index > 0 {
+            insert.push_str(", ");
+        }
+        insert.push_str(&format!("($1, ${first}, ${}, ${})", first + 1, first + 2));
+    }
+    let mut entries = sqlx::query(sqlx::AssertSqlSafe(insert)).bind(transaction_id);
+    for posting in postings {
+        entries = entries
+            .bind(&posting.account)
+            .bind(posting.amount.minor())
+            .bind(posting.amount.currency().code());
+    }
+    entries.execute(&mut *connection).await?;
     Ok(())
 }
 
@@ -165,29 +239,33 @@ pub async fn wallet_currency(db: &Db, wallet_id: &str) -> Result<Option<String>,
     row.map(|row| row.try_get("home_currency")).transpose()
 }
 
-/// Claims an idempotency key for this transaction; a unique violation means it was used.
+/// Claims an idempotency key for this transaction with the response to store under it:
+/// false when the key was claimed already (by a committed transaction: one under way is
+/// waited for). `response` may be empty and stored later with [`store_idempotent_response`].
 pub async fn claim_idempotency_key(
-    tx: &mut Tx,
+    connection: &mut AnyConnection,
     wallet_id: &str,
     key: &str,
     request_hash: &str,
+    response: &str,
     now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+) -> Result<bool, sqlx::Error> {
+    let claimed = sqlx::query(
         "INSERT INTO idempotency_keys (wallet_id, idempotency_key, request_hash, response, created_at)
-         VALUES ($1, $2, $3, '', $4)",
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (wallet_id, idempotency_key) DO NOTHING",
     )
     .bind(wallet_id)
     .bind(key)
     .bind(request_hash)
+    .bind(response)
     .bind(now)
-    .execute(&mut **tx)
+    .execute(&mut *connection)
     .await?;
-    Ok(())
+    Ok(claimed.rows_affected() == 1)
 }
 
 pub async fn store_idempotent_response(
-    tx: &mut Tx,
+    connection: &mut AnyConnection,
     wallet_id: &str,
     key: &str,
     response: &str,
@@ -198,21 +276,21 @@ pub async fn store_idempotent_response(
     .bind(response)
     .bind(wallet_id)
     .bind(key)
-    .execute(&mut **tx)
+    .execute(&mut *connection)
     .await?;
     Ok(())
 }
 
-/// The request hash and response stored under a key.
-pub async fn idempotent_response(
-    db: &Db,
+/// The request hash and response stored under a key, read through `executor`.
+pub async fn idempotent_response<'c>(
+    executor: impl sqlx::Executor<'c, Database = Any>,
     wallet_id: &str,
     key: &str,
 ) -> Result<Option<(String, String)>, sqlx::Error> {
     let row = sqlx::query("SELECT request_hash, response FROM idempotency_keys WHERE wallet_id = $1 AND idempotency_key = $2")
         .bind(wallet_id)
         .bind(key)
-        .fetch_optional(&db.pool)
+        .fetch_optional(executor)
         .await?;
     row.map(|row| Ok((row.try_get("request_hash")?, row.try_get("response")?)))
         .transpose()
@@ -384,41 +462,79 @@ pub struct QuoteRow {
     pub offers: Vec<QuoteOffer>,
 }
 
+/// Stores a quote, through [`Db::write_one`]: on SQLite in the writer's batches, never
+/// waiting on the file lock beside it.
 pub async fn insert_quote(db: &Db, quote: &QuoteRow) -> Result<(), sqlx::Error> {
     let offers =
         serde_json::to_string(&quote.offers).map_err(|error| sqlx::Error::Encode(error.into()))?;
-    sqlx::query(
-        "INSERT INTO quotes (quote_id, wallet_id, merchant_id, price_minor, price_currency, pay_minor, pay_currency, rate, rate_as_of, created_at, expires_at, promo_seed, offers)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-    )
-    .bind(&quote.quote_id)
-    .bind(&quote.wallet_id)
-    .bind(&quote.merchant_id)
-    .bind(quote.price.minor())
-    .bind(quote.price.currency().code())
-    .bind(quote.pay.minor())
-    .bind(quote.pay.currency().code())
-    .bind(quote.rate.as_ref().map(|(rate, _)| rate.clone()))
-    .bind(quote.rate.as_ref().map(|(_, as_of)| *as_of))
-    .bind(quote.created_at)
-    .bind(quote.expires_at)
-    .bind(quote.promo_seed)
-    .bind(offers)
-    .execute(&db.pool)
-    .await?;
-    Ok(())
+    let quote = quote.clone();
+    db.write_one(move |connection| {
+        Box::pin(async move {
+            sqlx::query(
+                "INSERT INTO quotes (quote_id, wallet_id, merchant_id, price_minor, price_currency, pay_minor, pay_currency, rate, rate_as_of, created_at, expires_at, promo_seed, offers)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+            )
+            .bind(&quote.quote_id)
+            .bind(&quote.wallet_id)
+            .bind(&quote.merchant_id)
+            .bind(quote.price.minor())
+            .bind(quote.price.currency().code())
+            .bind(quote.pay.minor())
+            .bind(quote.pay.currency().code())
+            .bind(quote.rate.as_ref().map(|(rate, _)| rate.clone()))
+            .bind(quote.rate.as_ref().map(|(_, as_of)| *as_of))
+            .bind(quote.created_at)
+            .bind(quote.expires_at)
+            .bind(quote.promo_seed)
+            .bind(offers)
+            .execute(&mut *connection)
+            .await?;
+            Ok(())
+        })
+    })
+    .await
+}
+
+/// The columns of a quote, for [`quote_row`].
+macro_rules! quote_columns {
+    () => {
+        "q.quote_id, q.wallet_id, q.merchant_id, q.price_minor, q.price_currency, q.pay_minor, q.pay_currency, q.rate, q.rate_as_of, q.created_at, q.expires_at, q.promo_seed, q.offers"
+    };
 }
 
 /// A quote; quotes never change once made, so any connection reads the same.
 pub async fn quote(db: &Db, quote_id: &str) -> Result<Option<QuoteRow>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT quote_id, wallet_id, merchant_id, price_minor, price_currency, pay_minor, pay_currency, rate, rate_as_of, created_at, expires_at, promo_seed, offers
-         FROM quotes WHERE quote_id = $1",
-    )
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        quote_columns!(),
+        " FROM quotes q WHERE q.quote_id = $1"
+    ))
     .bind(quote_id)
     .fetch_optional(&db.pool)
     .await?;
-    let Some(row) = row else { return Ok(None) };
+    row.as_ref().map(quote_row).transpose()
+}
+
+/// A quote with the merchant it prices, in one read: what a payment needs of both.
+pub async fn quote_and_merchant(
+    db: &Db,
+    quote_id: &str,
+) -> Result<Option<(QuoteRow, MerchantRow)>, sqlx::Error> {
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        quote_columns!(),
+        ", m.name, m.city, m.country, m.mcc, m.currency, m.merchant_group, m.utc_offset_minutes
+         FROM quotes q JOIN merchants m ON m.merchant_id = q.merchant_id WHERE q.quote_id = $1"
+    ))
+    .bind(quote_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.as_ref()
+        .map(|row| Ok((quote_row(row)?, crate::db::merchant(row)?)))
+        .transpose()
+}
+
+fn quote_row(row: &AnyRow) -> Result<QuoteRow, sqlx::Error> {
     let money = |minor: &str, currency: &str| -> Result<Money, sqlx::Error> {
         let code: String = row.try_get(currency)?;
         let currency =
@@ -428,7 +544,7 @@ pub async fn quote(db: &Db, quote_id: &str) -> Result<Option<QuoteRow>, sqlx::Er
     let rate: Option<String> = row.try_get("rate")?;
     let rate_as_of: Option<i64> = row.try_get("rate_as_of")?;
     let offers: String = row.try_get("offers")?;
-    Ok(Some(QuoteRow {
+    Ok(QuoteRow {
         quote_id: row.try_get("quote_id")?,
         wallet_id: row.try_get("wallet_id")?,
         merchant_id: row.try_get("merchant_id")?,
@@ -439,12 +555,12 @@ pub async fn quote(db: &Db, quote_id: &str) -> Result<Option<QuoteRow>, sqlx::Er
         expires_at: row.try_get("expires_at")?,
         promo_seed: row.try_get("promo_seed")?,
         offers: serde_json::from_str(&offers).map_err(|error| sqlx::Error::Decode(error.into()))?,
-    }))
+    })
 }
 
 /// Records the payment of a quote; a unique violation means the quote was paid already.
 pub async fn insert_payment(
-    tx: &mut Tx,
+    connection: &mut AnyConnection,
     payment_id: &str,
     quote: &QuoteRow,
     device_id: &str,
@@ -461,13 +577,13 @@ pub async fn insert_payment(
     .bind(&quote.quote_id)
     .bind(receipt)
     .bind(now)
-    .execute(&mut **tx)
+    .execute(&mut *connection)
     .await?;
     Ok(())
 }
 
 pub async fn insert_activity(
-    tx: &mut Tx,
+    connection: &mut AnyConnection,
     activity_id: &str,
     wallet_id: &str,
     kind: &str,
@@ -486,7 +602,7 @@ pub async fn insert_activity(
     .bind(amount.minor())
     .bind(amount.currency().code())
     .bind(now)
-    .execute(&mut **tx)
+    .execute(&mut *connection)
     .await?;
     Ok(())
 }

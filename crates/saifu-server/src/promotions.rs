@@ -8,10 +8,9 @@ use saifu_core::promo::{
     self, Campaign, Funder, FundingOption, MerchantFacts, PaymentContext, PromoError, Reward, Usage,
 };
 use sqlx::any::AnyRow;
-use sqlx::{Any, Executor, Row};
+use sqlx::{Any, AnyConnection, Executor, Row};
 
 use crate::db::{Db, MerchantRow};
-use crate::ledger::Tx;
 
 /// How long a claimed coupon lasts when its campaign does not say.
 pub const COUPON_SECONDS: i64 = 30 * 86_400;
@@ -324,7 +323,10 @@ pub async fn insert_coupon(
 }
 
 /// How many payments the wallet has made at the merchant, read through `executor`: in a
-/// payment, its transaction, where the count includes the payment itself.
+/// payment, its transaction, where the count includes the payment itself. Planned afresh
+/// each time: PostgreSQL's cached generic plan of this join, made while the tables were
+/// nearly empty, scans both of them, and takes a second once a wallet has made thousands
+/// of payments (until the tables are next analysed).
 async fn payments_at<'c>(
     executor: impl Executor<'c, Database = Any>,
     wallet_id: &str,
@@ -334,6 +336,7 @@ async fn payments_at<'c>(
         "SELECT COUNT(*) AS payments FROM payments p JOIN quotes q ON q.quote_id = p.quote_id
          WHERE p.wallet_id = $1 AND q.merchant_id = $2",
     )
+    .persistent(false)
     .bind(wallet_id)
     .bind(merchant_id)
     .fetch_one(executor)
@@ -440,7 +443,7 @@ pub enum RedeemError {
 /// The stored campaigns of an offer's promotions, in order, read in the payment's
 /// transaction `tx`: who funds each saving, and the rules [`redeem`] checks again.
 pub async fn applied_campaigns(
-    tx: &mut Tx,
+    connection: &mut AnyConnection,
     applied: &[AppliedPromotion],
 ) -> Result<Vec<CampaignRow>, RedeemError> {
     let mut campaigns = Vec::with_capacity(applied.len());
@@ -449,7 +452,7 @@ pub async fn applied_campaigns(
             "SELECT definition, funder, funder_ref, coupon_valid_seconds, visitors_only FROM campaigns WHERE campaign_id = $1",
         )
         .bind(&promotion.campaign_id)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(&mut *connection)
         .await?
         .ok_or_else(|| RedeemError::Gone {
             campaign_id: promotion.campaign_id.clone(),
@@ -467,7 +470,7 @@ pub async fn applied_campaigns(
 /// checks the guard against its latest version, so concurrent payments never together spend
 /// more than a budget or a limit allows.
 pub async fn redeem(
-    tx: &mut Tx,
+    connection: &mut AnyConnection,
     wallet_id: &str,
     merchant_id: &str,
     payment_id: &str,
@@ -483,7 +486,7 @@ pub async fn redeem(
         };
         // A second quote made before the first payment said "first payment" too.
         if matches!(stored.campaign.reward, Reward::FirstPaymentBonus { .. })
-            && payments_at(&mut **tx, wallet_id, merchant_id).await? > 1
+            && payments_at(&mut *connection, wallet_id, merchant_id).await? > 1
         {
             return Err(gone("the wallet has paid the shop since the quote"));
         }
@@ -493,7 +496,7 @@ pub async fn redeem(
         )
         .bind(promotion.saving.minor())
         .bind(campaign_id)
-        .execute(&mut **tx)
+        .execute(&mut *connection)
         .await?;
         if spent.rows_affected() != 1 {
             return Err(gone("the budget is spent"));
@@ -504,7 +507,7 @@ pub async fn redeem(
         )
         .bind(campaign_id)
         .bind(wallet_id)
-        .execute(&mut **tx)
+        .execute(&mut *connection)
         .await?;
         let used = sqlx::query(
             "UPDATE campaign_usage SET uses = uses + 1 WHERE campaign_id = $1 AND wallet_id = $2 AND uses < $3",
@@ -512,7 +515,7 @@ pub async fn redeem(
         .bind(campaign_id)
         .bind(wallet_id)
         .bind(stored.campaign.per_user_limit.map_or(i64::MAX, i64::from))
-        .execute(&mut **tx)
+        .execute(&mut *connection)
         .await?;
         if used.rows_affected() != 1 {
             return Err(gone("the wallet has used it as often as it allows"));
@@ -527,7 +530,7 @@ pub async fn redeem(
             .bind(wallet_id)
             .bind(campaign_id)
             .bind(now)
-            .execute(&mut **tx)
+            .execute(&mut *connection)
             .await?;
             if redeemed.rows_affected() != 1 {
                 return Err(gone("the coupon is used or expired"));

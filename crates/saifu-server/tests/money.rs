@@ -400,3 +400,96 @@ async fn concurrent_payments_never_overspend() {
     );
     assert_ledger_balances(&app).await;
 }
+
+/// The very same signed payment or top-up sent again, byte for byte with its nonce, is a
+/// replay and refused, whether the first was made, refused for want of money, or refused
+/// before it reached the ledger; a retry signed anew with the same idempotency key gets
+/// the first receipt.
+#[tokio::test]
+async fn a_replayed_payment_is_refused_however_the_first_ended() {
+    let app = spawn_app().await;
+    let (phone, card) = wallet_with_card(&app).await;
+    let send = |path: &'static str, body: String, nonce: String, key: Option<String>| {
+        let request = phone.signed_at(&app, Method::POST, path, &body, unix_now(), &nonce);
+        let request = match key {
+            Some(key) => request.header(paths::IDEMPOTENCY_KEY, key),
+            None => request,
+        };
+        async move { request.send().await.expect("send") }
+    };
+    let replayed = (StatusCode::UNAUTHORIZED, ErrorCode::ReplayedNonce);
+
+    let body = serde_json::json!({ "card_id": card.card_id, "amount": "20.00" }).to_string();
+    let (nonce, key) = (unique("nonce-top-up"), unique("top-up-key"));
+    let topped_up = send(
+        paths::TOP_UPS,
+        body.clone(),
+        nonce.clone(),
+        Some(key.clone()),
+    )
+    .await;
+    assert_eq!(topped_up.status(), StatusCode::OK);
+    let again = send(paths::TOP_UPS, body, nonce, Some(key)).await;
+    assert_eq!(error_of(again).await, replayed);
+
+    // Made.
+    let noodles = quote(&app, &phone, "sh-lanxin-noodles", None, Some("12.50")).await;
+    let body = serde_json::to_string(&saifu_api::Pay {
+        quote_id: noodles.quote_id,
+        funding: Funding::Balance,
+    })
+    .expect("json");
+    let (nonce, key) = (unique("nonce-pay"), unique("pay-key"));
+    let paid = send(
+        paths::PAYMENTS,
+        body.clone(),
+        nonce.clone(),
+        Some(key.clone()),
+    )
+    .await;
+    assert_eq!(paid.status(), StatusCode::OK);
+    let receipt: Receipt = paid.json().await.expect("receipt");
+    let again = send(paths::PAYMENTS, body.clone(), nonce, Some(key.clone())).await;
+    assert_eq!(error_of(again).await, replayed);
+    let retried = send(paths::PAYMENTS, body, unique("nonce-pay"), Some(key)).await;
+    assert_eq!(retried.status(), StatusCode::OK);
+    assert_eq!(retried.json::<Receipt>().await.expect("receipt"), receipt);
+
+    // Refused in its transaction: CN¥7.50 is left.
+    let market = quote(&app, &phone, "sh-jingan-market", None, Some("30.00")).await;
+    let body = serde_json::to_string(&saifu_api::Pay {
+        quote_id: market.quote_id,
+        funding: Funding::Balance,
+    })
+    .expect("json");
+    let (nonce, key) = (unique("nonce-pay"), unique("pay-key"));
+    let refused = send(
+        paths::PAYMENTS,
+        body.clone(),
+        nonce.clone(),
+        Some(key.clone()),
+    )
+    .await;
+    assert_eq!(
+        error_of(refused).await,
+        (StatusCode::PAYMENT_REQUIRED, ErrorCode::InsufficientFunds)
+    );
+    let again = send(paths::PAYMENTS, body.clone(), nonce, Some(key)).await;
+    assert_eq!(error_of(again).await, replayed);
+
+    // Refused before it: no idempotency key.
+    let nonce = unique("nonce-pay");
+    let refused = send(paths::PAYMENTS, body.clone(), nonce.clone(), None).await;
+    assert_eq!(
+        error_of(refused).await,
+        (StatusCode::BAD_REQUEST, ErrorCode::BadRequest)
+    );
+    let again = send(paths::PAYMENTS, body, nonce, None).await;
+    assert_eq!(error_of(again).await, replayed);
+
+    assert_eq!(
+        balance(&app, &phone).await,
+        Money::from_minor(750, currency("CNY"))
+    );
+    assert_ledger_balances(&app).await;
+}

@@ -19,16 +19,18 @@ use saifu_core::qr::{self, PaymentCode};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
+use sqlx::AnyConnection;
 
 use super::devices::merchant_view;
 use super::{random_bytes, random_token};
 use crate::AppState;
+use crate::db::MerchantRow;
 use crate::demo::MERCHANT_GUID;
 use crate::error::{ApiError, is_unique_violation};
 use crate::issuer::{self, Rule};
-use crate::ledger::{self, PostError, Posting, QuoteRow, Tx};
+use crate::ledger::{self, PostError, Posting, QuoteRow};
 use crate::promotions::{self, Payer, RedeemError};
-use crate::signed::SignedRequest;
+use crate::signed::{SignedRequest, SignedWrite};
 
 /// How long a quoted price holds.
 const QUOTE_SECONDS: i64 = 120;
@@ -251,46 +253,49 @@ async fn chargeable_card(
 }
 
 /// The result of an idempotent request: done now, or the stored answer to an earlier try.
-enum Claim {
-    Fresh(Tx),
+enum Claim<T> {
+    Fresh(T),
     Done(String),
 }
 
-/// Opens the write transaction of a top-up or payment and claims its idempotency key in it.
-async fn claim(
-    state: &AppState,
-    request: &SignedRequest,
-    headers: &HeaderMap,
-) -> Result<(Claim, String), ApiError> {
-    let key = headers
+/// The request's idempotency key: 8 to 128 characters.
+fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
+    headers
         .get(paths::IDEMPOTENCY_KEY)
         .and_then(|value| value.to_str().ok())
         .filter(|key| (8..=128).contains(&key.len()))
+        .map(str::to_owned)
         .ok_or_else(|| {
             ApiError::bad_request("an idempotency-key header of 8 to 128 characters is required")
-        })?
-        .to_owned();
-    let request_hash = hex(&Sha256::digest(request.body()));
-    let wallet_id = &request.device.wallet_id;
-    let mut tx = state.db.begin_write().await?;
-    match ledger::claim_idempotency_key(&mut tx, wallet_id, &key, &request_hash, state.now()).await
+        })
+}
+
+/// Claims the idempotency key of a top-up or payment in its write transaction, with the
+/// `response` to store under it (empty: stored later). `Done` with the stored answer when
+/// an earlier try of the same request has the key.
+async fn claim(
+    connection: &mut AnyConnection,
+    wallet_id: &str,
+    key: &str,
+    request_hash: &str,
+    response: &str,
+    now: i64,
+) -> Result<Claim<()>, ApiError> {
+    if ledger::claim_idempotency_key(connection, wallet_id, key, request_hash, response, now)
+        .await?
     {
-        Ok(()) => Ok((Claim::Fresh(tx), key)),
-        Err(error) if is_unique_violation(&error) => {
-            tx.rollback().await?;
-            let (stored_hash, response) = ledger::idempotent_response(&state.db, wallet_id, &key)
-                .await?
-                .ok_or_else(ApiError::internal)?;
-            if stored_hash != request_hash {
-                return Err(ApiError::new(
-                    ErrorCode::IdempotencyKeyReused,
-                    "This idempotency key was used for a different request.",
-                ));
-            }
-            Ok((Claim::Done(response), key))
-        }
-        Err(error) => Err(error.into()),
+        return Ok(Claim::Fresh(()));
     }
+    let (stored_hash, response) = ledger::idempotent_response(&mut *connection, wallet_id, key)
+        .await?
+        .ok_or_else(ApiError::internal)?;
+    if stored_hash != request_hash {
+        return Err(ApiError::new(
+            ErrorCode::IdempotencyKeyReused,
+            "This idempotency key was used for a different request.",
+        ));
+    }
+    Ok(Claim::Done(response))
 }
 
 fn replay<T: DeserializeOwned>(response: &str) -> Result<Json<T>, ApiError> {
@@ -327,20 +332,83 @@ fn positive_amount(text: &str, currency: Currency) -> Result<Money, ApiError> {
 pub(super) async fn top_up(
     State(state): State<AppState>,
     headers: HeaderMap,
-    request: SignedRequest,
+    signed: SignedWrite,
 ) -> Result<Json<TopUpReceipt>, ApiError> {
+    let plan = match plan_top_up(&state, &signed.request, &headers).await {
+        Ok(plan) => plan,
+        Err(error) => return Err(signed.refuse(&state.db, error).await),
+    };
+    let wallet_id = plan.wallet_id.clone();
+    let now = state.now();
+    let written = signed
+        .write(&state.db, move |connection| {
+            Box::pin(async move { write_top_up(connection, &plan, now).await })
+        })
+        .await?;
+    let receipt = match written {
+        Claim::Fresh(receipt) => receipt,
+        Claim::Done(response) => return replay(&response),
+    };
+    tracing::info!(wallet_id, top_up_id = receipt.top_up_id, "topped up");
+    state.publish(
+        &wallet_id,
+        WalletEvent::ToppedUp {
+            receipt: receipt.clone(),
+        },
+    );
+    Ok(Json(receipt))
+}
+
+/// A top-up checked before its write transaction.
+struct TopUpPlan {
+    wallet_id: String,
+    amount: Money,
+    card: ledger::CardRow,
+    key: String,
+    request_hash: String,
+}
+
+async fn plan_top_up(
+    state: &AppState,
+    request: &SignedRequest,
+    headers: &HeaderMap,
+) -> Result<TopUpPlan, ApiError> {
     let top_up: TopUp = request.json()?;
     let wallet_id = request.device.wallet_id.clone();
     let currency = home_currency(ledger::wallet_currency(&state.db, &wallet_id).await?)?;
     let amount = positive_amount(&top_up.amount, currency)?;
-    let card = chargeable_card(&state, &wallet_id, &top_up.card_id).await?;
-    let (mut tx, key) = match claim(&state, &request, &headers).await? {
-        (Claim::Fresh(tx), key) => (tx, key),
-        (Claim::Done(response), _) => return replay(&response),
-    };
-    let now = state.now();
+    let card = chargeable_card(state, &wallet_id, &top_up.card_id).await?;
+    Ok(TopUpPlan {
+        wallet_id,
+        amount,
+        card,
+        key: idempotency_key(headers)?,
+        request_hash: hex(&Sha256::digest(request.body())),
+    })
+}
+
+async fn write_top_up(
+    connection: &mut AnyConnection,
+    plan: &TopUpPlan,
+    now: i64,
+) -> Result<Claim<TopUpReceipt>, ApiError> {
+    let wallet_id = &plan.wallet_id;
+    if let Claim::Done(response) = claim(
+        connection,
+        wallet_id,
+        &plan.key,
+        &plan.request_hash,
+        "",
+        now,
+    )
+    .await?
+    {
+        return Ok(Claim::Done(response));
+    }
+    let amount = plan.amount;
+    let currency = amount.currency();
     let top_up_id = format!("top_{}", random_token(12)?);
-    let wallet_account = ledger::wallet_account(&wallet_id, currency);
+    let wallet_account = ledger::wallet_account(wallet_id, currency);
     let postings = [
         Posting {
             account: ledger::card_clearing_account(currency),
@@ -351,14 +419,21 @@ pub(super) async fn top_up(
             amount,
         },
     ];
-    ledger::post(&mut tx, &top_up_id, &wallet_id, "top_up", now, &postings)
-        .await
-        .map_err(post_error)?;
-    let title = format!("Top up from {} •••• {}", card.issuer, card.last4);
+    ledger::post(
+        &mut *connection,
+        &top_up_id,
+        wallet_id,
+        "top_up",
+        now,
+        &postings,
+    )
+    .await
+    .map_err(post_error)?;
+    let title = format!("Top up from {} •••• {}", plan.card.issuer, plan.card.last4);
     ledger::insert_activity(
-        &mut tx,
+        &mut *connection,
         &activity_id()?,
-        &wallet_id,
+        wallet_id,
         "top_up",
         &title,
         amount,
@@ -369,7 +444,7 @@ pub(super) async fn top_up(
         use sqlx::Row as _;
         sqlx::query("SELECT balance FROM accounts WHERE account_id = $1")
             .bind(&wallet_account)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut *connection)
             .await?
             .try_get("balance")?
     };
@@ -380,16 +455,8 @@ pub(super) async fn top_up(
         created_at: now,
     };
     let json = serde_json::to_string(&receipt).map_err(|_| ApiError::internal())?;
-    ledger::store_idempotent_response(&mut tx, &wallet_id, &key, &json).await?;
-    tx.commit().await?;
-    tracing::info!(wallet_id, top_up_id = receipt.top_up_id, "topped up");
-    state.publish(
-        &wallet_id,
-        WalletEvent::ToppedUp {
-            receipt: receipt.clone(),
-        },
-    );
-    Ok(Json(receipt))
+    ledger::store_idempotent_response(&mut *connection, wallet_id, &plan.key, &json).await?;
+    Ok(Claim::Fresh(receipt))
 }
 
 #[utoipa::path(post, path = "/v1/quotes", request_body = QuoteRequest, responses((status = 200, body = Quote), (status = "4XX", description = "Refused: see the error code", body = ErrorResponse)))]
@@ -592,72 +659,169 @@ fn redeem_error(error: RedeemError) -> ApiError {
 pub(super) async fn pay(
     State(state): State<AppState>,
     headers: HeaderMap,
-    request: SignedRequest,
+    signed: SignedWrite,
 ) -> Result<Json<Receipt>, ApiError> {
+    // Everything is read before the write transaction, which on SQLite holds the writing
+    // connection every other payment waits for; and holding it while asking the pool for a
+    // second connection could deadlock once every connection waits for the write lock.
+    let plan = match plan_payment(&state, &signed.request, &headers).await {
+        Ok(plan) => plan,
+        Err(error) => return Err(signed.refuse(&state.db, error).await),
+    };
+    let wallet_id = plan.wallet_id.clone();
+    let written = signed
+        .write(&state.db, move |connection| {
+            Box::pin(async move { write_payment(connection, &plan).await })
+        })
+        .await?;
+    let (receipt, merchant_id) = match written {
+        Claim::Fresh(paid) => paid,
+        Claim::Done(response) => return replay(&response),
+    };
+    tracing::info!(
+        wallet_id,
+        payment_id = receipt.payment_id,
+        merchant_id,
+        "paid"
+    );
+    state.publish(
+        &wallet_id,
+        WalletEvent::PaymentSucceeded {
+            receipt: receipt.clone(),
+        },
+    );
+    Ok(Json(receipt))
+}
+
+/// A payment as far as it is known before its write transaction.
+struct PaymentPlan {
+    wallet_id: String,
+    device_id: String,
+    funding: Funding,
+    /// The card it is paid with, checked; `None` for the balance.
+    card: Option<ledger::CardRow>,
+    /// The wallet's quote and its merchant, if both exist.
+    quote: Option<(QuoteRow, MerchantRow)>,
+    key: String,
+    request_hash: String,
+    now: i64,
+    payment_id: String,
+    /// The receipt when the quote has an offer for the funding, and its JSON: stored with
+    /// the idempotency key as the key is claimed.
+    receipt: Option<(Receipt, String)>,
+}
+
+async fn plan_payment(
+    state: &AppState,
+    request: &SignedRequest,
+    headers: &HeaderMap,
+) -> Result<PaymentPlan, ApiError> {
     let order: Pay = request.json()?;
     let wallet_id = request.device.wallet_id.clone();
     let card = match &order.funding {
         Funding::Balance => None,
-        Funding::Card { card_id } => Some(chargeable_card(&state, &wallet_id, card_id).await?),
+        Funding::Card { card_id } => Some(chargeable_card(state, &wallet_id, card_id).await?),
     };
-    // Read before the write transaction: holding it while asking the pool for a second
-    // connection would deadlock once every connection waits for the write lock.
-    let quote = ledger::quote(&state.db, &order.quote_id)
+    let quote = ledger::quote_and_merchant(&state.db, &order.quote_id)
         .await?
-        .filter(|quote| quote.wallet_id == wallet_id);
-    let merchant = match &quote {
-        Some(quote) => state.db.merchant(&quote.merchant_id).await?,
-        None => None,
-    };
-    let (mut tx, key) = match claim(&state, &request, &headers).await? {
-        (Claim::Fresh(tx), key) => (tx, key),
-        (Claim::Done(response), _) => return replay(&response),
-    };
-    // Checked after the claim, so that a retry of a payment made in time gets its receipt.
-    let (quote, merchant) = quote
-        .zip(merchant)
-        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "There is no such price to pay."))?;
+        .filter(|(quote, _)| quote.wallet_id == wallet_id);
+    let key = idempotency_key(headers)?;
     let now = state.now();
+    let payment_id = format!("pay_{}", random_token(12)?);
+    let receipt = quote
+        .as_ref()
+        .and_then(|(quote, merchant)| {
+            let offer = quote
+                .offers
+                .iter()
+                .find(|offer| offer.funding == order.funding)?;
+            Some(Receipt {
+                payment_id: payment_id.clone(),
+                quote_id: quote.quote_id.clone(),
+                merchant_name: merchant.name.clone(),
+                merchant_city: merchant.city.clone(),
+                price: quote.price,
+                paid: offer.pay,
+                discount: offer.discount,
+                applied: offer.applied.clone(),
+                rate: quote
+                    .rate
+                    .clone()
+                    .map(|(text, as_of)| RateShown { text, as_of }),
+                funding: order.funding.clone(),
+                created_at: now,
+            })
+        })
+        .map(|receipt| {
+            let json = serde_json::to_string(&receipt).map_err(|_| ApiError::internal())?;
+            Ok::<_, ApiError>((receipt, json))
+        })
+        .transpose()?;
+    Ok(PaymentPlan {
+        wallet_id,
+        device_id: request.device.device_id.clone(),
+        funding: order.funding,
+        card,
+        quote,
+        key,
+        request_hash: hex(&Sha256::digest(request.body())),
+        now,
+        payment_id,
+        receipt,
+    })
+}
+
+/// The payment's writes, in its transaction: the idempotency key with the receipt, the
+/// ledger transaction, the payment, the promotions it uses, the history line, and last the
+/// balances. Returns the receipt and the merchant paid.
+async fn write_payment(
+    connection: &mut AnyConnection,
+    plan: &PaymentPlan,
+) -> Result<Claim<(Receipt, String)>, ApiError> {
+    let wallet_id = &plan.wallet_id;
+    let now = plan.now;
+    let stored = plan.receipt.as_ref().map_or("", |(_, json)| json.as_str());
+    if let Claim::Done(response) = claim(
+        connection,
+        wallet_id,
+        &plan.key,
+        &plan.request_hash,
+        stored,
+        now,
+    )
+    .await?
+    {
+        return Ok(Claim::Done(response));
+    }
+    // Checked after the claim, so that a retry of a payment made in time gets its receipt.
+    let (quote, merchant) = plan
+        .quote
+        .as_ref()
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "There is no such price to pay."))?;
     if now > quote.expires_at {
         return Err(ApiError::new(
             ErrorCode::QuoteExpired,
             "This price has expired; scan the code again.",
         ));
     }
-    let offer = quote
+    let (offer, receipt) = quote
         .offers
         .iter()
-        .find(|offer| offer.funding == order.funding)
+        .find(|offer| offer.funding == plan.funding)
+        .zip(plan.receipt.as_ref().map(|(receipt, _)| receipt))
         .ok_or_else(|| {
             ApiError::new(
                 ErrorCode::FundingNotQuoted,
                 "This price was quoted without this way of paying; scan again to pay with it.",
             )
         })?;
-    let payment_id = format!("pay_{}", random_token(12)?);
-    let receipt = Receipt {
-        payment_id: payment_id.clone(),
-        quote_id: quote.quote_id.clone(),
-        merchant_name: merchant.name.clone(),
-        merchant_city: merchant.city.clone(),
-        price: quote.price,
-        paid: offer.pay,
-        discount: offer.discount,
-        applied: offer.applied.clone(),
-        rate: quote
-            .rate
-            .clone()
-            .map(|(text, as_of)| RateShown { text, as_of }),
-        funding: order.funding.clone(),
-        created_at: now,
-    };
-    let json = serde_json::to_string(&receipt).map_err(|_| ApiError::internal())?;
-    let campaigns = promotions::applied_campaigns(&mut tx, &offer.applied)
+    let payment_id = &plan.payment_id;
+    let campaigns = promotions::applied_campaigns(&mut *connection, &offer.applied)
         .await
         .map_err(redeem_error)?;
     let (pay, price) = (offer.pay, quote.price);
-    let source = match &card {
-        None => ledger::wallet_account(&wallet_id, pay.currency()),
+    let source = match &plan.card {
+        None => ledger::wallet_account(wallet_id, pay.currency()),
         Some(_) => ledger::card_clearing_account(pay.currency()),
     };
     // The merchant gets the whole price: the wallet pays what is due after the discount,
@@ -689,16 +853,14 @@ pub(super) async fn pay(
         account: ledger::merchant_account(&merchant.merchant_id, price.currency()),
         amount: price,
     });
-    ledger::post(&mut tx, &payment_id, &wallet_id, "payment", now, &postings)
-        .await
-        .map_err(post_error)?;
+    ledger::open_transaction(&mut *connection, payment_id, wallet_id, "payment", now).await?;
     // After the ledger transaction it refers to; the unique quote refuses a second payment.
     ledger::insert_payment(
-        &mut tx,
-        &payment_id,
-        &quote,
-        &request.device.device_id,
-        &json,
+        &mut *connection,
+        payment_id,
+        quote,
+        &plan.device_id,
+        stored,
         now,
     )
     .await
@@ -712,10 +874,10 @@ pub(super) async fn pay(
     // After the payment's row, so that paying a quote twice is refused as such, never as a
     // promotion used up by its first payment.
     promotions::redeem(
-        &mut tx,
-        &wallet_id,
+        &mut *connection,
+        wallet_id,
         &merchant.merchant_id,
-        &payment_id,
+        payment_id,
         &offer.applied,
         &campaigns,
         now,
@@ -724,30 +886,23 @@ pub(super) async fn pay(
     .map_err(redeem_error)?;
     let spent = Money::from_minor(-pay.minor(), pay.currency());
     ledger::insert_activity(
-        &mut tx,
+        &mut *connection,
         &activity_id()?,
-        &wallet_id,
+        wallet_id,
         "payment",
         &merchant.name,
         spent,
         now,
     )
     .await?;
-    ledger::store_idempotent_response(&mut tx, &wallet_id, &key, &json).await?;
-    tx.commit().await?;
-    tracing::info!(
-        wallet_id,
-        payment_id,
-        merchant_id = merchant.merchant_id,
-        "paid"
-    );
-    state.publish(
-        &wallet_id,
-        WalletEvent::PaymentSucceeded {
-            receipt: receipt.clone(),
-        },
-    );
-    Ok(Json(receipt))
+    // Last: the balances, the busy shop's among them, stay locked only until the commit.
+    ledger::post_entries(&mut *connection, payment_id, &postings)
+        .await
+        .map_err(post_error)?;
+    Ok(Claim::Fresh((
+        receipt.clone(),
+        merchant.merchant_id.clone(),
+    )))
 }
 
 #[derive(Debug, Deserialize)]
