@@ -4,14 +4,15 @@
 //! the grid's size tried at its nearest estimates, the alignment pattern located by
 //! matching its shape, and on large codes every alignment pattern located so that each
 //! region of the code gets its own perspective (paper that bends). The module grid
-//! sampled is handed to rqrr's `Grid::decode_to`: error correction and the payload stay
-//! rqrr's.
+//! sampled is handed to rqrr's `Grid::decode_to`, and if rqrr refuses it to our own
+//! decoder (`symbol`), which also reads QR Model 1 codes and GS1 (FNC1) payloads.
 
 use image::GrayImage;
 
 use crate::contain::QuietPanics;
 use crate::geometry::{Homography, Point};
 use crate::preprocess::{DARK, LIGHT};
+use crate::symbol;
 
 /// A binarised image; pixels outside it are light, so a code cut at the image's edge
 /// keeps a quiet zone.
@@ -412,7 +413,7 @@ fn sizes_near(estimate: f64) -> Vec<usize> {
 }
 
 /// The alignment patterns' centres in modules for a grid `size` across (ISO 18004, Annex E).
-fn alignment_positions(size: usize) -> Vec<usize> {
+pub(crate) fn alignment_positions(size: usize) -> Vec<usize> {
     let version = (size - 17) / 4;
     if version < 2 {
         return Vec::new();
@@ -502,7 +503,7 @@ pub(crate) struct ModuleGrid {
     dark: Vec<bool>,
 }
 
-impl rqrr::BitGrid for ModuleGrid {
+impl rqrr::BitGrid for &ModuleGrid {
     fn size(&self) -> usize {
         self.size
     }
@@ -542,12 +543,12 @@ fn sample(binary: &Binary, size: usize, map: impl Fn(f64, f64) -> Point) -> Modu
 }
 
 /// The mask ISO 18004 applies to a Model 2 code's format information.
-const FORMAT_MASK: u16 = 0x5412;
+pub(crate) const FORMAT_MASK: u16 = 0x5412;
 /// The mask of Model 1 codes, which some Model 2 encoders use too.
 const FORMAT_MASK_MODEL_1: u16 = 0x2825;
 
 /// The 15-bit format information for 5 data bits (BCH(15,5)), unmasked.
-fn format_codeword(data: u16) -> u16 {
+pub(crate) fn format_codeword(data: u16) -> u16 {
     let mut remainder = data << 10;
     for bit in (10..15).rev() {
         if remainder & (1 << bit) != 0 {
@@ -598,47 +599,13 @@ impl ModuleGrid {
         10 * finder_hits >= 6 * 3 * 49 && 10 * timing_hits >= 6 * 2 * (n - 16)
     }
 
-    /// Format information's modules, most significant bit first: the copy around the
-    /// top-left finder, then the one split between the other two.
-    fn format_cells(&self) -> [[(usize, usize); 15]; 2] {
-        let n = self.size;
-        let mut first = [(0, 0); 15];
-        let mut second = [(0, 0); 15];
-        let around: [(usize, usize); 15] = [
-            (8, 0),
-            (8, 1),
-            (8, 2),
-            (8, 3),
-            (8, 4),
-            (8, 5),
-            (8, 7),
-            (8, 8),
-            (7, 8),
-            (5, 8),
-            (4, 8),
-            (3, 8),
-            (2, 8),
-            (1, 8),
-            (0, 8),
-        ];
-        first.copy_from_slice(&around);
-        for (i, cell) in second.iter_mut().enumerate() {
-            *cell = if i < 7 {
-                (n - 1 - i, 8)
-            } else {
-                (8, n - 15 + i)
-            };
-        }
-        [first, second]
-    }
-
     /// Rewrites format information masked as in Model 1 codes, or left unmasked, with the
     /// standard mask, so that rqrr (which knows only the standard one) reads the code.
     fn standardise_format(&mut self) {
         if self.size < 21 {
             return;
         }
-        let copies = self.format_cells().map(|cells| {
+        let copies = format_cells(self.size).map(|cells| {
             cells.iter().fold(0u16, |bits, &(y, x)| {
                 (bits << 1) | u16::from(self.dark[y * self.size + x])
             })
@@ -659,7 +626,7 @@ impl ModuleGrid {
             return;
         }
         let standard = format_codeword(data) ^ FORMAT_MASK;
-        for cells in self.format_cells() {
+        for cells in format_cells(self.size) {
             for (i, (y, x)) in cells.into_iter().enumerate() {
                 self.dark[y * self.size + x] = standard & (1 << (14 - i)) != 0;
             }
@@ -713,17 +680,52 @@ fn size_from_version_info(
         })
 }
 
+/// Format information's modules, most significant bit first: the copy around the
+/// top-left finder, then the one split between the other two.
+pub(crate) fn format_cells(n: usize) -> [[(usize, usize); 15]; 2] {
+    let mut first = [(0, 0); 15];
+    let mut second = [(0, 0); 15];
+    let around: [(usize, usize); 15] = [
+        (8, 0),
+        (8, 1),
+        (8, 2),
+        (8, 3),
+        (8, 4),
+        (8, 5),
+        (8, 7),
+        (8, 8),
+        (7, 8),
+        (5, 8),
+        (4, 8),
+        (3, 8),
+        (2, 8),
+        (1, 8),
+        (0, 8),
+    ];
+    first.copy_from_slice(&around);
+    for (i, cell) in second.iter_mut().enumerate() {
+        *cell = if i < 7 {
+            (n - 1 - i, 8)
+        } else {
+            (8, n - 15 + i)
+        };
+    }
+    [first, second]
+}
+
 /// A code found by this detector: its raw payload, and its corners in the image.
 pub(crate) struct Found {
     pub raw: Vec<u8>,
     pub corners: [Point; 4],
 }
 
+/// rqrr's decoder first, and ours for what it refuses (Model 1 codes, GS1 payloads): a
+/// grid rqrr reads costs what it did before ours existed.
 fn decode_grid(grid: ModuleGrid, quiet: &QuietPanics) -> Option<Vec<u8>> {
     let mut raw = Vec::new();
-    match quiet.contain(|| rqrr::Grid::new(grid).decode_to(&mut raw)) {
+    match quiet.contain(|| rqrr::Grid::new(&grid).decode_to(&mut raw)) {
         Some(Ok(_)) => Some(raw),
-        _ => None,
+        _ => symbol::decode(&&grid),
     }
 }
 
@@ -1040,13 +1042,13 @@ mod tests {
             dark: vec![false; size * size],
         };
         let quirky = format_codeword(0x17) ^ FORMAT_MASK_MODEL_1;
-        for cells in grid.format_cells() {
+        for cells in format_cells(grid.size) {
             for (i, (y, x)) in cells.into_iter().enumerate() {
                 grid.dark[y * size + x] = quirky & (1 << (14 - i)) != 0;
             }
         }
         grid.standardise_format();
-        for cells in grid.format_cells() {
+        for cells in format_cells(grid.size) {
             let bits = cells.iter().fold(0u16, |bits, &(y, x)| {
                 (bits << 1) | u16::from(grid.dark[y * size + x])
             });

@@ -5,8 +5,10 @@
 //! and a finder-pattern detector of this crate's own (`detect`: 1:1:3:1:1 runs, the grid's
 //! size from its estimate or its version information, the alignment pattern matched by
 //! shape, large codes sampled region by region), dark-on-light and light-on-dark, whose
-//! sampled grids rqrr decodes. A camera frame is read there in a few milliseconds, and one
-//! showing nothing shaped like a code is rejected there too. Otherwise a short cascade of
+//! sampled grids rqrr decodes (grids it refuses, such as Model 1 codes and GS1 payloads,
+//! go to a decoder of this crate's own: `symbol`, `reed_solomon` and `bitstream`). A
+//! camera frame is read there in a few milliseconds, and one showing nothing shaped like
+//! a code is rejected there too. Otherwise a short cascade of
 //! views runs rqrr's own detection and ours on each (local-mean thresholds; for small
 //! frames a 2x upscale under several thresholds; inverted), stopping at the first that
 //! yields a code. rqrr panics on some real photos: every call into it is contained, and
@@ -21,6 +23,7 @@
 //! show, not an error. A [`ScanSession`] reads a source on a worker thread, reports each code
 //! once while it stays in view, and can send a small preview of the frames for a viewfinder.
 
+mod bitstream;
 #[cfg(feature = "camera")]
 mod camera;
 mod cascade;
@@ -29,9 +32,11 @@ mod contain;
 mod detect;
 mod geometry;
 mod preprocess;
+mod reed_solomon;
 #[cfg(not(target_family = "wasm"))]
 mod session;
 mod source;
+mod symbol;
 
 use std::io::Cursor;
 
