@@ -2,8 +2,9 @@
 //! detection misses: finder patterns found by their 1:1:3:1:1 runs (so round finders,
 //! codes touching the image's edge and codes a few pixels per module across are found),
 //! the grid's size tried at its nearest estimates, the alignment pattern located by
-//! matching its shape, and on large codes every alignment pattern located so that each
-//! region of the code gets its own perspective (paper that bends). The module grid
+//! matching its shape (or, on a small code where it is not found, the perspective taken
+//! from the finders' sides), and on large codes every alignment pattern located so that
+//! each region of the code gets its own perspective (paper that bends). The module grid
 //! sampled is handed to rqrr's `Grid::decode_to`, and if rqrr refuses it to our own
 //! decoder (`symbol`), which also reads QR Model 1 codes and GS1 (FNC1) payloads.
 
@@ -898,31 +899,184 @@ fn read_size(
         ],
         [top_left, top_right, affine(s - 3.5, s - 3.5), bottom_left],
     ));
-    for map in maps {
-        let corners = [
-            map.map(0.0, 0.0),
-            map.map(s, 0.0),
-            map.map(s, s),
-            map.map(0.0, s),
-        ];
-        if !corners.iter().all(|c| c.is_finite()) {
-            continue;
-        }
-        let grid = sample(binary, size, |u, v| map.map(u, v));
-        if grid.looks_like_a_code() {
-            *plausible = true;
-            if let Some(raw) = decode_grid(grid, quiet) {
-                return Some(Found { raw, corners });
-            }
-        }
-        if exact
-            && alignment_positions(size).len() > 2
-            && let Some(raw) = read_meshed(binary, size, &map, quiet)
+    let mut looked_like_a_code = false;
+    let mut found = maps
+        .iter()
+        .find_map(|map| read_mapped(binary, size, exact, map, &mut looked_like_a_code, quiet));
+    // A code seen at a slant whose alignment pattern was not found (hidden, or absent on
+    // version 1): its perspective from its outline instead. The outline's corner is
+    // extrapolated from finders' sides, a few modules long, and curved paper or lens
+    // distortion bend the code's edges: corners around it are tried too.
+    if found.is_none() && maps.len() == 1 && size <= MAX_OUTLINE_SIZE {
+        let module =
+            (right.distance(Point::new(0.0, 0.0)) + down.distance(Point::new(0.0, 0.0))) / 2.0;
+        if let Some(corner) = outer_corner(binary, [top_left, top_right, bottom_left], module)
+            .filter(|corner| corner.distance(affine(s, s)) < s * module / 4.0)
         {
+            found = OUTLINE_OFFSETS.iter().find_map(|&(du, dv)| {
+                let corner = corner.plus(right.times(du)).plus(down.times(dv));
+                let map = Homography::between(
+                    [
+                        finder_modules[0],
+                        finder_modules[1],
+                        Point::new(s, s),
+                        finder_modules[2],
+                    ],
+                    [top_left, top_right, corner, bottom_left],
+                )?;
+                read_mapped(binary, size, false, &map, &mut looked_like_a_code, quiet)
+            });
+        }
+    }
+    *plausible |= looked_like_a_code;
+    found
+}
+
+/// Codes up to this size (version 7) whose alignment pattern is not found are also read
+/// through their outline: beyond it the search costs more than the codes it finds.
+const MAX_OUTLINE_SIZE: usize = 45;
+
+/// Where the outline's corner is tried, in modules along the code's axes from the estimate
+/// (tried first), in steps narrower than the corner's tolerance (about a module).
+const OUTLINE_OFFSETS: [(f64, f64); 25] = {
+    let mut offsets = [(0.0, 0.0); 25];
+    let order = [0.0, -0.75, 0.75, -1.5, 1.5];
+    let mut i = 0;
+    while i < 25 {
+        offsets[i] = (order[i % 5], order[i / 5]);
+        i += 1;
+    }
+    offsets
+};
+
+/// The code read through `map`, whose grid is `size` modules across; `looked` is set if
+/// the grid shows a code's fixed patterns.
+fn read_mapped(
+    binary: &Binary,
+    size: usize,
+    exact: bool,
+    map: &Homography,
+    looked: &mut bool,
+    quiet: &QuietPanics,
+) -> Option<Found> {
+    let s = size as f64;
+    let corners = [
+        map.map(0.0, 0.0),
+        map.map(s, 0.0),
+        map.map(s, s),
+        map.map(0.0, s),
+    ];
+    if !corners.iter().all(|c| c.is_finite()) {
+        return None;
+    }
+    let grid = sample(binary, size, |u, v| map.map(u, v));
+    if grid.looks_like_a_code() {
+        *looked = true;
+        if let Some(raw) = decode_grid(grid, quiet) {
             return Some(Found { raw, corners });
         }
     }
+    if exact && alignment_positions(size).len() > 2 {
+        let raw = read_meshed(binary, size, map, quiet)?;
+        return Some(Found { raw, corners });
+    }
     None
+}
+
+/// The code's outer bottom-right corner: where the outer side of the top-right finder
+/// that faces away from the top-left one meets that of the bottom-left finder.
+fn outer_corner(
+    binary: &Binary,
+    [top_left, top_right, bottom_left]: [Point; 3],
+    module: f64,
+) -> Option<Point> {
+    let (point, along) = finder_side(binary, top_right, top_right.minus(top_left), module)?;
+    let (other, other_along) =
+        finder_side(binary, bottom_left, bottom_left.minus(top_left), module)?;
+    let denominator = along.cross(other_along);
+    if denominator.abs() < 1e-6 {
+        return None;
+    }
+    Some(point.plus(along.times(other.minus(point).cross(other_along) / denominator)))
+}
+
+/// The line along the side of a finder's outer dark ring that faces `facing`: a point on
+/// it and its direction. Rays from the centre within 30° of `facing` or its opposite
+/// (clear of the ring's corners) cross the edges of the dark centre, the light ring and
+/// the dark ring on either side: six nearly parallel lines, whose mean direction is far
+/// steadier than the outer side's alone.
+fn finder_side(
+    binary: &Binary,
+    center: Point,
+    facing: Point,
+    module: f64,
+) -> Option<(Point, Point)> {
+    const STEP: f64 = 0.25;
+    if !binary.dark_at(center) {
+        return None;
+    }
+    let facing = facing.times(1.0 / facing.distance(Point::new(0.0, 0.0)).max(1e-9));
+    let mut direction = Point::new(0.0, 0.0);
+    let mut outer = None;
+    for sign in [1.0, -1.0] {
+        let mut edges: [Vec<Point>; 3] = Default::default();
+        for k in -6..=6 {
+            let (sin, cos) = (f64::from(k) * 5.0_f64.to_radians()).sin_cos();
+            let ray = Point::new(
+                facing.x * cos - facing.y * sin,
+                facing.x * sin + facing.y * cos,
+            )
+            .times(sign);
+            let mut was_dark = true;
+            let mut changes = 0;
+            let mut t = 0.0;
+            // The ring's side is 3.5 modules out; its corners, which these rays miss, 5.
+            while t < 6.0 * module && changes < 3 {
+                let dark = binary.dark_at(center.plus(ray.times(t)));
+                if dark != was_dark {
+                    edges[changes].push(center.plus(ray.times(t - STEP / 2.0)));
+                    changes += 1;
+                    was_dark = dark;
+                }
+                t += STEP;
+            }
+        }
+        for (i, points) in edges.iter().enumerate() {
+            let (mean, along) = fit_line(points)?;
+            // Every direction counted pointing the same way along the side.
+            direction = direction.plus(if along.cross(facing) < 0.0 {
+                along.times(-1.0)
+            } else {
+                along
+            });
+            if sign > 0.0 && i == 2 {
+                outer = Some(mean);
+            }
+        }
+    }
+    Some((outer?, direction))
+}
+
+/// The least-squares line through at least seven points: their centroid, and the unit
+/// vector along their principal axis.
+fn fit_line(points: &[Point]) -> Option<(Point, Point)> {
+    if points.len() < 7 {
+        return None;
+    }
+    let n = points.len() as f64;
+    let mean = points
+        .iter()
+        .fold(Point::new(0.0, 0.0), |sum, p| sum.plus(*p))
+        .times(1.0 / n);
+    let (mut xx, mut xy, mut yy) = (0.0, 0.0, 0.0);
+    for p in points {
+        let d = p.minus(mean);
+        xx += d.x * d.x;
+        xy += d.x * d.y;
+        yy += d.y * d.y;
+    }
+    let angle = 0.5 * (2.0 * xy).atan2(xx - yy);
+    Some((mean, Point::new(angle.cos(), angle.sin())))
 }
 
 /// Samples a large code region by region: every alignment pattern is located, starting

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// The score this crate reaches today; raise it when the decoder improves.
-const FLOOR: usize = 189;
+const FLOOR: usize = 190;
 
 /// Images holding a second, real code besides the expected one (a "double QR": a small code
 /// inside a large one), and how that code's text starts.

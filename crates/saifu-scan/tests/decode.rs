@@ -95,3 +95,32 @@ fn image_files_are_decoded_from_their_bytes() {
     assert!(matches!(found[0].payment, Ok(PaymentCode::Taler(_))));
     assert!(decode_bytes(b"GIF89a but not really").is_err());
 }
+
+#[test]
+fn a_code_at_a_slant_with_its_alignment_pattern_covered_is_read() {
+    let payload = b"upi://pay?pa=shop@okicici&pn=Shop&am=12.50&cu=INR";
+    let mut code = code_image(payload, 8);
+    // Version 4: the alignment pattern is centred on module 26 (4 more for the quiet zone).
+    for y in 28 * 8..33 * 8 {
+        for x in 28 * 8..33 * 8 {
+            code.put_pixel(x, y, image::Luma([255]));
+        }
+    }
+    // Seen from above its top-left corner: the far corner is foreshortened most.
+    let side = f64::from(code.width());
+    let (span, pull) = (360.0, 0.35);
+    let frame = GrayImage::from_fn(400, 400, |x, y| {
+        let (p, q) = ((f64::from(x) - 20.0) / span, (f64::from(y) - 20.0) / span);
+        let w = 1.0 / (1.0 - pull * (p + q));
+        let (u, v) = (p * w, q * w);
+        let inside = w > 0.0 && (0.0..1.0).contains(&u) && (0.0..1.0).contains(&v);
+        if inside {
+            *code.get_pixel((u * side) as u32, (v * side) as u32)
+        } else {
+            image::Luma([255])
+        }
+    });
+    let found = decode(&frame);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].raw, payload);
+}
