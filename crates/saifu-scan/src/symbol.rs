@@ -441,6 +441,38 @@ mod tests {
         assert_eq!(decode(&mirrored).as_deref(), Some(&b"0123456789"[..]));
     }
 
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_grids_are_refused_or_read_without_panicking(
+            version in 1usize..=40,
+            format in 0u16..32,
+            seed in proptest::collection::vec(proptest::prelude::any::<u64>(), 16),
+        ) {
+            // Valid format information, so that placement, blocks and correction are reached.
+            let size = 17 + 4 * version;
+            let mut dark: Vec<bool> = (0..size * size)
+                .map(|i| seed[i / 64 % seed.len()] >> (i % 64) & 1 == 1)
+                .collect();
+            let bits = format_codeword(format) ^ FORMAT_MASK;
+            for cells in format_cells(size) {
+                for (i, (y, x)) in cells.into_iter().enumerate() {
+                    dark[y * size + x] = bits & (1 << (14 - i)) != 0;
+                }
+            }
+            let grid = rqrr::SimpleGrid::from_func(size, |x, y| dark[y * size + x]);
+            let _ = decode(&grid);
+        }
+
+        #[test]
+        fn arbitrary_streams_are_refused_or_parsed_without_panicking(
+            data in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400),
+            version in 0usize..=41,
+            model_1 in proptest::prelude::any::<bool>(),
+        ) {
+            let _ = bitstream::parse(&data, version, model_1);
+        }
+    }
+
     #[test]
     fn model_1_blocks_tile_the_data_area_exactly() {
         // Codewords per version (ISO 18004:2000 Annex M): every block table fits in them.
