@@ -12,7 +12,9 @@
 //! geometry sub-pixel room; it is limited to small frames because it quadruples the work.
 //! Our detector (finder runs, size from version information, alignment by shape) reads
 //! codes rqrr's detection misses: round finders, codes cut by the image's edge, codes a
-//! few pixels per module across, rotated small codes (178 -> 186 of the 201 photos).
+//! few pixels per module across, rotated small codes (178 -> 186 of the 201 photos). Grids
+//! rqrr refuses go to our own decoder (Model 1 codes, GS1 payloads: 186 -> 189), and a small
+//! code without a usable alignment pattern is sampled through its outline (-> 190).
 
 use std::cell::OnceCell;
 
