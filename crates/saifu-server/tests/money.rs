@@ -493,3 +493,54 @@ async fn a_replayed_payment_is_refused_however_the_first_ended() {
     );
     assert_ledger_balances(&app).await;
 }
+
+/// A payment made before promotions existed stored a receipt without `discount` and
+/// `applied`: its retry after the upgrade gets that receipt with nothing discounted.
+#[tokio::test]
+async fn a_receipt_stored_before_promotions_is_replayed() {
+    let app = spawn_app().await;
+    let (phone, card) = wallet_with_card(&app).await;
+    let topped_up = top_up(&app, &phone, &card, "20.00", &unique("top-up-key")).await;
+    assert_eq!(topped_up.status(), StatusCode::OK);
+    let noodles = quote(&app, &phone, "sh-lanxin-noodles", None, Some("12.50")).await;
+    let body = serde_json::to_string(&saifu_api::Pay {
+        quote_id: noodles.quote_id,
+        funding: Funding::Balance,
+    })
+    .expect("json");
+    let key = unique("pay-key");
+    let pay = || {
+        phone
+            .signed(&app, Method::POST, paths::PAYMENTS, &body)
+            .header(paths::IDEMPOTENCY_KEY, &key)
+            .send()
+    };
+    let paid: Receipt = pay().await.expect("send").json().await.expect("receipt");
+    assert_eq!(paid.discount, Money::from_minor(0, currency("CNY")));
+
+    let mut old: serde_json::Value = serde_json::to_value(&paid).expect("json");
+    let fields = old.as_object_mut().expect("an object");
+    fields.remove("discount");
+    fields.remove("applied");
+    let url = match &app.sqlite_file {
+        Some(file) => format!("sqlite://{}", file.display()),
+        None => std::env::var("SAIFU_TEST_DATABASE_URL").expect("the test database"),
+    };
+    let database = saifu_server::db::connect_pool(&url, 1)
+        .await
+        .expect("connect");
+    sqlx::query("UPDATE idempotency_keys SET response = $1 WHERE idempotency_key = $2")
+        .bind(old.to_string())
+        .bind(&key)
+        .execute(&database)
+        .await
+        .expect("store the old receipt");
+
+    let retried = pay().await.expect("send");
+    assert_eq!(retried.status(), StatusCode::OK);
+    assert_eq!(retried.json::<Receipt>().await.expect("receipt"), paid);
+    assert_eq!(
+        balance(&app, &phone).await,
+        Money::from_minor(750, currency("CNY"))
+    );
+}

@@ -304,6 +304,26 @@ fn replay<T: DeserializeOwned>(response: &str) -> Result<Json<T>, ApiError> {
         .map_err(|_| ApiError::internal())
 }
 
+/// A payment's stored receipt. One stored before promotions existed (migration 0003) has
+/// no `discount` or `applied`: nothing was discounted then.
+fn replay_payment(response: &str) -> Result<Json<Receipt>, ApiError> {
+    let mut stored: serde_json::Value =
+        serde_json::from_str(response).map_err(|_| ApiError::internal())?;
+    if let Some(fields) = stored.as_object_mut()
+        && !fields.contains_key("discount")
+        && let Some(currency) = fields.get("price").and_then(|price| price.get("currency"))
+    {
+        let nothing = serde_json::json!({ "minor": 0, "currency": currency });
+        fields.insert("discount".to_owned(), nothing);
+        fields
+            .entry("applied")
+            .or_insert_with(|| serde_json::json!([]));
+    }
+    serde_json::from_value(stored)
+        .map(Json)
+        .map_err(|_| ApiError::internal())
+}
+
 fn post_error(error: PostError) -> ApiError {
     match error {
         PostError::InsufficientFunds => ApiError::new(
@@ -676,7 +696,7 @@ pub(super) async fn pay(
         .await?;
     let (receipt, merchant_id) = match written {
         Claim::Fresh(paid) => paid,
-        Claim::Done(response) => return replay(&response),
+        Claim::Done(response) => return replay_payment(&response),
     };
     tracing::info!(
         wallet_id,
