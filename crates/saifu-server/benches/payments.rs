@@ -410,6 +410,7 @@ impl Service {
         }
         barrier.wait().await;
         let started = Instant::now();
+        let cpu_before = process_cpu();
         let mut latencies = Vec::new();
         let mut failures = 0;
         let mut failure_sample = None;
@@ -422,6 +423,9 @@ impl Service {
             ran_out |= outcome.ran_out;
         }
         let elapsed = started.elapsed().as_secs_f64();
+        let cpu = process_cpu()
+            .zip(cpu_before)
+            .map(|(after, before)| after.saturating_sub(before));
         latencies.sort_unstable();
         Ok(Row {
             clients: label,
@@ -429,6 +433,9 @@ impl Service {
             per_second: latencies.len() as f64 / elapsed,
             p50: percentile(&latencies, 0.50),
             p99: percentile(&latencies, 0.99),
+            cpu_per_payment: cpu
+                .filter(|_| !latencies.is_empty())
+                .map(|cpu| cpu.as_secs_f64() * 1e6 / latencies.len() as f64),
             failures,
             failure_sample,
             ran_out,
@@ -639,6 +646,17 @@ async fn ok<T: DeserializeOwned>(request: reqwest::RequestBuilder, what: &str) -
 }
 
 /// The nearest-rank percentile of sorted `values`, in milliseconds.
+/// The CPU time this process has used, every thread together, from /proc/self/stat; `None`
+/// where there is no such file.
+fn process_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The command name is in parentheses and may hold spaces: count fields after it.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    // utime and stime, the line's 14th and 15th fields, in ticks of 1/100 s (USER_HZ).
+    let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
+
 fn percentile(sorted: &[Duration], fraction: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
@@ -653,6 +671,9 @@ struct Row {
     per_second: f64,
     p50: f64,
     p99: f64,
+    /// Microseconds of this process's CPU (service and clients, and SQLite's engine when it
+    /// is the database) per payment: steadier than the rate on a shared machine.
+    cpu_per_payment: Option<f64>,
     failures: usize,
     failure_sample: Option<String>,
     ran_out: bool,
@@ -664,6 +685,9 @@ impl Row {
             "{} client(s): {} payments, {:.1}/s, p50 {:.2} ms, p99 {:.2} ms",
             self.clients, self.payments, self.per_second, self.p50, self.p99
         );
+        if let Some(cpu) = self.cpu_per_payment {
+            line += &format!(", {cpu:.0} µs CPU each");
+        }
         if self.failures > 0 {
             line += &format!(
                 ", {} failed (first: {})",
@@ -686,6 +710,7 @@ fn table(config: &Config, rows: &[Row], ceilings: &[(u32, f64)], ceiling: f64) -
         "payments/s",
         "p50 ms",
         "p99 ms",
+        "CPU µs/payment",
         "ceiling commits/s",
         "ratio payments/ceiling",
     ];
@@ -697,6 +722,8 @@ fn table(config: &Config, rows: &[Row], ceilings: &[(u32, f64)], ceiling: f64) -
             format!("{:.1}", row.per_second),
             format!("{:.2}", row.p50),
             format!("{:.2}", row.p99),
+            row.cpu_per_payment
+                .map_or_else(|| "?".to_owned(), |cpu| format!("{cpu:.0}")),
             format!("{ceiling:.0}"),
             format!("{:.2}", row.per_second / ceiling),
         ]);
@@ -705,7 +732,7 @@ fn table(config: &Config, rows: &[Row], ceilings: &[(u32, f64)], ceiling: f64) -
         .map(|column| {
             lines
                 .iter()
-                .map(|line| line[column].len())
+                .map(|line| line[column].chars().count())
                 .max()
                 .unwrap_or(0)
         })
@@ -751,6 +778,7 @@ fn table(config: &Config, rows: &[Row], ceilings: &[(u32, f64)], ceiling: f64) -
         "timed: the POST /v1/payments round trip only ({} s per row; quotes made and payments signed before the clock started).\n",
         config.seconds
     );
+    out += "CPU: this process's CPU time while the payments ran, per payment: the service and its clients, and SQLite's engine on SQLite; a PostgreSQL server's own CPU is not in it.\n";
     let busiest = rows
         .iter()
         .find(|row| row.clients == LEVELS[LEVELS.len() - 1].to_string());
