@@ -8,12 +8,23 @@ use wasm_bindgen_futures::JsFuture;
 
 /// Sends `request` to the shell and waits for its answer.
 pub async fn call<C: Command>(request: &C) -> Result<C::Output, IpcError> {
+    invoke_command(request, &[]).await
+}
+
+/// Sends `request` with the further arguments `extra` (name, value) and waits for its answer.
+async fn invoke_command<C: Command>(
+    request: &C,
+    extra: &[(&str, &JsValue)],
+) -> Result<C::Output, IpcError> {
     let invoke = tauri_invoke()
         .ok_or_else(|| IpcError::new(ErrorCode::NoShell, "window.__TAURI__ is missing"))?;
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     let request = request.serialize(&serializer).map_err(bad_request)?;
     let args = Object::new();
     Reflect::set(&args, &REQUEST_ARG.into(), &request).map_err(js_error)?;
+    for (name, value) in extra {
+        Reflect::set(&args, &(*name).into(), value).map_err(js_error)?;
+    }
     let promise: Promise = invoke
         .call2(&JsValue::NULL, &C::NAME.into(), &args)
         .map_err(js_error)?
@@ -116,8 +127,6 @@ pub async fn call_with_channel<C: Command, E: DeserializeOwned + 'static>(
     channel_arg: &str,
     on_event: impl Fn(E) + 'static,
 ) -> Result<C::Output, IpcError> {
-    let invoke = tauri_invoke()
-        .ok_or_else(|| IpcError::new(ErrorCode::NoShell, "window.__TAURI__ is missing"))?;
     let channel_class = tauri_function("core", "Channel").ok_or_else(|| {
         IpcError::new(
             ErrorCode::NoShell,
@@ -134,19 +143,5 @@ pub async fn call_with_channel<C: Command, E: DeserializeOwned + 'static>(
     Reflect::set(&channel, &"onmessage".into(), handler.as_ref()).map_err(js_error)?;
     // The channel outlives this call: the shell keeps sending after the command returns.
     handler.forget();
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    let request = request.serialize(&serializer).map_err(bad_request)?;
-    let args = Object::new();
-    Reflect::set(&args, &REQUEST_ARG.into(), &request).map_err(js_error)?;
-    Reflect::set(&args, &channel_arg.into(), &channel).map_err(js_error)?;
-    let promise: Promise = invoke
-        .call2(&JsValue::NULL, &C::NAME.into(), &args)
-        .map_err(js_error)?
-        .dyn_into()
-        .map_err(js_error)?;
-    match JsFuture::from(promise).await {
-        Ok(output) => serde_wasm_bindgen::from_value(output).map_err(bad_request),
-        Err(rejection) => Err(serde_wasm_bindgen::from_value(rejection.clone())
-            .unwrap_or_else(|_| js_error(rejection))),
-    }
+    invoke_command(request, &[(channel_arg, &channel)]).await
 }
