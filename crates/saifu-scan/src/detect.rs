@@ -70,30 +70,22 @@ const MAX_TRIPLES_TRIED: usize = 24;
 
 /// Runs of 1:1:3:1:1 modules, each within half a module.
 fn is_finder_ratio(counts: &[u32; 5]) -> bool {
-    let total: u32 = counts.iter().sum();
-    if total < 7 {
-        return false;
-    }
-    let module = f64::from(total) / 7.0;
-    let tolerance = module / 2.0;
-    let near = |count: u32, modules: f64| {
-        (f64::from(count) - module * modules).abs() < tolerance * modules
-    };
-    near(counts[0], 1.0)
-        && near(counts[1], 1.0)
-        && near(counts[2], 3.0)
-        && near(counts[3], 1.0)
-        && near(counts[4], 1.0)
+    has_finder_ratio(counts, 2.0)
 }
 
 /// Looser, for diagonals: a finder seen at an angle.
 fn is_rough_finder_ratio(counts: &[u32; 5]) -> bool {
+    has_finder_ratio(counts, 1.333)
+}
+
+/// Runs of 1:1:3:1:1 modules, each within a module divided by `strictness`.
+fn has_finder_ratio(counts: &[u32; 5], strictness: f64) -> bool {
     let total: u32 = counts.iter().sum();
     if total < 7 {
         return false;
     }
     let module = f64::from(total) / 7.0;
-    let tolerance = module / 1.333;
+    let tolerance = module / strictness;
     let near = |count: u32, modules: f64| {
         (f64::from(count) - module * modules).abs() < tolerance * modules
     };
