@@ -51,9 +51,24 @@ pub struct MerchantRow {
     pub utc_offset_minutes: i32,
 }
 
-/// Records a request's nonce, `($1, $2, $3)` = (device, nonce, now), unless it is recorded
-/// already: then no row is inserted, and the request is a replay.
-pub(crate) const INSERT_NONCE: &str = "INSERT INTO request_nonces (device_id, nonce, seen_at) VALUES ($1, $2, $3) ON CONFLICT (device_id, nonce) DO NOTHING";
+/// Records a request's nonce through `connection`: false when it was recorded before, a
+/// replay.
+pub(crate) async fn insert_nonce(
+    connection: &mut AnyConnection,
+    device_id: &str,
+    nonce: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let inserted = sqlx::query(
+        "INSERT INTO request_nonces (device_id, nonce, seen_at) VALUES ($1, $2, $3) ON CONFLICT (device_id, nonce) DO NOTHING",
+    )
+    .bind(device_id)
+    .bind(nonce)
+    .bind(now)
+    .execute(connection)
+    .await?;
+    Ok(inserted.rows_affected() == 1)
+}
 
 /// A literal `SELECT` of every merchant column, followed by `$rest`.
 macro_rules! select_merchants {
@@ -283,15 +298,7 @@ impl Db {
     ) -> Result<bool, sqlx::Error> {
         let (device_id, nonce) = (device_id.to_owned(), nonce.to_owned());
         self.write_one(move |connection| {
-            Box::pin(async move {
-                let inserted = sqlx::query(INSERT_NONCE)
-                    .bind(device_id)
-                    .bind(nonce)
-                    .bind(now)
-                    .execute(connection)
-                    .await?;
-                Ok(inserted.rows_affected() == 1)
-            })
+            Box::pin(async move { insert_nonce(connection, &device_id, &nonce, now).await })
         })
         .await
     }

@@ -17,7 +17,7 @@ use sqlx::AnyConnection;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::AppState;
-use crate::db::{Db, DeviceRow, INSERT_NONCE};
+use crate::db::{Db, DeviceRow, insert_nonce};
 use crate::error::ApiError;
 
 /// How far a request's timestamp may be from the service's clock.
@@ -241,13 +241,7 @@ impl SignedWrite {
         let device_id = request.device.device_id;
         db.write(move |connection| {
             Box::pin(async move {
-                let recorded = sqlx::query(INSERT_NONCE)
-                    .bind(device_id)
-                    .bind(nonce)
-                    .bind(now)
-                    .execute(&mut *connection)
-                    .await?;
-                if recorded.rows_affected() != 1 {
+                if !insert_nonce(&mut *connection, &device_id, &nonce, now).await? {
                     return Ok(Err(replayed()));
                 }
                 sqlx::raw_sql("SAVEPOINT effect")

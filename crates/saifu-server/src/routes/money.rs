@@ -717,7 +717,6 @@ pub(super) async fn pay(
 struct PaymentPlan {
     wallet_id: String,
     device_id: String,
-    funding: Funding,
     /// The card it is paid with, checked; `None` for the balance.
     card: Option<ledger::CardRow>,
     /// The wallet's quote and its merchant, if both exist.
@@ -726,9 +725,16 @@ struct PaymentPlan {
     request_hash: String,
     now: i64,
     payment_id: String,
-    /// The receipt when the quote has an offer for the funding, and its JSON: stored with
-    /// the idempotency key as the key is claimed.
-    receipt: Option<(Receipt, String)>,
+    /// The quote's offer for the way of paying chosen, if it has one.
+    priced: Option<Priced>,
+}
+
+/// A quoted offer for the way of paying chosen, the receipt paying it gives, and the
+/// receipt's JSON: stored with the idempotency key as the key is claimed.
+struct Priced {
+    offer: QuoteOffer,
+    receipt: Receipt,
+    json: String,
 }
 
 async fn plan_payment(
@@ -748,14 +754,14 @@ async fn plan_payment(
     let key = idempotency_key(headers)?;
     let now = state.now();
     let payment_id = format!("pay_{}", random_token(12)?);
-    let receipt = quote
+    let priced = quote
         .as_ref()
         .and_then(|(quote, merchant)| {
             let offer = quote
                 .offers
                 .iter()
                 .find(|offer| offer.funding == order.funding)?;
-            Some(Receipt {
+            let receipt = Receipt {
                 payment_id: payment_id.clone(),
                 quote_id: quote.quote_id.clone(),
                 merchant_name: merchant.name.clone(),
@@ -770,24 +776,28 @@ async fn plan_payment(
                     .map(|(text, as_of)| RateShown { text, as_of }),
                 funding: order.funding.clone(),
                 created_at: now,
-            })
+            };
+            Some((offer.clone(), receipt))
         })
-        .map(|receipt| {
+        .map(|(offer, receipt)| {
             let json = serde_json::to_string(&receipt).map_err(|_| ApiError::internal())?;
-            Ok::<_, ApiError>((receipt, json))
+            Ok::<_, ApiError>(Priced {
+                offer,
+                receipt,
+                json,
+            })
         })
         .transpose()?;
     Ok(PaymentPlan {
         wallet_id,
         device_id: request.device.device_id.clone(),
-        funding: order.funding,
         card,
         quote,
         key,
         request_hash: hex(&Sha256::digest(request.body())),
         now,
         payment_id,
-        receipt,
+        priced,
     })
 }
 
@@ -800,7 +810,10 @@ async fn write_payment(
 ) -> Result<Claim<(Receipt, String)>, ApiError> {
     let wallet_id = &plan.wallet_id;
     let now = plan.now;
-    let stored = plan.receipt.as_ref().map_or("", |(_, json)| json.as_str());
+    let stored = plan
+        .priced
+        .as_ref()
+        .map_or("", |priced| priced.json.as_str());
     if let Claim::Done(response) = claim(
         connection,
         wallet_id,
@@ -824,17 +837,12 @@ async fn write_payment(
             "This price has expired; scan the code again.",
         ));
     }
-    let (offer, receipt) = quote
-        .offers
-        .iter()
-        .find(|offer| offer.funding == plan.funding)
-        .zip(plan.receipt.as_ref().map(|(receipt, _)| receipt))
-        .ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::FundingNotQuoted,
-                "This price was quoted without this way of paying; scan again to pay with it.",
-            )
-        })?;
+    let Priced { offer, receipt, .. } = plan.priced.as_ref().ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::FundingNotQuoted,
+            "This price was quoted without this way of paying; scan again to pay with it.",
+        )
+    })?;
     let payment_id = &plan.payment_id;
     let campaigns = promotions::applied_campaigns(&mut *connection, &offer.applied)
         .await
