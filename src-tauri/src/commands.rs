@@ -495,7 +495,13 @@ fn activity_view(activity: api::Activity) -> ActivityView {
             api::ActivityKind::Payment => ActivityKind::Payment,
             api::ActivityKind::TopUp => ActivityKind::TopUp,
         },
-        title: activity.title,
+        reference: activity.reference,
+        merchant: activity.merchant.map(|merchant| merchant.name),
+        card: activity.card.map(|card| ActivityCardView {
+            brand: card.brand,
+            issuer: card.issuer,
+            last4: card.last4,
+        }),
         amount: activity.amount,
         created_at: activity.created_at,
     }

@@ -101,7 +101,9 @@ fn workspace_crates_follow_the_dependency_rules() {
             {
                 violations.push(format!("{package} must not depend on {dependency}"));
             }
-            if dependency == "saifu-server" && package != "saifu-tests" {
+            // saifu-server's own tests and bench take it with its `testing` feature.
+            if dependency == "saifu-server" && package != "saifu-tests" && package != "saifu-server"
+            {
                 violations.push(format!(
                     "only saifu-tests may depend on saifu-server, not {package}"
                 ));
@@ -111,6 +113,47 @@ fn workspace_crates_follow_the_dependency_rules() {
     for (dependency, _) in &packages["saifu-ui"] {
         if UI_FORBIDDEN.contains(&dependency.as_str()) {
             violations.push(format!("saifu-ui must not depend on {dependency}"));
+        }
+    }
+    assert!(violations.is_empty(), "{}", violations.join("\n"));
+}
+
+/// Inside saifu-server, each floor keeps its own: SQL only in store/, axum only in http/.
+#[test]
+fn the_service_keeps_sql_in_its_store_and_http_in_its_http_floor() {
+    let src = saifu_tests::workspace_root().join("crates/saifu-server/src");
+    let mut violations = Vec::new();
+    let mut pending = vec![src.clone()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read the sources") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            let relative = path.strip_prefix(&src).expect("under src");
+            let floor = relative
+                .components()
+                .next()
+                .and_then(|c| c.as_os_str().to_str());
+            let text = std::fs::read_to_string(&path).expect("read a source");
+            let rules = [("store", "sqlx", "SQL (sqlx)"), ("http", "axum", "axum")];
+            for (home, word, what) in rules {
+                if floor != Some(home) && text.contains(word) {
+                    violations.push(format!(
+                        "{} uses {what}, which belongs in {home}/",
+                        relative.display()
+                    ));
+                }
+            }
+            for keyword in ["SELECT ", "INSERT INTO", "UPDATE ", "DELETE FROM"] {
+                if floor != Some("store") && text.contains(keyword) {
+                    violations.push(format!(
+                        "{} holds SQL ({keyword}), which belongs in store/",
+                        relative.display()
+                    ));
+                }
+            }
         }
     }
     assert!(violations.is_empty(), "{}", violations.join("\n"));

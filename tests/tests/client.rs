@@ -45,7 +45,7 @@ fn visa() -> LinkCard {
 
 #[tokio::test]
 async fn the_whole_journey_from_onboarding_to_a_receipt() {
-    let service = Service::start().await;
+    let service = saifu_tests::service::start().await;
     let keys: Arc<dyn KeyStore> = Arc::new(MemoryKeyStore::default());
     let (mut app, dir) = onboarded(&service, keys.clone()).await;
     assert_eq!(app.status().await.unwrap(), Status::Ready);
@@ -67,7 +67,7 @@ async fn the_whole_journey_from_onboarding_to_a_receipt() {
 
     let quote = app
         .quote(
-            &service.merchant_code("sh-lanxin-noodles", None).await,
+            &service.merchant_payload("sh-lanxin-noodles", None).await,
             Some("38.50"),
         )
         .await
@@ -108,7 +108,11 @@ async fn the_whole_journey_from_onboarding_to_a_receipt() {
     );
     assert_eq!(overview.cards.len(), 1);
     assert_eq!(overview.recent.len(), 2);
-    assert_eq!(overview.recent[0].title, "Lanxin Noodle House");
+    let shop = overview.recent[0]
+        .merchant
+        .as_ref()
+        .map(|merchant| merchant.name.as_str());
+    assert_eq!(shop, Some("Lanxin Noodle House"));
 
     // Paying the same quote again is refused by the service, with its code.
     let again = app.pay(&quote.quote_id, Funding::Balance, &pin(PIN)).await;
@@ -141,7 +145,7 @@ async fn the_whole_journey_from_onboarding_to_a_receipt() {
 
 #[tokio::test]
 async fn bad_input_gets_the_services_code_and_nothing_is_charged() {
-    let service = Service::start().await;
+    let service = saifu_tests::service::start().await;
     let (mut app, _dir) = onboarded(&service, Arc::new(MemoryKeyStore::default())).await;
     let declined = LinkCard {
         number: "4000 0000 0000 0002".into(),
@@ -152,7 +156,10 @@ async fn bad_input_gets_the_services_code_and_nothing_is_charged() {
     let error = app.quote("not a payment code", None).await.unwrap_err();
     assert_eq!(error.code(), "invalid_payment_code");
     let error = app
-        .quote(&service.merchant_code("tyo-ginza-sushi", None).await, None)
+        .quote(
+            &service.merchant_payload("tyo-ginza-sushi", None).await,
+            None,
+        )
         .await
         .unwrap_err();
     assert_eq!(error.code(), "amount_required");
@@ -163,7 +170,7 @@ async fn bad_input_gets_the_services_code_and_nothing_is_charged() {
 
 #[tokio::test]
 async fn a_lost_key_is_a_state_the_user_can_recover_from() {
-    let service = Service::start().await;
+    let service = saifu_tests::service::start().await;
     let keys: Arc<dyn KeyStore> = Arc::new(MemoryKeyStore::default());
     let (app, dir) = onboarded(&service, keys.clone()).await;
     let device_id = app.profile().unwrap().device_id.clone();
@@ -179,7 +186,7 @@ async fn a_lost_key_is_a_state_the_user_can_recover_from() {
 
 #[tokio::test]
 async fn a_device_locked_from_another_is_refused_and_wipes_its_key() {
-    let service = Service::start().await;
+    let service = saifu_tests::service::start().await;
     let keys: Arc<dyn KeyStore> = Arc::new(MemoryKeyStore::default());
     let (mut phone, _) = onboarded(&service, keys.clone()).await;
 
@@ -263,7 +270,7 @@ async fn onboarding_refuses_a_weak_pin_and_a_bad_address_before_anything_is_crea
 
 #[tokio::test]
 async fn pushed_events_arrive_and_a_lock_of_this_device_wipes_its_key_at_once() {
-    let service = Service::start().await;
+    let service = saifu_tests::service::start().await;
     let keys: Arc<dyn KeyStore> = Arc::new(MemoryKeyStore::default());
     let (mut phone, _) = onboarded(&service, keys.clone()).await;
     let mut events = phone.subscribe().await.expect("subscribe");
@@ -326,7 +333,7 @@ async fn pushed_events_arrive_and_a_lock_of_this_device_wipes_its_key_at_once() 
 
 #[tokio::test]
 async fn promotions_are_listed_and_a_claimed_coupon_comes_off_the_next_payment() {
-    let service = Service::start().await;
+    let service = saifu_tests::service::start().await;
     let (mut app, _dir) = onboarded(&service, Arc::new(MemoryKeyStore::default())).await;
     let card = app.link_card(visa()).await.expect("link");
     app.top_up(&card.card_id, "100").await.expect("top up");
@@ -343,7 +350,9 @@ async fn promotions_are_listed_and_a_claimed_coupon_comes_off_the_next_payment()
 
     let quote = app
         .quote(
-            &service.merchant_code("sh-bund-books", Some("20.00")).await,
+            &service
+                .merchant_payload("sh-bund-books", Some("20.00"))
+                .await,
             None,
         )
         .await

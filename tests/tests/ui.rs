@@ -24,12 +24,12 @@ static WINDOW: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 #[ignore = "drives the real app window: `cargo xtask test` runs it under Xvfb with a keyring"]
 async fn the_whole_journey_in_the_app_window() {
     let _window = WINDOW.lock().await;
-    let service = LocalService::start().await;
+    let service = saifu_tests::service::start().await;
     let data_dir = temp_dir("app-data");
     let shots = temp_dir("codes");
     let lanxin = shots.join("lanxin-static.png");
     saifu_server::demo::write_qr_png(
-        &service.merchant_code("sh-lanxin-noodles", None).await,
+        &service.merchant_payload("sh-lanxin-noodles", None).await,
         &lanxin,
     )
     .expect("draw the shop's code");
@@ -170,7 +170,9 @@ async fn the_whole_journey_in_the_app_window() {
 
     // Cross-border: yen at a Tokyo counter, paid from the yuan balance at the rate shown.
     click(&driver, "Scan").await;
-    let sushi = service.merchant_code("tyo-ginza-sushi", Some("3000")).await;
+    let sushi = service
+        .merchant_payload("tyo-ginza-sushi", Some("3000"))
+        .await;
     fill_textarea(&driver, "scan-paste", &sushi).await;
     click_test(&driver, "scan-submit").await;
     assert_eq!(wait_for(&driver, "pay-merchant").await, "Sushi Kanda Ginza");
@@ -269,7 +271,9 @@ async fn the_whole_journey_in_the_app_window() {
     fill_textarea(
         &driver,
         "scan-paste",
-        &service.merchant_code("sh-bund-books", Some("68.00")).await,
+        &service
+            .merchant_payload("sh-bund-books", Some("68.00"))
+            .await,
     )
     .await;
     click_test(&driver, "scan-submit").await;
@@ -312,7 +316,7 @@ async fn the_whole_journey_in_the_app_window() {
 #[ignore = "drives the real app window: `cargo xtask test` runs it under Xvfb with a keyring"]
 async fn a_phone_sized_window_keeps_everything_reachable_in_every_language() {
     let _window = WINDOW.lock().await;
-    let service = LocalService::start().await;
+    let service = saifu_tests::service::start().await;
     let data_dir = temp_dir("app-data-phone");
     let tauri_driver = TauriDriver::start_with_env(&[
         ("SAIFU_SERVICE_URL", service.base.as_ref()),
@@ -347,7 +351,7 @@ async fn a_phone_sized_window_keeps_everything_reachable_in_every_language() {
 
     click(&driver, "Scan").await;
     let code = service
-        .merchant_code("sh-jingan-market", Some("45.00"))
+        .merchant_payload("sh-jingan-market", Some("45.00"))
         .await;
     fill_textarea(&driver, "scan-paste", &code).await;
     click_test(&driver, "scan-submit").await;

@@ -280,6 +280,25 @@ catalogue! {
 }
 
 impl Lang {
+    /// A history line's title: the shop paid, or the card a top-up came from.
+    pub fn activity_title(self, activity: &saifu_ipc::ActivityView) -> String {
+        match (activity.kind, &activity.merchant, &activity.card) {
+            (saifu_ipc::ActivityKind::Payment, Some(shop), _) => shop.clone(),
+            (saifu_ipc::ActivityKind::TopUp, _, Some(card)) => {
+                let from = format!("{} •••• {}", card.issuer, card.last4);
+                match self {
+                    Lang::En => format!("Top up from {from}"),
+                    Lang::ZhCn => format!("从 {from} 充值"),
+                    Lang::Ja => format!("{from} からチャージ"),
+                }
+            }
+            (saifu_ipc::ActivityKind::Payment, None, _) => {
+                self.text(Text::ActivityPayment).to_owned()
+            }
+            (saifu_ipc::ActivityKind::TopUp, _, None) => self.text(Text::ActivityTopUp).to_owned(),
+        }
+    }
+
     /// A promotion's reward in words, e.g. "10% off, up to CN¥20.00".
     pub fn reward(self, reward: &saifu_ipc::RewardView) -> String {
         use saifu_ipc::RewardView;

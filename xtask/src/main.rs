@@ -45,6 +45,9 @@ tasks:
 /// Where `cargo xtask run` serves the reference wallet service.
 const DEMO_SERVICE_ADDR: &str = "127.0.0.1:8787";
 
+/// The service's HTTP suites: one test binary, run again on PostgreSQL.
+const SERVICE_TESTS: &str = "http";
+
 /// Seconds per fuzz target in `cargo xtask test`: a smoke, not a campaign.
 const FUZZ_SMOKE_SECONDS: u32 = 10;
 
@@ -165,12 +168,7 @@ fn test() -> Result<(), Failure> {
     // the build, of the run above.
     Step::cargo(
         "run the service's tests on PostgreSQL",
-        ["test", "--workspace"],
-    )
-    .args(
-        service_test_targets()?
-            .iter()
-            .flat_map(|name| ["--test", name.as_str()]),
+        ["test", "--workspace", "--test", SERVICE_TESTS],
     )
     .env("SAIFU_TEST_DATABASE_URL", &cluster.url)
     .run()?;
@@ -204,25 +202,6 @@ pub fn with_display_and_keyring(title: &str) -> Result<Step, Failure> {
             "-screen 0 1280x1024x24",
         ])
         .env("XDG_DATA_HOME", &keyring_home))
-}
-
-/// The integration test targets of saifu-server: one per file in its tests/ folder.
-fn service_test_targets() -> Result<Vec<String>, Failure> {
-    let dir = root().join("crates/saifu-server/tests");
-    let entries = std::fs::read_dir(&dir)
-        .map_err(|error| Failure::new(format!("read {}: {error}", dir.display())))?;
-    let mut targets: Vec<String> = entries
-        .filter_map(|entry| {
-            entry
-                .ok()?
-                .file_name()
-                .to_str()?
-                .strip_suffix(".rs")
-                .map(str::to_owned)
-        })
-        .collect();
-    targets.sort();
-    Ok(targets)
 }
 
 fn fuzz_command(args: &[String]) -> Result<(), Failure> {

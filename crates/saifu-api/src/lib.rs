@@ -38,6 +38,8 @@ pub mod paths {
     pub const TOP_UPS: &str = "/v1/top-ups";
     pub const QUOTES: &str = "/v1/quotes";
     pub const PAYMENTS: &str = "/v1/payments";
+    /// One payment's receipt.
+    pub const PAYMENT: &str = "/v1/payments/{payment_id}";
     pub const HISTORY: &str = "/v1/history";
     /// Promotions the wallet can use now; `?merchant_id=` or `?city=` narrow them to a shop
     /// or to the shops of a city.
@@ -55,6 +57,11 @@ pub mod paths {
     /// `CARD` for one card.
     pub fn card(card_id: &str) -> String {
         CARD.replace("{card_id}", card_id)
+    }
+
+    /// `PAYMENT` for one payment.
+    pub fn payment(payment_id: &str) -> String {
+        PAYMENT.replace("{payment_id}", payment_id)
     }
 
     /// `DEVICE_LOCK` for one device.
@@ -122,6 +129,19 @@ pub enum ErrorCode {
     /// This promotion gives no coupon now: it applies without one, has ended or not
     /// started, its budget is spent, or the wallet has used it as often as it allows.
     CouponUnavailable,
+    /// An amount is above the most its currency allows (`Currency::ceiling_minor`), or zero
+    /// or negative where only a positive amount makes sense.
+    AmountOutOfRange,
+    /// The amount would take a balance past the most the ledger keeps in one account.
+    BalanceLimit,
+    /// No such route.
+    UnknownRoute,
+    /// The route exists, but not with this method.
+    MethodNotAllowed,
+    /// The body is not `application/json`.
+    UnsupportedMediaType,
+    /// The body is larger than the service accepts.
+    PayloadTooLarge,
     /// The service failed; details are in its log, not here.
     Internal,
 }
@@ -133,7 +153,13 @@ impl ErrorCode {
             ErrorCode::BadRequest
             | ErrorCode::InvalidCard
             | ErrorCode::InvalidPaymentCode
-            | ErrorCode::AmountRequired => 400,
+            | ErrorCode::AmountRequired
+            | ErrorCode::AmountOutOfRange => 400,
+            ErrorCode::BalanceLimit => 409,
+            ErrorCode::UnknownRoute => 404,
+            ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::CardExpired | ErrorCode::CardDeclined | ErrorCode::InsufficientFunds => 402,
             ErrorCode::UnknownMerchant => 404,
             ErrorCode::QuoteExpired => 410,
@@ -153,6 +179,17 @@ impl ErrorCode {
             ErrorCode::Internal => 500,
         }
     }
+}
+
+/// How a card's expiry looks on the wire (`saifu_core::card::Expiry`):
+/// `{"month":12,"year":2029}`.
+#[derive(Debug, ToSchema)]
+#[schema(as = Expiry)]
+pub struct ExpirySchema {
+    /// 1 to 12.
+    pub month: u8,
+    /// Four digits.
+    pub year: u16,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -266,7 +303,7 @@ pub struct Card {
     pub brand: Brand,
     pub issuer: String,
     pub last4: String,
-    #[schema(value_type = String, example = "12/29")]
+    #[schema(value_type = ExpirySchema)]
     pub expiry: Expiry,
     pub linked_at: i64,
 }
@@ -610,15 +647,40 @@ pub enum ActivityKind {
     TopUp,
 }
 
-/// One line of the wallet's history: money out is negative.
+/// One line of the wallet's history, as facts the app words: money out is negative.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Activity {
     pub activity_id: String,
     pub kind: ActivityKind,
-    pub title: String,
+    /// The payment (`pay_…`, its receipt at `GET /v1/payments/{payment_id}`) or the top-up
+    /// (`top_…`) this line records.
+    #[serde(default)]
+    pub reference: String,
     #[schema(value_type = MoneySchema)]
     pub amount: Money,
     pub created_at: i64,
+    /// The shop paid, for a payment.
+    #[serde(default)]
+    pub merchant: Option<ActivityMerchant>,
+    /// The card charged: a top-up's, or a payment's made by card.
+    #[serde(default)]
+    pub card: Option<ActivityCard>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ActivityMerchant {
+    pub merchant_id: String,
+    pub name: String,
+    pub city: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ActivityCard {
+    pub card_id: String,
+    #[schema(value_type = String, example = "visa")]
+    pub brand: Brand,
+    pub issuer: String,
+    pub last4: String,
 }
 
 /// A page of history, newest first; `next_cursor` fetches the next page.

@@ -421,6 +421,21 @@ impl Expiry {
             Err(CardError::Expired(self))
         }
     }
+
+    /// Whether the card can still be used at the Unix time `now`, by its month in UTC.
+    pub fn is_valid_at(self, now: i64) -> bool {
+        let (year, month) = crate::time::year_month(now);
+        (year, month) <= (i64::from(self.year), self.month)
+    }
+
+    /// [`Expiry::is_valid_at`] as a `Result`.
+    pub fn ensure_valid_at(self, now: i64) -> Result<(), CardError> {
+        if self.is_valid_at(now) {
+            Ok(())
+        } else {
+            Err(CardError::Expired(self))
+        }
+    }
 }
 
 /// "MM/YY", as printed on the card.

@@ -8,6 +8,7 @@ pub mod card;
 pub mod money;
 pub mod promo;
 pub mod qr;
+pub mod time;
 
 /// Version of this crate, shown in the app's About panel next to the app's own.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -227,6 +227,14 @@ impl Currency {
     pub fn exponent(self) -> u8 {
         self.exponent
     }
+
+    /// The largest amount one payment, top-up or balance may hold, in minor units: ten
+    /// billion major units (¥10,000,000,000; CN¥10,000,000,000.00). Far above any real
+    /// wallet, and far enough below `i64::MAX` (at most 10^14 with four decimals) that sums
+    /// of many such amounts stay exact.
+    pub fn ceiling_minor(self) -> i64 {
+        10_i64.pow(10 + u32::from(self.exponent))
+    }
 }
 
 impl fmt::Display for Currency {
@@ -264,6 +272,8 @@ pub enum MoneyError {
     CurrencyMismatch(Currency, Currency),
     #[error("amount out of range")]
     Overflow,
+    #[error("{0} is more than the most one amount may be")]
+    AboveCeiling(Money),
     #[error("not an amount: {0:?}")]
     Malformed(String),
     #[error("{currency} has {exponent} decimal places, got {given}")]
@@ -303,6 +313,16 @@ impl Money {
 
     pub fn is_negative(self) -> bool {
         self.minor < 0
+    }
+
+    /// The amount, if neither it nor its negative exceeds its currency's
+    /// [ceiling](Currency::ceiling_minor).
+    pub fn within_ceiling(self) -> Result<Money, MoneyError> {
+        if self.minor.unsigned_abs() <= self.currency.ceiling_minor().unsigned_abs() {
+            Ok(self)
+        } else {
+            Err(MoneyError::AboveCeiling(self))
+        }
     }
 
     pub fn checked_add(self, other: Money) -> Result<Money, MoneyError> {
@@ -677,6 +697,30 @@ mod tests {
 
     fn money(text: &str, code: &str) -> Money {
         Money::parse(text, cur(code)).expect("valid amount")
+    }
+
+    #[test]
+    fn every_currency_has_a_ceiling_that_sums_stay_under() {
+        assert_eq!(cur("JPY").ceiling_minor(), 10_000_000_000);
+        assert_eq!(cur("CNY").ceiling_minor(), 1_000_000_000_000);
+        for &(code, _, _) in ISO_4217 {
+            let ceiling = cur(code).ceiling_minor();
+            // Ten thousand amounts at the ceiling still add up exactly.
+            assert!(ceiling.checked_mul(10_000).is_some(), "{code}");
+        }
+    }
+
+    #[test]
+    fn amounts_above_the_ceiling_are_refused() {
+        let jpy = cur("JPY");
+        let at = Money::from_minor(jpy.ceiling_minor(), jpy);
+        assert_eq!(at.within_ceiling(), Ok(at));
+        let below = Money::from_minor(-jpy.ceiling_minor(), jpy);
+        assert_eq!(below.within_ceiling(), Ok(below));
+        let above = Money::from_minor(jpy.ceiling_minor() + 1, jpy);
+        assert_eq!(above.within_ceiling(), Err(MoneyError::AboveCeiling(above)));
+        let absurd = Money::from_minor(i64::MIN, jpy);
+        assert!(absurd.within_ceiling().is_err());
     }
 
     #[test]

@@ -82,14 +82,27 @@ pub enum ActivityKind {
     TopUp,
 }
 
+/// A history line as facts; the UI words it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActivityView {
     pub activity_id: String,
     pub kind: ActivityKind,
-    pub title: String,
+    /// The payment or top-up it records.
+    pub reference: String,
+    /// The shop paid, for a payment.
+    pub merchant: Option<String>,
+    /// The card charged: a top-up's, or a payment's made by card.
+    pub card: Option<ActivityCardView>,
     /// Money out is negative.
     pub amount: Money,
     pub created_at: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityCardView {
+    pub brand: Brand,
+    pub issuer: String,
+    pub last4: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

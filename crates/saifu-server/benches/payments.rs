@@ -30,12 +30,12 @@ use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode};
 use saifu_api::{
-    Card, Challenge, CreateWallet, DeviceRegistration, Funding, Pay, Quote, QuoteRequest,
-    TopUpReceipt, WalletCreated, paths,
+    Card, Challenge, CreateWallet, Funding, Pay, Quote, QuoteRequest, TopUpReceipt, WalletCreated,
+    paths,
 };
-use saifu_core::auth::{self, CanonicalRequest, DeviceSigningKey};
 use saifu_core::money::Currency;
-use saifu_server::{AppState, Db, demo, unix_now};
+use saifu_server::testing::TestDevice as Device;
+use saifu_server::{Store, demo, unix_now};
 use serde::de::DeserializeOwned;
 use tokio::sync::Barrier;
 
@@ -225,13 +225,13 @@ struct Client {
 
 impl Service {
     async fn start(url: &str) -> Result<Service> {
-        let db = Db::connect(url).await?;
+        let db = Store::connect(url).await?;
         demo::seed(&db, unix_now()).await?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let base = format!("http://{}", listener.local_addr()?);
         tokio::spawn(saifu_server::serve(
             listener,
-            AppState::new(db.clone()),
+            saifu_server::Service::new(db.clone()),
             std::future::pending(),
         ));
         let mut shop_codes = Vec::new();
@@ -271,9 +271,9 @@ impl Service {
         let device = match device {
             Some(device) => device,
             None => {
-                let device = Device::new()?;
+                let device = Device::new();
                 let body = CreateWallet {
-                    device: device.registration(&self.challenge(&http).await?)?,
+                    device: device.registration(&self.challenge(&http).await?),
                     home_currency: Currency::from_code("CNY")?,
                 };
                 let _: WalletCreated = ok(
@@ -286,7 +286,8 @@ impl Service {
                     "number": CARD_NUMBER, "expiry": "12/35", "security_code": "123", "holder": "Bench Payer",
                 });
                 let card: Card = ok(
-                    device.request(
+                    signed(
+                        &device,
                         &http,
                         &self.base,
                         Method::POST,
@@ -298,15 +299,15 @@ impl Service {
                 .await?;
                 let top_up = serde_json::json!({ "card_id": card.card_id, "amount": TOP_UP });
                 let _: TopUpReceipt = ok(
-                    device
-                        .request(
-                            &http,
-                            &self.base,
-                            Method::POST,
-                            paths::TOP_UPS,
-                            top_up.to_string(),
-                        )?
-                        .header(paths::IDEMPOTENCY_KEY, random_hex(16)?),
+                    signed(
+                        &device,
+                        &http,
+                        &self.base,
+                        Method::POST,
+                        paths::TOP_UPS,
+                        top_up.to_string(),
+                    )?
+                    .header(paths::IDEMPOTENCY_KEY, random_hex(16)?),
                     "top up",
                 )
                 .await?;
@@ -322,10 +323,11 @@ impl Service {
 
     /// A further device of `client`'s wallet.
     async fn add_device(&self, client: &Client) -> Result<Device> {
-        let device = Device::new()?;
-        let registration = device.registration(&self.challenge(&client.http).await?)?;
+        let device = Device::new();
+        let registration = device.registration(&self.challenge(&client.http).await?);
         let _: serde_json::Value = ok(
-            client.device.request(
+            signed(
+                &client.device,
                 &client.http,
                 &self.base,
                 Method::POST,
@@ -344,7 +346,8 @@ impl Service {
         let mut payments = Vec::new();
         while Instant::now() < until {
             let quote: Quote = ok(
-                client.device.request(
+                signed(
+                    &client.device,
                     &client.http,
                     &self.base,
                     Method::POST,
@@ -359,17 +362,16 @@ impl Service {
                 funding: Funding::Balance,
             })?;
             payments.push(
-                client
-                    .device
-                    .request(
-                        &client.http,
-                        &self.base,
-                        Method::POST,
-                        paths::PAYMENTS,
-                        body,
-                    )?
-                    .header(paths::IDEMPOTENCY_KEY, random_hex(16)?)
-                    .build()?,
+                signed(
+                    &client.device,
+                    &client.http,
+                    &self.base,
+                    Method::POST,
+                    paths::PAYMENTS,
+                    body,
+                )?
+                .header(paths::IDEMPOTENCY_KEY, random_hex(16)?)
+                .build()?,
             );
         }
         Ok(payments)
@@ -506,7 +508,7 @@ async fn pay_once(http: &reqwest::Client, payment: reqwest::Request) -> Result<(
 /// Durable single-row INSERT commits per second by `writers` concurrent connections, each
 /// INSERT its own autocommit transaction, through a pool set up as the service's.
 async fn ceiling(url: &str, writers: u32, seconds: f64) -> Result<f64> {
-    let pool = saifu_server::db::connect_pool(url, writers).await?;
+    let pool = saifu_server::store::connect_pool(url, writers).await?;
     sqlx::query("DROP TABLE IF EXISTS bench_commit_ceiling")
         .execute(&pool)
         .await?;
@@ -569,63 +571,17 @@ async fn ceiling(url: &str, writers: u32, seconds: f64) -> Result<f64> {
     Ok(commits as f64 / elapsed)
 }
 
-/// A device as the app is one: its own id and key, signing every request.
-struct Device {
-    id: String,
-    key: DeviceSigningKey,
-}
-
-impl Device {
-    fn new() -> Result<Device> {
-        let mut secret = [0_u8; 32];
-        getrandom::fill(&mut secret)?;
-        Ok(Device {
-            id: format!("bench-{}", random_hex(8)?),
-            key: DeviceSigningKey::from_bytes(&secret)?,
-        })
-    }
-
-    fn registration(&self, challenge: &Challenge) -> Result<DeviceRegistration> {
-        let public_key = self.key.public_key();
-        let message = auth::registration_message(&challenge.challenge, &self.id, &public_key)?;
-        Ok(DeviceRegistration {
-            device_id: self.id.clone(),
-            device_name: "Bench phone".into(),
-            public_key: public_key.to_base64url(),
-            challenge: challenge.challenge.clone(),
-            signature: self.key.sign(&message).to_base64url(),
-        })
-    }
-
-    /// `method path` with `body`, signed now with a fresh nonce.
-    fn request(
-        &self,
-        http: &reqwest::Client,
-        base: &str,
-        method: Method,
-        path: &str,
-        body: String,
-    ) -> Result<reqwest::RequestBuilder> {
-        let timestamp = unix_now();
-        let nonce = random_hex(16)?;
-        let canonical = CanonicalRequest::new(
-            method.as_str(),
-            path,
-            body.as_bytes(),
-            timestamp,
-            &nonce,
-            &self.id,
-        )?;
-        let signature = self.key.sign_request(&canonical);
-        Ok(http
-            .request(method, format!("{base}{path}"))
-            .header(auth::HEADER_DEVICE, &self.id)
-            .header(auth::HEADER_TIMESTAMP, timestamp.to_string())
-            .header(auth::HEADER_NONCE, nonce)
-            .header(auth::HEADER_SIGNATURE, signature.to_base64url())
-            .header("content-type", "application/json")
-            .body(body))
-    }
+/// `method path` with `body`, signed by `device` now with a fresh nonce.
+fn signed(
+    device: &Device,
+    http: &reqwest::Client,
+    base: &str,
+    method: Method,
+    path: &str,
+    body: String,
+) -> Result<reqwest::RequestBuilder> {
+    let nonce = random_hex(16)?;
+    Ok(device.request_at(http, base, method, path, &body, unix_now(), &nonce))
 }
 
 fn random_hex(bytes: usize) -> Result<String> {

@@ -9,9 +9,8 @@ use saifu_core::money::{Currency, Money, MoneyError};
 use saifu_core::promo::{BinRange, Campaign, Eligibility, Funder, FundingKind, Reward, Stacking};
 use saifu_core::qr::emv::{EmvMpm, Initiation, Template};
 
-use crate::db::{Db, MerchantRow};
-use crate::ledger;
-use crate::promotions::{self, CampaignError, CampaignRow, FundedBy};
+use crate::service::{COUPON_SECONDS, CampaignError};
+use crate::store::{CampaignRow, FundedBy, MerchantRow, Store, StoreError};
 
 /// The merchant account template GUID of codes this service issues; sub-ID 01 is the
 /// merchant id.
@@ -85,25 +84,33 @@ const DEMO_RATES: &[(&str, &str, &str)] = &[("JPY", "CNY", "0.048210"), ("CNY", 
 
 /// Adds the demo merchants and sets the demo exchange rates; running it again changes
 /// nothing but the rates' time.
-pub async fn seed(db: &Db, now: i64) -> Result<usize, sqlx::Error> {
-    for &(base, quote, rate) in DEMO_RATES {
-        let base = Currency::from_code(base).expect("demo rates name ISO currencies");
-        let quote = Currency::from_code(quote).expect("demo rates name ISO currencies");
-        ledger::upsert_rate(db, base, quote, rate, now).await?;
-    }
-    for &(merchant_id, name, city, country, mcc, currency, utc_offset_minutes) in DEMO_MERCHANTS {
-        let row = MerchantRow {
-            merchant_id: merchant_id.into(),
-            name: name.into(),
-            city: city.into(),
-            country: country.into(),
-            mcc: mcc.into(),
-            currency: currency.into(),
-            group: None,
-            utc_offset_minutes,
-        };
-        db.upsert_merchant(&row).await?;
-    }
+pub async fn seed(store: &Store, now: i64) -> Result<usize, StoreError> {
+    store
+        .write(move |mut tx| {
+            Box::pin(async move {
+                for &(base, quote, rate) in DEMO_RATES {
+                    tx.upsert_rate(base, quote, rate, now).await?;
+                }
+                for &(merchant_id, name, city, country, mcc, currency, utc_offset_minutes) in
+                    DEMO_MERCHANTS
+                {
+                    let row = MerchantRow {
+                        merchant_id: merchant_id.into(),
+                        name: name.into(),
+                        city: city.into(),
+                        country: country.into(),
+                        mcc: mcc.into(),
+                        currency: Currency::from_code(currency)
+                            .expect("demo merchants name ISO currencies"),
+                        group: None,
+                        utc_offset_minutes,
+                    };
+                    tx.upsert_merchant(&row).await?;
+                }
+                Ok::<_, StoreError>(())
+            })
+        })
+        .await?;
     Ok(DEMO_MERCHANTS.len())
 }
 
@@ -245,7 +252,7 @@ pub fn demo_campaigns() -> Vec<CampaignRow> {
             merchant("tyo-ginza-sushi"),
         ),
         CampaignRow {
-            coupon_valid_seconds: Some(promotions::COUPON_SECONDS),
+            coupon_valid_seconds: Some(COUPON_SECONDS),
             ..funded(
                 with(
                     demo_campaign(
@@ -294,18 +301,19 @@ pub fn demo_campaigns() -> Vec<CampaignRow> {
 
 /// Adds the demo promotions, or brings them back to their demo definitions; what they have
 /// spent and what wallets have used of them stay.
-pub async fn seed_promotions(db: &Db, now: i64) -> Result<usize, CampaignError> {
+pub async fn seed_promotions(store: &Store, now: i64) -> Result<usize, CampaignError> {
     let campaigns = demo_campaigns();
-    for row in &campaigns {
-        promotions::upsert_campaign(db, row, now).await?;
+    let count = campaigns.len();
+    for row in campaigns {
+        crate::service::upsert_campaign(store, row, now).await?;
     }
-    Ok(campaigns.len())
+    Ok(count)
 }
 
 /// The EMV merchant-presented code for `merchant`: static (the payer enters the amount)
 /// without `amount`, dynamic with it. `amount` is a decimal string in the merchant's currency.
 pub fn merchant_code(merchant: &MerchantRow, amount: Option<&str>) -> Result<EmvMpm, MoneyError> {
-    let currency = Currency::from_code(&merchant.currency)?;
+    let currency = merchant.currency;
     let amount = amount
         .map(|text| Money::parse(text, currency))
         .transpose()?;

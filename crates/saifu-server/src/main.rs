@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use saifu_server::{AppState, Db, demo};
+use saifu_server::{Service, Store, demo};
 
 const USAGE: &str = "\
 usage:
@@ -82,7 +82,7 @@ async fn main() -> ExitCode {
 
 async fn run(options: Options) -> Result<(), String> {
     let db = || async {
-        Db::connect(&options.db)
+        Store::connect(&options.db)
             .await
             .map_err(|error| format!("cannot open {}: {error}", options.db))
     };
@@ -97,7 +97,7 @@ async fn run(options: Options) -> Result<(), String> {
                 .map_err(|error| format!("cannot listen on {addr}: {error}"))?;
             tracing::info!(%addr, "serving");
             let shutdown = shutdown_signal();
-            saifu_server::serve(listener, AppState::new(db().await?), shutdown)
+            saifu_server::serve(listener, Service::new(db().await?), shutdown)
                 .await
                 .map_err(|error| error.to_string())
         }

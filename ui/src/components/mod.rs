@@ -49,7 +49,7 @@ pub fn activity_row(lang: Lang, activity: &ActivityView) -> Html {
     html! {
         <li class="activity" data-test="activity">
             <span class="activity-text">
-                <span class="activity-title">{ &activity.title }</span>
+                <span class="activity-title">{ lang.activity_title(activity) }</span>
                 <span class="activity-time">{ format::date_time(lang, activity.created_at) }</span>
             </span>
             <span class={classes!("activity-amount", (!out).then_some("in"))}>

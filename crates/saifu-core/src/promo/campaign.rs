@@ -86,6 +86,15 @@ pub struct Campaign {
     pub budget_minor: Option<i64>,
 }
 
+impl Campaign {
+    /// Whether it can discount a price at `merchant`, charged in `currency`, at some time:
+    /// the rules on the merchant, its group, category and country, and the currency, without
+    /// the clock and the card rules.
+    pub fn applies_at(&self, merchant: &super::MerchantFacts, currency: Currency) -> bool {
+        self.currency == currency && self.eligibility.admits_merchant(merchant, currency)
+    }
+}
+
 /// Why a campaign cannot be offered.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum PromoError {

@@ -80,12 +80,17 @@ pub struct TimeWindow {
 }
 
 impl TimeWindow {
+    /// Whether `now` (unix seconds) is between the window's start and end dates, whatever
+    /// its weekdays and hours.
+    pub fn in_dates(&self, now: i64) -> bool {
+        self.starts_at.is_none_or(|starts| starts <= now)
+            && self.ends_at.is_none_or(|ends| now < ends)
+    }
+
     /// Whether the instant `now` (unix seconds) falls in the window at a merchant
     /// `utc_offset_minutes` ahead of UTC.
     pub fn contains(&self, now: i64, utc_offset_minutes: i32) -> bool {
-        if self.starts_at.is_some_and(|starts| now < starts)
-            || self.ends_at.is_some_and(|ends| now >= ends)
-        {
+        if !self.in_dates(now) {
             return false;
         }
         // An i32 of minutes times 60 is far inside i64.
@@ -152,6 +157,13 @@ impl Eligibility {
         currency: Currency,
         now: i64,
     ) -> bool {
+        self.admits_merchant(merchant, currency)
+            && self.window.contains(now, merchant.utc_offset_minutes)
+    }
+
+    /// The rules about where the payment is made, at any time: the merchant, its group,
+    /// category and country, and the currency it charges in.
+    pub fn admits_merchant(&self, merchant: &MerchantFacts, currency: Currency) -> bool {
         let at_merchant = (self.merchants.is_empty() && self.merchant_groups.is_empty())
             || self.merchants.contains(&merchant.id)
             || merchant
@@ -162,7 +174,6 @@ impl Eligibility {
             && (self.mccs.is_empty() || self.mccs.contains(&merchant.mcc))
             && self.currency.is_none_or(|c| c == currency)
             && self.country.as_ref().is_none_or(|c| *c == merchant.country)
-            && self.window.contains(now, merchant.utc_offset_minutes)
     }
 
     /// The rules about how the user pays: balance or card, the card's brand and BIN.

@@ -1,0 +1,142 @@
+//! Payments, their receipts, and the idempotency keys that make money moves safe to retry.
+
+use sqlx::Row as _;
+
+use super::{Store, StoreError, WriteTx};
+
+impl WriteTx<'_> {
+    /// Records the payment of a quote, after the ledger transaction it refers to:
+    /// [`StoreError::Duplicate`] when the quote was paid already.
+    pub async fn insert_payment(
+        &mut self,
+        payment_id: &str,
+        wallet_id: &str,
+        quote_id: &str,
+        device_id: &str,
+        receipt: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let inserted = sqlx::query(
+            "INSERT INTO payments (payment_id, wallet_id, device_id, quote_id, transaction_id, receipt, created_at)
+             VALUES ($1, $2, $3, $4, $1, $5, $6) ON CONFLICT DO NOTHING",
+        )
+        .bind(payment_id)
+        .bind(wallet_id)
+        .bind(device_id)
+        .bind(quote_id)
+        .bind(receipt)
+        .bind(now)
+        .execute(&mut *self.connection)
+        .await?;
+        StoreError::inserted(inserted.rows_affected())
+    }
+
+    /// Claims an idempotency key for this transaction with the response to store under it;
+    /// [`StoreError::Duplicate`] when the key was claimed already (by a committed
+    /// transaction: one under way is waited for). `response` may be empty and stored later
+    /// with [`WriteTx::store_idempotent_response`].
+    pub async fn claim_idempotency_key(
+        &mut self,
+        wallet_id: &str,
+        key: &str,
+        request_hash: &str,
+        response: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let claimed = sqlx::query(
+            "INSERT INTO idempotency_keys (wallet_id, idempotency_key, request_hash, response, created_at)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (wallet_id, idempotency_key) DO NOTHING",
+        )
+        .bind(wallet_id)
+        .bind(key)
+        .bind(request_hash)
+        .bind(response)
+        .bind(now)
+        .execute(&mut *self.connection)
+        .await?;
+        StoreError::inserted(claimed.rows_affected())
+    }
+
+    pub async fn store_idempotent_response(
+        &mut self,
+        wallet_id: &str,
+        key: &str,
+        response: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE idempotency_keys SET response = $1 WHERE wallet_id = $2 AND idempotency_key = $3",
+        )
+        .bind(response)
+        .bind(wallet_id)
+        .bind(key)
+        .execute(&mut *self.connection)
+        .await?;
+        Ok(())
+    }
+
+    /// The request hash and response stored under a claimed key.
+    pub async fn idempotent_response(
+        &mut self,
+        wallet_id: &str,
+        key: &str,
+    ) -> Result<(String, String), StoreError> {
+        let row = sqlx::query("SELECT request_hash, response FROM idempotency_keys WHERE wallet_id = $1 AND idempotency_key = $2")
+            .bind(wallet_id)
+            .bind(key)
+            .fetch_optional(&mut *self.connection)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok((row.try_get("request_hash")?, row.try_get("response")?))
+    }
+
+    /// How many payments the wallet has made at the merchant, this transaction's included.
+    pub async fn payments_at(
+        &mut self,
+        wallet_id: &str,
+        merchant_id: &str,
+    ) -> Result<i64, StoreError> {
+        payments_at(&mut *self.connection, wallet_id, merchant_id).await
+    }
+}
+
+impl Store {
+    /// A payment's stored receipt (JSON), if the wallet made it.
+    pub async fn payment_receipt(
+        &self,
+        wallet_id: &str,
+        payment_id: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let row =
+            sqlx::query("SELECT receipt FROM payments WHERE payment_id = $1 AND wallet_id = $2")
+                .bind(payment_id)
+                .bind(wallet_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|row| row.try_get("receipt")).transpose()?)
+    }
+
+    /// How many payments the wallet has made at the merchant.
+    pub async fn payments_at(&self, wallet_id: &str, merchant_id: &str) -> Result<i64, StoreError> {
+        payments_at(&self.pool, wallet_id, merchant_id).await
+    }
+}
+
+/// Planned afresh each time: PostgreSQL's cached generic plan of this join, made while the
+/// tables were nearly empty, scans both of them, and takes a second once a wallet has made
+/// thousands of payments (until the tables are next analysed).
+async fn payments_at<'c>(
+    executor: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    wallet_id: &str,
+    merchant_id: &str,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query(
+        "SELECT COUNT(*) AS payments FROM payments p JOIN quotes q ON q.quote_id = p.quote_id
+         WHERE p.wallet_id = $1 AND q.merchant_id = $2",
+    )
+    .persistent(false)
+    .bind(wallet_id)
+    .bind(merchant_id)
+    .fetch_one(executor)
+    .await?
+    .try_get("payments")?)
+}

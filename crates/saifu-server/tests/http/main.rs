@@ -1,0 +1,13 @@
+//! The service over real HTTP, on SQLite and (with `SAIFU_TEST_DATABASE_URL`) PostgreSQL:
+//! one test binary, every response checked against `/openapi.json`.
+
+mod api;
+mod cli;
+mod common;
+mod crash;
+mod events;
+mod limits;
+mod logs;
+mod money;
+mod promotions;
+mod store;
