@@ -108,7 +108,7 @@ fn activity_detail(props: &DetailProps) -> Html {
     };
     html! {
         <section class="activity-detail" data-test="activity-detail" role="dialog" aria-labelledby="activity-detail-title">
-            <h2 id="activity-detail-title">{ lang.activity_title(&activity) }</h2>
+            <h2 id="activity-detail-title">{ lang.activity_title(activity) }</h2>
             <dl class="facts">
                 <div><dt>{ lang.text(Text::ActivityAmount) }</dt><dd>{ format::signed_money(lang, activity.amount) }</dd></div>
                 <div><dt>{ lang.text(Text::ActivityKindLabel) }</dt><dd>{ lang.text(kind) }</dd></div>

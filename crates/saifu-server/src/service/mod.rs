@@ -7,6 +7,7 @@
 mod auth;
 mod cards;
 mod error;
+mod events;
 mod history;
 mod issuer;
 mod money;
@@ -16,6 +17,7 @@ mod wallets;
 
 pub use auth::{RawSignedRequest, SignedRequest, SignedWrite};
 pub use error::ServiceError;
+pub use events::Pushed;
 pub use issuer::{Issuer, IssuerDecision, SandboxIssuer};
 pub use money::IdempotencyKey;
 pub use promotions::{COUPON_SECONDS, CampaignError, upsert_campaign};
@@ -91,8 +93,8 @@ impl Service {
         self.closing = closing;
     }
 
-    /// The wallet's events from now on, and the signal that the service is closing.
-    pub fn subscribe(
+    /// Every wallet's events from now on, and the signal that the service is closing.
+    fn subscribe(
         &self,
     ) -> (
         broadcast::Receiver<(String, WalletEvent)>,

@@ -323,12 +323,13 @@ pub(super) async fn applied_campaigns(
     tx: &mut WriteTx<'_>,
     applied: &[AppliedPromotion],
 ) -> Result<Vec<CampaignRow>, ServiceError> {
-    tx.applied_campaigns(applied)
-        .await
-        .map_err(|error| match error {
-            StoreError::NotFound => gone("?", "the campaign is gone"),
-            other => other.into(),
-        })
+    let mut campaigns = Vec::with_capacity(applied.len());
+    for promotion in applied {
+        let campaign = tx.campaign(&promotion.campaign_id).await?;
+        campaigns
+            .push(campaign.ok_or_else(|| gone(&promotion.campaign_id, "the campaign is gone"))?);
+    }
+    Ok(campaigns)
 }
 
 /// Consumes what `applied` promised, in the transaction of payment `payment_id`, after the

@@ -3,7 +3,6 @@
 //! serialises the updates of a row and checks the guard against its latest version, so
 //! concurrent payments never together spend more than a budget or a limit allows.
 
-use saifu_api::AppliedPromotion;
 use saifu_core::money::Currency;
 use saifu_core::promo::{Campaign, Funder, Usage};
 use sqlx::Row as _;
@@ -287,24 +286,15 @@ impl WriteTx<'_> {
         StoreError::inserted(inserted.rows_affected())
     }
 
-    /// The stored campaigns of an offer's promotions, in order: [`StoreError::NotFound`]
-    /// when one is gone.
-    pub async fn applied_campaigns(
-        &mut self,
-        applied: &[AppliedPromotion],
-    ) -> Result<Vec<CampaignRow>, StoreError> {
-        let mut campaigns = Vec::with_capacity(applied.len());
-        for promotion in applied {
-            let row = sqlx::query(
-                "SELECT definition, funder, funder_ref, coupon_valid_seconds, visitors_only FROM campaigns WHERE campaign_id = $1",
-            )
-            .bind(&promotion.campaign_id)
-            .fetch_optional(&mut *self.connection)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-            campaigns.push(campaign_row(&row)?);
-        }
-        Ok(campaigns)
+    /// A stored campaign, read in this transaction.
+    pub async fn campaign(&mut self, campaign_id: &str) -> Result<Option<CampaignRow>, StoreError> {
+        let row = sqlx::query(
+            "SELECT definition, funder, funder_ref, coupon_valid_seconds, visitors_only FROM campaigns WHERE campaign_id = $1",
+        )
+        .bind(campaign_id)
+        .fetch_optional(&mut *self.connection)
+        .await?;
+        row.as_ref().map(campaign_row).transpose()
     }
 
     /// Adds `saving_minor` to what the campaign has spent, unless that passes its budget:
