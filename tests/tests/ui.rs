@@ -158,6 +158,13 @@ async fn the_whole_journey_in_the_app_window() {
         detail.contains("Lanxin Noodle House") && detail.contains("Payment"),
         "{detail}"
     );
+    // The line names the payment its receipt has.
+    assert!(
+        shown(&driver, "activity-reference")
+            .await
+            .starts_with("pay_"),
+        "{detail}"
+    );
     screenshot(&driver, "11a-history-detail").await;
     click_test(&driver, "activity-detail-close").await;
 

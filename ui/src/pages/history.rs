@@ -113,9 +113,19 @@ fn activity_detail(props: &DetailProps) -> Html {
                 <div><dt>{ lang.text(Text::ActivityAmount) }</dt><dd>{ format::signed_money(lang, activity.amount) }</dd></div>
                 <div><dt>{ lang.text(Text::ActivityKindLabel) }</dt><dd>{ lang.text(kind) }</dd></div>
                 <div><dt>{ lang.text(Text::ReceiptTime) }</dt><dd>{ format::date_time(lang, activity.created_at) }</dd></div>
-                <div><dt>{ lang.text(Text::ActivityReference) }</dt><dd class="mono">{ &activity.activity_id }</dd></div>
+                <div><dt>{ lang.text(Text::ActivityReference) }</dt><dd class="mono" data-test="activity-reference">{ activity_reference(activity) }</dd></div>
             </dl>
             <button class="secondary" onclick={props.onclose.clone()} data-test="activity-detail-close">{ lang.text(Text::Close) }</button>
         </section>
+    }
+}
+
+/// The payment or top-up a line records, as its receipt names it; the line's own id for
+/// lines written before they kept one.
+fn activity_reference(activity: &ActivityView) -> &str {
+    if activity.reference.is_empty() {
+        &activity.activity_id
+    } else {
+        &activity.reference
     }
 }
