@@ -134,6 +134,8 @@ pub enum ErrorCode {
     AmountOutOfRange,
     /// The amount would take a balance past the most the ledger keeps in one account.
     BalanceLimit,
+    /// No exchange rate recent enough to price in the wallet's currency: try again later.
+    RateUnavailable,
     /// No such route.
     UnknownRoute,
     /// The route exists, but not with this method.
@@ -157,6 +159,7 @@ impl ErrorCode {
             | ErrorCode::AmountOutOfRange => 400,
             ErrorCode::BalanceLimit => 409,
             ErrorCode::UnknownRoute => 404,
+            ErrorCode::RateUnavailable => 503,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,

@@ -257,6 +257,10 @@ impl<'de> Deserialize<'de> for Currency {
     }
 }
 
+/// The currencies a wallet may keep its money in, as onboarding offers them: each can pay
+/// every shop of the reference service's demo, at its own or a converted price.
+pub const HOME_CURRENCIES: [&str; 4] = ["CNY", "JPY", "USD", "EUR"];
+
 /// An amount of money: a signed count of minor units (fen, cents; yen have none) in one currency.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Money {

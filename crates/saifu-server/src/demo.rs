@@ -79,8 +79,16 @@ const DEMO_MERCHANTS: &[(&str, &str, &str, &str, &str, &str, i32)] = &[
     ),
 ];
 
-/// Demo exchange rates (base, quote, rate): yen for yuan wallets and the other way round.
-const DEMO_RATES: &[(&str, &str, &str)] = &[("JPY", "CNY", "0.048210"), ("CNY", "JPY", "20.7400")];
+/// Demo exchange rates (base, quote, rate): the demo shops' yen and yuan for wallets in every
+/// home currency onboarding offers.
+const DEMO_RATES: &[(&str, &str, &str)] = &[
+    ("JPY", "CNY", "0.048210"),
+    ("CNY", "JPY", "20.7400"),
+    ("JPY", "USD", "0.006690"),
+    ("CNY", "USD", "0.138800"),
+    ("JPY", "EUR", "0.006170"),
+    ("CNY", "EUR", "0.128000"),
+];
 
 /// Adds the demo merchants and sets the demo exchange rates; running it again changes
 /// nothing but the rates' time.

@@ -11,8 +11,7 @@ use crate::icons::{Icon, IconView};
 use crate::ipc;
 use crate::state::{Action, use_app};
 
-/// Home currencies onboarding offers: the wallet's balance is kept in one of them.
-const HOME_CURRENCIES: [&str; 4] = ["CNY", "JPY", "USD", "EUR"];
+use saifu_core::money::HOME_CURRENCIES;
 
 #[derive(Properties, PartialEq)]
 pub struct GateProps {

@@ -59,6 +59,8 @@ pub enum ServiceError {
     CouponAlreadyClaimed,
     #[error("no coupon to claim: {0}")]
     CouponUnavailable(&'static str),
+    #[error("no exchange rate from {0} recent enough to quote with")]
+    RateUnavailable(saifu_core::money::Currency),
     #[error("no such route")]
     UnknownRoute,
     #[error("the route does not take this method")]
@@ -100,6 +102,7 @@ impl ServiceError {
             ServiceError::FundingNotQuoted => ErrorCode::FundingNotQuoted,
             ServiceError::CouponAlreadyClaimed => ErrorCode::CouponAlreadyClaimed,
             ServiceError::CouponUnavailable(_) => ErrorCode::CouponUnavailable,
+            ServiceError::RateUnavailable(_) => ErrorCode::RateUnavailable,
             ServiceError::UnknownRoute => ErrorCode::UnknownRoute,
             ServiceError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
             ServiceError::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,

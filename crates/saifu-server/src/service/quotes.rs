@@ -16,6 +16,10 @@ use crate::store::QuoteRow;
 /// How long a quoted price holds.
 const QUOTE_SECONDS: i64 = 120;
 
+/// The oldest exchange rate a price is converted at: a day. An older one is refused rather
+/// than shown as today's.
+pub const RATE_MAX_AGE_SECONDS: i64 = 86_400;
+
 impl Service {
     pub async fn quote(&self, request: SignedRequest) -> Result<Quote, ServiceError> {
         let asked: QuoteRequest = request.json()?;
@@ -70,9 +74,8 @@ impl Service {
                 .store
                 .rate(price.currency().code(), home.code())
                 .await?
-                .ok_or_else(|| {
-                    invalid(format!("paying in {} is not available", price.currency()))
-                })?;
+                .filter(|(_, as_of)| self.now() - as_of <= RATE_MAX_AGE_SECONDS)
+                .ok_or(ServiceError::RateUnavailable(price.currency()))?;
             let rate = ExchangeRate::parse(price.currency(), home, &text)
                 .map_err(|error| ServiceError::internal("a stored rate does not parse", error))?;
             Some((rate, as_of))
