@@ -108,11 +108,17 @@ fn run() -> Result<(), Failure> {
         .args(["serve", "--db", &db, "--addr", DEMO_SERVICE_ADDR])
         .spawn()
         .map_err(|error| Failure::new(format!("could not start {}: {error}", server.display())))?;
-    let app = Step::new(
-        "open the Saifu window",
-        root().join("target/debug/saifu-app"),
-    )
-    .run();
+    let app_binary = root().join("target/debug/saifu-app");
+    let app = if setup::secret_service_answers() {
+        Step::new("open the Saifu window", &app_binary).run()
+    } else {
+        println!(
+            "\nNo system keyring answers on this session: the demo keeps its device keys in a throwaway one (target/demo-keyring), gone when the window closes."
+        );
+        with_throwaway_keyring("open the Saifu window", "target/demo-keyring")?
+            .arg(&app_binary)
+            .run()
+    };
     // The service lives as long as the window.
     let _ = service.kill();
     let _ = service.wait();
@@ -184,7 +190,19 @@ fn test() -> Result<(), Failure> {
 /// Secret Service: a throwaway GNOME Keyring in target/test-keyring, unlocked with a known
 /// password. Add the program and its arguments.
 pub fn with_display_and_keyring(title: &str) -> Result<Step, Failure> {
-    let keyring_home = root().join("target/test-keyring");
+    Ok(with_throwaway_keyring(title, "target/test-keyring")?.args([
+        "xvfb-run",
+        "-a",
+        "-s",
+        "-screen 0 1280x1024x24",
+    ]))
+}
+
+/// A step that runs its program on a private session bus with a Secret Service: a
+/// throwaway GNOME Keyring in `dir` (under the workspace), unlocked with a known password.
+/// Add the program and its arguments.
+fn with_throwaway_keyring(title: &str, dir: &str) -> Result<Step, Failure> {
+    let keyring_home = root().join(dir);
     let _ = std::fs::remove_dir_all(&keyring_home);
     std::fs::create_dir_all(&keyring_home).map_err(|error| {
         Failure::new(format!("cannot create {}: {error}", keyring_home.display()))
@@ -196,10 +214,6 @@ pub fn with_display_and_keyring(title: &str) -> Result<Step, Failure> {
             "-c",
             "printf saifu-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec \"$@\"",
             "sh",
-            "xvfb-run",
-            "-a",
-            "-s",
-            "-screen 0 1280x1024x24",
         ])
         .env("XDG_DATA_HOME", &keyring_home))
 }

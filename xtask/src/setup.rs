@@ -40,13 +40,18 @@ const TEST_PACKAGES: &[&str] = &[
     "postgresql",
 ];
 
+/// What the demo needs where no Secret Service answers (a machine without a desktop
+/// session): a private session bus with a throwaway keyring.
+const RUN_PACKAGES: &[&str] = &["dbus-daemon", "gnome-keyring"];
+
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 pub fn ensure(purpose: Purpose) -> Result<(), Failure> {
     let mut packages = BUILD_PACKAGES.to_vec();
-    if purpose == Purpose::Test {
-        packages.extend_from_slice(TEST_PACKAGES);
-    }
+    packages.extend_from_slice(match purpose {
+        Purpose::Run => RUN_PACKAGES,
+        Purpose::Test => TEST_PACKAGES,
+    });
     ensure_system_packages(&packages)?;
     ensure_rust_target(WASM_TARGET)?;
     ensure_cargo_tool(
@@ -70,6 +75,22 @@ pub fn ensure(purpose: Purpose) -> Result<(), Failure> {
         )?;
     }
     Ok(())
+}
+
+/// Whether a Secret Service (GNOME Keyring, KWallet) answers on this session's bus: where
+/// the app keeps device keys on a desktop.
+pub fn secret_service_answers() -> bool {
+    output_of(
+        "dbus-send",
+        &[
+            "--session",
+            "--print-reply",
+            "--dest=org.freedesktop.secrets",
+            "/org/freedesktop/secrets",
+            "org.freedesktop.DBus.Peer.Ping",
+        ],
+    )
+    .is_some()
 }
 
 pub fn has_display() -> bool {
