@@ -380,6 +380,7 @@ async fn app_status(wallet: &Wallet) -> Reply<AppStatus> {
             |profile| profile.service_url.clone(),
         ),
         device_name: profile.map(|profile| profile.device_name.clone()),
+        keyring_ready: app.keyring_ready(),
     })
 }
 

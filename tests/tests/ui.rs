@@ -321,6 +321,39 @@ async fn the_whole_journey_in_the_app_window() {
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "drives the real app window: `cargo xtask test` runs it under Xvfb with a keyring"]
+async fn without_a_keyring_the_first_screen_says_so_before_the_form() {
+    let _window = WINDOW.lock().await;
+    let data_dir = temp_dir("app-data-no-keyring");
+    // A session bus nobody listens on: no Secret Service answers.
+    let nowhere = format!("unix:path={}", data_dir.join("no-bus").display());
+    let tauri_driver = TauriDriver::start_with_env(&[
+        ("SAIFU_DATA_DIR", data_dir.as_os_str()),
+        ("DBUS_SESSION_BUS_ADDRESS", nowhere.as_ref()),
+    ]);
+    let driver = tauri_driver.open_app(&[]).await;
+    driver
+        .execute("localStorage.clear(); location.reload();", vec![])
+        .await
+        .expect("start from a first launch");
+    let warning = wait_for(&driver, "keyring-unavailable").await;
+    assert!(warning.contains("No system keyring"), "{warning}");
+    fill(&driver, "pin", PIN).await;
+    fill(&driver, "pin-again", PIN).await;
+    let create = driver
+        .find(by_test("create-wallet"))
+        .await
+        .expect("the create button");
+    assert!(
+        !create.is_enabled().await.expect("enabled state"),
+        "a wallet cannot be created without a keyring"
+    );
+    screenshot(&driver, "00-onboarding-no-keyring").await;
+    driver.quit().await.expect("end the WebDriver session");
+    drop(tauri_driver);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the real app window: `cargo xtask test` runs it under Xvfb with a keyring"]
 async fn a_phone_sized_window_keeps_everything_reachable_in_every_language() {
     let _window = WINDOW.lock().await;
     let service = saifu_tests::service::start().await;

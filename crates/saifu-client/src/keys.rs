@@ -26,6 +26,11 @@ pub trait KeyStore: Send + Sync + 'static {
     fn save(&self, account: &str, secret: &Sensitive<String>) -> Result<(), KeyStoreError>;
     /// Removes the secret; removing one that is not there is not an error.
     fn delete(&self, account: &str) -> Result<(), KeyStoreError>;
+
+    /// Why no secret can be kept here at all, if so: known before a wallet is set up.
+    fn unavailable(&self) -> Option<String> {
+        None
+    }
 }
 
 /// Secrets in memory only: for tests and for tools that must not touch the user's keyring.
@@ -72,6 +77,10 @@ impl KeyStore for NoKeyStore {
 
     fn delete(&self, _account: &str) -> Result<(), KeyStoreError> {
         Err(KeyStoreError::Unavailable(self.0.clone()))
+    }
+
+    fn unavailable(&self) -> Option<String> {
+        Some(self.0.clone())
     }
 }
 

@@ -125,6 +125,11 @@ impl WalletApp {
     }
 
     /// Where the app stands. Reads the keyring, so the answer is what it holds now.
+    /// Whether a device key can be kept on this device: the system keyring answers.
+    pub fn keyring_ready(&self) -> bool {
+        self.keys.unavailable().is_none()
+    }
+
     pub async fn status(&mut self) -> Result<Status, ClientError> {
         let Some(profile) = &self.profile else {
             return Ok(Status::Welcome);

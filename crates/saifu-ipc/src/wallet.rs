@@ -38,6 +38,14 @@ pub struct AppStatus {
     pub service_url: String,
     /// The device's name, once onboarded.
     pub device_name: Option<String>,
+    /// Whether the system keyring answers, so a device key can be kept: shown before the
+    /// onboarding form, which cannot succeed without it.
+    #[serde(default = "keyring_ready_by_default")]
+    pub keyring_ready: bool,
+}
+
+fn keyring_ready_by_default() -> bool {
+    true
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

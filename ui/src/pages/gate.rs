@@ -22,7 +22,7 @@ pub struct GateProps {
 pub fn gate(props: &GateProps) -> Html {
     let body = match props.status.stage {
         Stage::Welcome | Stage::Ready => {
-            html! { <Onboarding service_url={props.status.service_url.clone()} /> }
+            html! { <Onboarding service_url={props.status.service_url.clone()} keyring_ready={props.status.keyring_ready} /> }
         }
         Stage::Locked => {
             html! { <Unlock device_name={props.status.device_name.clone().unwrap_or_default()} /> }
@@ -40,6 +40,7 @@ pub fn gate(props: &GateProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct OnboardingProps {
     service_url: String,
+    keyring_ready: bool,
 }
 
 #[function_component(Onboarding)]
@@ -65,7 +66,11 @@ fn onboarding(props: &OnboardingProps) -> Html {
         })
     };
     let mismatch = pin_again.len() == 6 && *pin != *pin_again;
-    let ready = pin.len() == 6 && *pin == *pin_again && !device_name.trim().is_empty() && !*busy;
+    let ready = props.keyring_ready
+        && pin.len() == 6
+        && *pin == *pin_again
+        && !device_name.trim().is_empty()
+        && !*busy;
 
     let onsubmit = {
         let (app, service_url, device_name, currency, pin, busy, error) = (
@@ -106,6 +111,9 @@ fn onboarding(props: &OnboardingProps) -> Html {
             <div class="gate-mark"><IconView icon={Icon::Wallet} /></div>
             <h1>{ lang.text(Text::OnboardTitle) }</h1>
             <p class="muted">{ lang.text(Text::OnboardBody) }</p>
+            if !props.keyring_ready {
+                <p class="error" role="alert" data-test="keyring-unavailable">{ lang.text(Text::ErrorKeyring) }</p>
+            }
             <Field label={lang.text(Text::OnboardDeviceName)} value={(*device_name).clone()} oninput={set(&device_name)} test="device-name" maxlength="64" />
             <fieldset class="field">
                 <legend>{ lang.text(Text::OnboardCurrency) }</legend>
