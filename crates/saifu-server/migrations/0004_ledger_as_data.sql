@@ -67,7 +67,12 @@ SELECT a.activity_id, a.wallet_id, a.kind,
        (SELECT q.merchant_id FROM payments p JOIN quotes q ON q.quote_id = p.quote_id
         WHERE a.kind = 'payment' AND p.wallet_id = a.wallet_id AND p.created_at = a.created_at
         ORDER BY p.payment_id LIMIT 1),
-       NULL, a.amount_minor, a.currency, a.created_at
+       -- A top-up's card, by the words its title was written in.
+       (SELECT c.card_id FROM cards c
+        WHERE a.kind = 'top_up' AND c.wallet_id = a.wallet_id
+          AND a.title = 'Top up from ' || c.issuer || ' •••• ' || c.last4
+        ORDER BY c.card_id LIMIT 1),
+       a.amount_minor, a.currency, a.created_at
 FROM activity a;
 DROP TABLE activity;
 ALTER TABLE activity_facts RENAME TO activity;

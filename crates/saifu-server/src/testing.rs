@@ -219,8 +219,8 @@ impl Drop for TestApp {
         let violations = self
             .violations
             .lock()
-            .map(|v| v.clone())
-            .unwrap_or_default();
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
         if !violations.is_empty() && !std::thread::panicking() {
             panic!(
                 "responses that do not match /openapi.json:\n{}",

@@ -103,7 +103,8 @@ impl WriteTx<'_> {
     /// A debit of an account that must not go negative is checked and made in one
     /// statement, so concurrent payments cannot overspend: [`StoreError::BelowMinimum`].
     /// Every other account is created at its first entry and changed in one statement,
-    /// guarded by its limits: [`StoreError::AboveMaximum`]. The entries follow in one more,
+    /// guarded by its limits as the ledger gives them now (and stored with it, so an account
+    /// made under older limits takes the current ones): [`StoreError::AboveMaximum`]. The entries follow in one more,
     /// since they refer to their accounts. Called last in a transaction, the rows many
     /// payments share (a busy shop's account) stay locked only for its end; they change in
     /// the same order in every transaction: guarded debits first, then by account.
@@ -147,8 +148,9 @@ impl WriteTx<'_> {
         if !others.is_empty() {
             let upsert = format!(
                 "INSERT INTO ledger_accounts (account_id, kind, currency, min_balance, max_balance, balance) VALUES {}
-                 ON CONFLICT (account_id) DO UPDATE SET balance = ledger_accounts.balance + excluded.balance
-                 WHERE ledger_accounts.balance + excluded.balance BETWEEN ledger_accounts.min_balance AND ledger_accounts.max_balance",
+                 ON CONFLICT (account_id) DO UPDATE SET balance = ledger_accounts.balance + excluded.balance,
+                     min_balance = excluded.min_balance, max_balance = excluded.max_balance
+                 WHERE ledger_accounts.balance + excluded.balance BETWEEN excluded.min_balance AND excluded.max_balance",
                 super::placeholder_rows(others.len(), 6, 1)
             );
             let mut balances = sqlx::query(sqlx::AssertSqlSafe(upsert));

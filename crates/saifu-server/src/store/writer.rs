@@ -141,16 +141,20 @@ where
 /// is done, never waiting for a busy runtime to poll it. It stops when every sender is gone.
 fn start_batching(writer: AnyPool) -> mpsc::UnboundedSender<Job> {
     let (send, receive) = mpsc::unbounded_channel();
+    // The writer logs where its opener does, a test's capture included.
+    let logs = tracing::dispatcher::get_default(Clone::clone);
     let spawned = std::thread::Builder::new()
         .name("saifu-sqlite-writer".into())
         .spawn(move || {
-            match tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            {
-                Ok(runtime) => runtime.block_on(batch_writes(writer, receive)),
-                Err(error) => tracing::error!(%error, "no runtime for the SQLite writer"),
-            }
+            tracing::dispatcher::with_default(&logs, || {
+                match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => runtime.block_on(batch_writes(writer, receive)),
+                    Err(error) => tracing::error!(%error, "no runtime for the SQLite writer"),
+                }
+            })
         });
     if let Err(error) = spawned {
         tracing::error!(%error, "no thread for the SQLite writer");

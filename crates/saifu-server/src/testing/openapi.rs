@@ -13,9 +13,10 @@ use crate::http::conformance::{Check, Exchange};
 pub fn check(violations: Arc<Mutex<Vec<String>>>) -> Check {
     let document = serde_json::to_value(crate::http::document()).expect("the document is JSON");
     Arc::new(move |exchange: Exchange<'_>| {
-        if let Err(problem) = conforms(&document, &exchange)
-            && let Ok(mut violations) = violations.lock()
-        {
+        if let Err(problem) = conforms(&document, &exchange) {
+            let mut violations = violations
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             violations.push(format!(
                 "{} {} -> {}: {problem}",
                 exchange.method, exchange.path, exchange.status
@@ -80,18 +81,20 @@ fn operation<'d>(document: &'d Value, method: &str, path: &str) -> Option<&'d Va
     })
 }
 
-fn resolve<'d>(document: &'d Value, schema: &'d Value) -> Result<&'d Value, String> {
-    match schema.get("$ref").and_then(Value::as_str) {
-        Some(reference) => {
-            let pointer = reference
-                .strip_prefix('#')
-                .ok_or_else(|| format!("unsupported reference {reference}"))?;
-            document
-                .pointer(pointer)
-                .ok_or_else(|| format!("dangling reference {reference}"))
-        }
-        None => Ok(schema),
+/// The schema a `$ref` (or a chain of them) names.
+fn resolve<'d>(document: &'d Value, mut schema: &'d Value) -> Result<&'d Value, String> {
+    for _ in 0..32 {
+        let Some(reference) = schema.get("$ref").and_then(Value::as_str) else {
+            return Ok(schema);
+        };
+        let pointer = reference
+            .strip_prefix('#')
+            .ok_or_else(|| format!("unsupported reference {reference}"))?;
+        schema = document
+            .pointer(pointer)
+            .ok_or_else(|| format!("dangling reference {reference}"))?;
     }
+    Err("a cycle of references".into())
 }
 
 /// Keywords that describe and never constrain.
@@ -163,13 +166,10 @@ fn validate(document: &Value, schema: &Value, value: &Value, at: &str) -> Result
                 }
             }
             "additionalProperties" => {
-                if let (Some(fields), Some(properties)) =
-                    (value.as_object(), rules.get("properties"))
-                {
-                    for (name, field) in fields {
-                        if properties.get(name).is_none() {
-                            validate(document, rule, field, &format!("{at}.{name}"))?;
-                        }
+                let properties = rules.get("properties");
+                for (name, field) in value.as_object().into_iter().flatten() {
+                    if properties.and_then(|known| known.get(name)).is_none() {
+                        validate(document, rule, field, &format!("{at}.{name}"))?;
                     }
                 }
             }

@@ -152,3 +152,59 @@ async fn the_ledger_tables_refuse_what_no_account_may_hold() {
         assert!(refused.is_err(), "balance {balance} was stored");
     }
 }
+
+/// A database written before migration 0004 keeps its balances and its history, which now
+/// names the top-up and its card. SQLite only: it needs a database of its own.
+#[tokio::test]
+async fn books_written_before_the_ledger_became_data_survive_the_migration() {
+    if std::env::var("SAIFU_TEST_DATABASE_URL").is_ok() {
+        return;
+    }
+    let dir = saifu_server::testing::temp_dir("migrate");
+    let earlier = dir.join("migrations");
+    std::fs::create_dir_all(&earlier).expect("dir");
+    for name in ["0001_devices.sql", "0002_money.sql", "0003_promotions.sql"] {
+        let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations")
+            .join(name);
+        std::fs::copy(from, earlier.join(name)).expect("copy a migration");
+    }
+    let url = format!("sqlite://{}", dir.join("wallet.db").display());
+    let pool = connect_pool(&url, 1).await.expect("connect");
+    sqlx::migrate::Migrator::new(earlier.as_path())
+        .await
+        .expect("the earlier migrations")
+        .run(&pool)
+        .await
+        .expect("migrate to 0003");
+    for statement in [
+        "INSERT INTO wallets (wallet_id, created_at, home_currency) VALUES ('w', 1, 'CNY')",
+        "INSERT INTO cards (card_id, wallet_id, fingerprint, brand, issuer, last4, expiry_month, expiry_year, sandbox_rule, linked_at) VALUES ('card_1', 'w', 'f', 'visa', 'Saifu Sandbox Bank', '4242', 12, 2035, 'approve', 1)",
+        "INSERT INTO accounts (account_id, currency, balance) VALUES ('wallet:w:CNY', 'CNY', 50000), ('card-clearing:CNY', 'CNY', -50000)",
+        "INSERT INTO ledger_transactions (transaction_id, wallet_id, kind, created_at) VALUES ('top_1', 'w', 'top_up', 100)",
+        "INSERT INTO ledger_entries (transaction_id, account_id, amount, currency) VALUES ('top_1', 'wallet:w:CNY', 50000, 'CNY'), ('top_1', 'card-clearing:CNY', -50000, 'CNY')",
+        "INSERT INTO activity (activity_id, wallet_id, kind, title, amount_minor, currency, created_at) VALUES ('act_1', 'w', 'top_up', 'Top up from Saifu Sandbox Bank •••• 4242', 50000, 'CNY', 100)",
+    ] {
+        sqlx::query(statement)
+            .execute(&pool)
+            .await
+            .expect(statement);
+    }
+    pool.close().await;
+
+    let store = saifu_server::Store::connect(&url)
+        .await
+        .expect("migrate to the latest");
+    assert_eq!(store.balance("wallet:w:CNY").await.expect("read"), 50_000);
+    assert_eq!(
+        store.ledger_sums().await.expect("sums"),
+        [("CNY".to_owned(), 0)]
+    );
+    let lines = store.activity_page("w", None, 10).await.expect("history");
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0].reference_id, "top_1");
+    assert_eq!(
+        lines[0].card.as_ref().map(|card| card.0.as_str()),
+        Some("card_1")
+    );
+}
