@@ -60,13 +60,32 @@ pub async fn quote(
     amount: Option<&str>,
     entered: Option<&str>,
 ) -> Quote {
+    let response = ask_quote(app, device, merchant_id, amount, entered).await;
+    let status = response.status();
+    let text = response.text().await.expect("body");
+    assert_eq!(status, StatusCode::OK, "a price at {merchant_id}: {text}");
+    serde_json::from_str(&text).expect("a quote")
+}
+
+/// [`quote`], whatever the answer.
+pub async fn ask_quote(
+    app: &TestApp,
+    device: &TestDevice,
+    merchant_id: &str,
+    amount: Option<&str>,
+    entered: Option<&str>,
+) -> reqwest::Response {
     let payload = app.merchant_payload(merchant_id, amount).await;
     let body = serde_json::to_string(&QuoteRequest {
         payload,
         amount: entered.map(str::to_owned),
     })
     .expect("json");
-    device.ok(app, Method::POST, paths::QUOTES, &body).await
+    device
+        .signed(app, Method::POST, paths::QUOTES, &body)
+        .send()
+        .await
+        .expect("send")
 }
 
 pub async fn pay(

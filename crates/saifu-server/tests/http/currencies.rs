@@ -1,14 +1,14 @@
 //! Every currency onboarding offers can pay the demo shops, in yuan and in yen, converted
 //! at a rate recent enough; an older rate is refused, never shown as today's.
 
-use reqwest::{Method, StatusCode};
-use saifu_api::{ErrorCode, Funding, QuoteRequest, Receipt, paths};
+use reqwest::StatusCode;
+use saifu_api::{ErrorCode, Funding, Receipt};
 use saifu_core::money::HOME_CURRENCIES;
 use saifu_server::{demo, unix_now};
 
 use crate::common::{
-    TestApp, TestDevice, assert_ledger_balances, error_of, link, pay, quote, spawn_app, top_up,
-    unique,
+    TestApp, TestDevice, ask_quote, assert_ledger_balances, error_of, link, pay, quote, spawn_app,
+    top_up, unique,
 };
 
 /// A wallet in `home` with a card and a balance of 1,000 major units.
@@ -63,17 +63,7 @@ async fn a_rate_older_than_a_day_is_refused_and_local_prices_still_quote() {
         .await
         .expect("seed");
     let phone = funded(&app, "CNY").await;
-    let payload = app.merchant_payload("tyo-ginza-sushi", Some("1280")).await;
-    let body = serde_json::to_string(&QuoteRequest {
-        payload,
-        amount: None,
-    })
-    .expect("json");
-    let refused = phone
-        .signed(&app, Method::POST, paths::QUOTES, &body)
-        .send()
-        .await
-        .expect("send");
+    let refused = ask_quote(&app, &phone, "tyo-ginza-sushi", Some("1280"), None).await;
     assert_eq!(
         error_of(refused).await,
         (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::RateUnavailable)
