@@ -103,6 +103,16 @@ fn run() -> Result<(), Failure> {
     Step::new("seed the demo merchants", &server)
         .args(["seed-demo", "--db", &db])
         .run()?;
+    let codes = root().join("target/demo-codes");
+    Step::new("draw the demo shops' codes", &server)
+        .arg("shop-codes")
+        .arg(&codes)
+        .args(["--db", &db])
+        .run()?;
+    println!(
+        "\nThe demo shops' codes to pay: {} (in the app: Scan, then choose one as an image).\nSandbox cards: 4242 4242 4242 4242 (Visa), 6200 0000 0000 0005 (UnionPay), any future expiry, any three-digit security code.",
+        codes.display()
+    );
     println!("\n==> start the wallet service on http://{DEMO_SERVICE_ADDR}");
     let mut service = std::process::Command::new(&server)
         .args(["serve", "--db", &db, "--addr", DEMO_SERVICE_ADDR])

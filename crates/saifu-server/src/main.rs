@@ -14,6 +14,8 @@ usage:
                                                      print a merchant's EMV payment code
                                                      (static, or dynamic with --amount) and
                                                      draw it to FILE (default MERCHANT.png)
+  saifu-server shop-codes DIR [--db URL]            draw every shop's static code to
+                                                     DIR/MERCHANT.png, to scan in the app
 
 --db: sqlite://FILE (default sqlite://saifu-server.db, created and migrated on first use)
       or postgres://USER@HOST/DB
@@ -133,6 +135,26 @@ async fn run(options: Options) -> Result<(), String> {
                 .map_err(|error| error.to_string())?;
             println!("{payload}");
             eprintln!("drawn to {png}");
+            Ok(())
+        }
+        ("shop-codes", [dir]) => {
+            let dir = std::path::Path::new(dir);
+            std::fs::create_dir_all(dir)
+                .map_err(|error| format!("cannot create {}: {error}", dir.display()))?;
+            let merchants = db()
+                .await?
+                .merchants()
+                .await
+                .map_err(|error| error.to_string())?;
+            for merchant in merchants {
+                let payload = demo::merchant_code(&merchant, None)
+                    .map_err(|error| error.to_string())?
+                    .encode()
+                    .map_err(|error| error.to_string())?;
+                let png = dir.join(format!("{}.png", merchant.merchant_id));
+                demo::write_qr_png(&payload, &png).map_err(|error| error.to_string())?;
+                println!("{}  {} ({})", png.display(), merchant.name, merchant.city);
+            }
             Ok(())
         }
         _ => Err(format!("unexpected arguments\n\n{USAGE}")),

@@ -56,6 +56,33 @@ fn merchant_codes_are_printed_and_drawn_so_a_scanner_reads_them() {
         );
     }
 
+    // Every shop's static code at once, as `cargo xtask run` draws them for the demo.
+    let codes = dir.join("codes");
+    let drawn = saifu_server(&[
+        "shop-codes",
+        codes.to_str().expect("UTF-8 path"),
+        "--db",
+        &db,
+    ]);
+    assert!(
+        drawn.status.success(),
+        "{}",
+        String::from_utf8_lossy(&drawn.stderr)
+    );
+    let listed = String::from_utf8(drawn.stdout).expect("UTF-8");
+    assert_eq!(listed.lines().count(), 6, "{listed}");
+    for shop in ["sh-lanxin-noodles", "osa-dotonbori-takoyaki"] {
+        let png = std::fs::read(codes.join(format!("{shop}.png"))).expect("a code per shop");
+        let scanned = saifu_scan::decode_bytes(&png).expect("an image");
+        let code = saifu_core::qr::parse(&scanned[0].text).expect("an EMV code");
+        assert_eq!(
+            code.summary().amount,
+            None,
+            "{shop}: static, the payer types the amount"
+        );
+        assert!(scanned[0].text.contains(shop), "{shop}");
+    }
+
     let unknown = saifu_server(&["merchant-qr", "nowhere", "--db", &db]);
     assert_eq!(unknown.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no merchant nowhere"));
