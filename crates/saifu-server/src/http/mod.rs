@@ -31,7 +31,7 @@ use utoipa::OpenApi;
 
 use crate::service::{Service, ServiceError};
 
-pub use signed::MAX_BODY_BYTES;
+use signed::MAX_BODY_BYTES;
 
 /// Serves on `listener` until `shutdown` completes, then finishes the requests under way.
 pub async fn serve(

@@ -9,7 +9,7 @@ use saifu_core::auth::{HEADER_DEVICE, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIM
 use crate::service::{RawSignedRequest, Service, ServiceError, SignedRequest, SignedWrite};
 
 /// Bodies are small JSON documents; anything larger is refused before it is hashed.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
+pub(super) const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// The request's signature headers, target and body, as sent. Reading the body comes
 /// first, so that `permit` (a turn to move money) is taken only once it is in: slow senders

@@ -348,7 +348,6 @@ pub async fn post(
     now: i64,
     postings: &[Posting],
 ) -> Result<(), LedgerError> {
-    check(postings)?;
     open(tx, transaction_id, wallet_id, kind, now).await?;
     post_entries(tx, transaction_id, postings).await
 }

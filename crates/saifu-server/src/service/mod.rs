@@ -80,10 +80,6 @@ impl Service {
         }
     }
 
-    pub fn store(&self) -> &Store {
-        &self.store
-    }
-
     pub fn now(&self) -> i64 {
         (self.clock)()
     }

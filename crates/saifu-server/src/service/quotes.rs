@@ -23,7 +23,8 @@ pub const RATE_MAX_AGE_SECONDS: i64 = 86_400;
 impl Service {
     pub async fn quote(&self, request: SignedRequest) -> Result<Quote, ServiceError> {
         let asked: QuoteRequest = request.json()?;
-        let invalid = |why: String| ServiceError::InvalidPaymentCode(why);
+        let invalid = ServiceError::InvalidPaymentCode;
+        let now = self.now();
         let code = match qr::parse(&asked.payload).map_err(|error| invalid(error.to_string()))? {
             PaymentCode::EmvMpm(code) => code,
             other => return Err(invalid(format!("not a shop's code ({})", other.format()))),
@@ -74,7 +75,7 @@ impl Service {
                 .store
                 .rate(price.currency().code(), home.code())
                 .await?
-                .filter(|(_, as_of)| self.now() - as_of <= RATE_MAX_AGE_SECONDS)
+                .filter(|(_, as_of)| now - as_of <= RATE_MAX_AGE_SECONDS)
                 .ok_or(ServiceError::RateUnavailable(price.currency()))?;
             let rate = ExchangeRate::parse(price.currency(), home, &text)
                 .map_err(|error| ServiceError::internal("a stored rate does not parse", error))?;
@@ -88,7 +89,6 @@ impl Service {
                 .and_then(Money::within_ceiling)
                 .map_err(|error| ServiceError::AmountOutOfRange(error.to_string())),
         };
-        let now = self.now();
         let seed = promo_seed()?;
         let fundings = self.funding_options(&wallet_id).await?;
         let context = self

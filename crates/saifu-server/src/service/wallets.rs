@@ -109,7 +109,8 @@ impl Service {
         device: DeviceRow,
         home: Option<saifu_core::money::Currency>,
     ) -> Result<DeviceRow, ServiceError> {
-        let now = self.now();
+        // The challenge is checked at the time the device is registered at.
+        let now = device.registered_at;
         self.store
             .write(move |mut tx| {
                 Box::pin(async move {

@@ -32,11 +32,7 @@ pub struct EntryRow {
 impl Store {
     /// An account's balance: 0 for one that has had no entry yet.
     pub async fn balance(&self, account_id: &str) -> Result<i64, StoreError> {
-        let row = sqlx::query("SELECT balance FROM ledger_accounts WHERE account_id = $1")
-            .bind(account_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.map_or(Ok(0), |row| row.try_get("balance"))?)
+        balance(&self.pool, account_id).await
     }
 
     /// The entries of one ledger transaction, by account: (account id, amount, currency).
@@ -50,13 +46,23 @@ impl Store {
             .await?;
         rows.iter()
             .map(|row| {
-                let code: String = row.try_get("currency")?;
-                let currency = Currency::from_code(&code)
-                    .map_err(|error| StoreError::corrupt("entry currency", error))?;
+                let currency = super::currency(row, "currency", "entry currency")?;
                 Ok((row.try_get("account_id")?, row.try_get("amount")?, currency))
             })
             .collect()
     }
+}
+
+/// An account's balance through `executor`: 0 for one that has had no entry yet.
+async fn balance<'c>(
+    executor: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    account_id: &str,
+) -> Result<i64, StoreError> {
+    let row = sqlx::query("SELECT balance FROM ledger_accounts WHERE account_id = $1")
+        .bind(account_id)
+        .fetch_optional(executor)
+        .await?;
+    Ok(row.map_or(Ok(0), |row| row.try_get("balance"))?)
 }
 
 pub(super) async fn ledger_sums(pool: &sqlx::AnyPool) -> Result<Vec<(String, i64)>, StoreError> {
@@ -90,11 +96,7 @@ impl WriteTx<'_> {
 
     /// An account's balance, read in this transaction.
     pub async fn balance(&mut self, account_id: &str) -> Result<i64, StoreError> {
-        let row = sqlx::query("SELECT balance FROM ledger_accounts WHERE account_id = $1")
-            .bind(account_id)
-            .fetch_optional(&mut *self.connection)
-            .await?;
-        Ok(row.map_or(Ok(0), |row| row.try_get("balance"))?)
+        balance(&mut *self.connection, account_id).await
     }
 
     /// The entries of the opened ledger transaction `transaction_id` (balanced by the

@@ -2,7 +2,7 @@
 //! shop, with which card. The words are the app's.
 
 use saifu_core::card::Brand;
-use saifu_core::money::{Currency, Money};
+use saifu_core::money::Money;
 use sqlx::Row as _;
 
 use super::{Store, StoreError, WriteTx};
@@ -85,9 +85,7 @@ impl Store {
         .await?;
         rows.iter()
             .map(|row| {
-                let code: String = row.try_get("currency")?;
-                let currency = Currency::from_code(&code)
-                    .map_err(|error| StoreError::corrupt("activity currency", error))?;
+                let currency = super::currency(row, "currency", "activity currency")?;
                 let merchant_id: Option<String> = row.try_get("merchant_id")?;
                 let merchant = match merchant_id {
                     Some(id) => Some((

@@ -60,8 +60,7 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?
             .ok_or(StoreError::NotFound)?;
-        let code: String = row.try_get("home_currency")?;
-        Currency::from_code(&code).map_err(|error| StoreError::corrupt("wallet currency", error))
+        super::currency(&row, "home_currency", "wallet currency")
     }
 }
 

@@ -29,15 +29,13 @@ macro_rules! merchant_columns {
 pub(super) use merchant_columns;
 
 pub(super) fn merchant(row: &AnyRow) -> Result<MerchantRow, StoreError> {
-    let code: String = row.try_get("currency")?;
     Ok(MerchantRow {
         merchant_id: row.try_get("merchant_id")?,
         name: row.try_get("name")?,
         city: row.try_get("city")?,
         country: row.try_get("country")?,
         mcc: row.try_get("mcc")?,
-        currency: Currency::from_code(&code)
-            .map_err(|error| StoreError::corrupt("merchant currency", error))?,
+        currency: super::currency(row, "currency", "merchant currency")?,
         group: row.try_get("merchant_group")?,
         utc_offset_minutes: row.try_get("utc_offset_minutes")?,
     })

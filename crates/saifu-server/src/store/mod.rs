@@ -27,6 +27,7 @@ pub use merchants::MerchantRow;
 pub use promotions::{CampaignRow, CouponRow, FundedBy, Standing};
 pub use quotes::QuoteRow;
 
+use saifu_core::money::Currency;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyConnection, AnyPool};
 
@@ -259,6 +260,17 @@ pub async fn connect_pool(url: &str, max_connections: u32) -> Result<AnyPool, St
             .await?;
     }
     Ok(pool)
+}
+
+/// The ISO currency in `column` of `row`; `what` names it when the stored code is unknown.
+fn currency(
+    row: &sqlx::any::AnyRow,
+    column: &str,
+    what: &'static str,
+) -> Result<Currency, StoreError> {
+    use sqlx::Row as _;
+    let code: String = row.try_get(column)?;
+    Currency::from_code(&code).map_err(|error| StoreError::corrupt(what, error))
 }
 
 /// `$first, $first+1, ...` groups of `width` placeholders, one per row, joined by ", ":

@@ -1,7 +1,7 @@
 //! Quotes: what a price was, how each way of paying was offered, until when.
 
 use saifu_api::QuoteOffer;
-use saifu_core::money::{Currency, Money};
+use saifu_core::money::Money;
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
@@ -76,9 +76,7 @@ impl Store {
 
 fn quote(row: &AnyRow) -> Result<QuoteRow, StoreError> {
     let money = |minor: &str, currency: &str| -> Result<Money, StoreError> {
-        let code: String = row.try_get(currency)?;
-        let currency = Currency::from_code(&code)
-            .map_err(|error| StoreError::corrupt("quote currency", error))?;
+        let currency = super::currency(row, currency, "quote currency")?;
         Ok(Money::from_minor(row.try_get(minor)?, currency))
     };
     let rate: Option<String> = row.try_get("rate")?;
