@@ -94,6 +94,10 @@ pub(crate) async fn overview(wallet: State<'_, Wallet>, req: OverviewRequest) ->
         .await
         .map_err(ipc_error)?;
     Ok(Overview {
+        has_paid: overview
+            .balance
+            .as_ref()
+            .is_some_and(|wallet| wallet.has_paid),
         balance: overview.balance.map(|wallet| wallet.balance),
         cards: overview.cards.into_iter().map(card_view).collect(),
         recent: overview.recent.into_iter().map(activity_view).collect(),

@@ -67,25 +67,96 @@ impl TauriDriver {
 
     /// Opens the app binary, started with `args`, in a new WebDriver session.
     pub async fn open_app(&self, args: &[&str]) -> WebDriver {
-        let app = app_binary();
-        assert!(
-            app.exists(),
-            "{} is missing: build the UI and the app first (`cargo xtask test` does)",
-            app.display()
-        );
-        let mut capabilities = thirtyfour::Capabilities::new();
-        capabilities
-            .set("browserName", "wry")
-            .and_then(|()| {
-                capabilities.set(
-                    "tauri:options",
-                    serde_json::json!({ "application": app, "args": args }),
-                )
-            })
-            .expect("capabilities serialize");
-        WebDriver::new(&self.url, capabilities)
-            .await
-            .expect("start a WebDriver session on the app")
+        open_app(&self.url, args).await
+    }
+}
+
+/// Opens the app binary, started with `args`, in a new session of the tauri-driver at `url`.
+async fn open_app(url: &str, args: &[&str]) -> WebDriver {
+    let app = app_binary();
+    assert!(
+        app.exists(),
+        "{} is missing: build the UI and the app first (`cargo xtask test` does)",
+        app.display()
+    );
+    let mut capabilities = thirtyfour::Capabilities::new();
+    capabilities
+        .set("browserName", "wry")
+        .and_then(|()| {
+            capabilities.set(
+                "tauri:options",
+                serde_json::json!({ "application": app, "args": args }),
+            )
+        })
+        .expect("capabilities serialize");
+    WebDriver::new(url, capabilities)
+        .await
+        .expect("start a WebDriver session on the app")
+}
+
+/// `cargo xtask run --webdriver` as a person would start the demo, in a process group of its
+/// own (cargo, xtask, the service, the keyring's session bus, tauri-driver), all stopped on
+/// drop. What it prints goes to `log`.
+#[derive(Debug)]
+pub struct XtaskRun {
+    child: Child,
+    url: String,
+    log: PathBuf,
+}
+
+impl XtaskRun {
+    /// Starts it with `env` on top of this process's, and waits (through any build) until
+    /// its WebDriver server listens.
+    pub fn start(env: &[(&str, &std::ffi::OsStr)], log: &Path) -> XtaskRun {
+        use std::os::unix::process::CommandExt as _;
+        let (port, native_port) = (free_port(), free_port());
+        let output = std::fs::File::create(log).expect("create the log");
+        let child = Command::new(env!("CARGO"))
+            .current_dir(workspace_root())
+            .args(["xtask", "run", "--webdriver"])
+            .args([port.to_string(), native_port.to_string()])
+            .envs(env.iter().copied())
+            .stdout(output.try_clone().expect("log"))
+            .stderr(output)
+            .process_group(0)
+            .spawn()
+            .expect("start cargo xtask run");
+        let mut run = XtaskRun {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            log: log.to_owned(),
+        };
+        let start = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Ok(Some(status)) = run.child.try_wait() {
+                panic!("cargo xtask run ended ({status}):\n{}", run.printed());
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(900),
+                "cargo xtask run never served WebDriver:\n{}",
+                run.printed()
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        run
+    }
+
+    pub async fn open_app(&self, args: &[&str]) -> WebDriver {
+        open_app(&self.url, args).await
+    }
+
+    /// What it has printed so far.
+    pub fn printed(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for XtaskRun {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", "--", &format!("-{}", self.child.id())])
+            .status();
+        let _ = self.child.wait();
     }
 }
 

@@ -12,7 +12,7 @@ use saifu_client::{
     Api, DeviceIdentity, KeyStore, Method, Sensitive, device_registration, new_device_key,
 };
 use saifu_tests::service::{LocalService, temp_dir};
-use saifu_tests::{TauriDriver, button_named, by_test, screenshot, wait_for_text};
+use saifu_tests::{TauriDriver, XtaskRun, button_named, by_test, screenshot, wait_for_text};
 use thirtyfour::prelude::*;
 
 const PIN: &str = "482913";
@@ -376,6 +376,8 @@ async fn a_phone_sized_window_keeps_everything_reachable_in_every_language() {
     wait_for_text(&driver, "Balance").await;
 
     click(&driver, "Cards").await;
+    // The button moves once the cards have loaded: click it where it stays.
+    settle_screen(&driver).await;
     click_test(&driver, "add-card").await;
     fill(&driver, "card-number", "6200000000000005").await;
     fill(&driver, "card-expiry", "12/30").await;
@@ -442,6 +444,233 @@ async fn a_phone_sized_window_keeps_everything_reachable_in_every_language() {
     driver.quit().await.expect("end the WebDriver session");
     drop(tauri_driver);
     service.stop().await;
+}
+
+/// `cargo xtask run` as a newcomer starts it on a machine with no desktop session: no
+/// Secret Service answers, so the demo keeps its keys in its own throwaway keyring; the
+/// window opens on the demo service, and Home's guide leads from a new wallet to a paid shop.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the real app window: `cargo xtask test` runs it under Xvfb with a keyring"]
+async fn cargo_xtask_run_opens_a_window_that_pays_a_demo_shop() {
+    let _window = WINDOW.lock().await;
+    let dir = temp_dir("xtask-run");
+    // A session bus nobody listens on, as on a machine without a desktop session.
+    let nowhere = format!("unix:path={}", dir.join("no-bus").display());
+    let run = XtaskRun::start(
+        &[("DBUS_SESSION_BUS_ADDRESS", nowhere.as_ref())],
+        &dir.join("xtask-run.log"),
+    );
+    let printed = run.printed();
+    for said in [
+        "No system keyring answers on this session",
+        "assets/demo-codes",
+        "6200 0000 0000 0005",
+    ] {
+        assert!(printed.contains(said), "{said:?} not in:\n{printed}");
+    }
+    let driver = run.open_app(&[]).await;
+
+    wait_for_text(&driver, "Open your wallet").await;
+    assert!(
+        driver
+            .find_all(by_test("keyring-unavailable"))
+            .await
+            .expect("query")
+            .is_empty(),
+        "the run command's own keyring answers"
+    );
+    fill(&driver, "pin", PIN).await;
+    fill(&driver, "pin-again", PIN).await;
+    click_test(&driver, "create-wallet").await;
+    let guide = wait_for(&driver, "first-run-guide").await;
+    assert!(guide.contains("6200 0000 0000 0005"), "{guide}");
+    screenshot(&driver, "x01-run-first-run-guide").await;
+
+    click_test(&driver, "guide-add-card").await;
+    settle_screen(&driver).await;
+    click_test(&driver, "add-card").await;
+    fill(&driver, "card-number", "6200 0000 0000 0005").await;
+    fill(&driver, "card-expiry", "12/30").await;
+    fill(&driver, "card-cvv", "123").await;
+    fill(&driver, "card-holder", "WANG MEI").await;
+    click_test(&driver, "link-card").await;
+    wait_for(&driver, "card-tile").await;
+    click(&driver, "Home").await;
+    wait_for(&driver, "guide-step-done").await;
+    screenshot(&driver, "x02-run-guide-card-linked").await;
+
+    // One click opens a demo shop's code in the scanner, read from its image.
+    click_test(&driver, "demo-shop").await;
+    wait_for(&driver, "amount-entry").await;
+    fill(&driver, "pay-amount", "38.50").await;
+    click_test(&driver, "amount-continue").await;
+    assert_eq!(
+        wait_for(&driver, "pay-merchant").await,
+        "Lanxin Noodle House"
+    );
+    fill(&driver, "pay-pin", PIN).await;
+    click_test(&driver, "pay-confirm").await;
+    assert_eq!(wait_for(&driver, "receipt-paid").await, "CN¥29.65");
+    screenshot(&driver, "x03-run-receipt").await;
+    click_test(&driver, "receipt-done").await;
+    wait_for(&driver, "recent").await;
+    assert!(
+        driver
+            .find_all(by_test("first-run-guide"))
+            .await
+            .expect("query")
+            .is_empty(),
+        "the guide is gone once the wallet has paid"
+    );
+    driver.quit().await.expect("end the WebDriver session");
+    drop(run);
+}
+
+/// Desktop windows use their width: the scanner beside the pay sheet, the history beside
+/// the chosen entry, offers in a grid; nothing cut off or scrolling sideways, in three
+/// languages at two common sizes.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the real app window: `cargo xtask test` runs it under Xvfb with a keyring"]
+async fn a_desktop_window_uses_its_width_in_every_language() {
+    let _window = WINDOW.lock().await;
+    let service = saifu_tests::service::start().await;
+    let data_dir = temp_dir("app-data-desktop");
+    let tauri_driver = TauriDriver::start_with_env(&[
+        ("SAIFU_SERVICE_URL", service.base.as_ref()),
+        ("SAIFU_DATA_DIR", data_dir.as_os_str()),
+    ]);
+    let noodles = service
+        .merchant_payload("sh-lanxin-noodles", Some("42.00"))
+        .await;
+    for (index, size) in ["1280x800", "1920x1080"].into_iter().enumerate() {
+        let driver = tauri_driver
+            .open_app(&[&format!("--window-size={size}")])
+            .await;
+        if index == 0 {
+            driver
+                .execute("localStorage.clear(); location.reload();", vec![])
+                .await
+                .expect("start from a first launch");
+            wait_for_text(&driver, "Open your wallet").await;
+            assert_fits(&driver, "onboarding").await;
+            fill(&driver, "pin", PIN).await;
+            fill(&driver, "pin-again", PIN).await;
+            click_test(&driver, "create-wallet").await;
+            wait_for(&driver, "first-run-guide").await;
+            assert_fits(&driver, "home with the guide").await;
+            screenshot(&driver, "d00-home-guide-1280").await;
+            click(&driver, "Cards").await;
+            settle_screen(&driver).await;
+            click_test(&driver, "add-card").await;
+            fill(&driver, "card-number", "6200000000000005").await;
+            fill(&driver, "card-expiry", "12/30").await;
+            fill(&driver, "card-cvv", "123").await;
+            fill(&driver, "card-holder", "WANG MEI").await;
+            click_test(&driver, "link-card").await;
+            fill(&driver, "top-up-amount", "300").await;
+            click_test(&driver, "top-up").await;
+            wait_for(&driver, "top-up-done").await;
+            click(&driver, "Scan").await;
+            fill_textarea(&driver, "scan-paste", &noodles).await;
+            click_test(&driver, "scan-submit").await;
+            fill(&driver, "pay-pin", PIN).await;
+            click_test(&driver, "pay-confirm").await;
+            wait_for(&driver, "receipt").await;
+            assert_beside(&driver, "no-camera", "receipt").await;
+            click_test(&driver, "receipt-done").await;
+        } else {
+            fill(&driver, "unlock-pin", PIN).await;
+            click_test(&driver, "unlock").await;
+        }
+        wait_for_text(&driver, "Balance").await;
+
+        let mut settings = "Settings";
+        for (language, tabs) in [
+            (
+                "English",
+                ["Home", "Cards", "Scan", "Offers", "History", "Settings"],
+            ),
+            (
+                "日本語",
+                ["ホーム", "カード", "スキャン", "特典", "履歴", "設定"],
+            ),
+            (
+                "简体中文",
+                ["首页", "银行卡", "扫一扫", "优惠", "账单", "设置"],
+            ),
+        ] {
+            // The rail's Settings item has the last language's name.
+            click(&driver, settings).await;
+            click(&driver, language).await;
+            settings = tabs[5];
+            let shot = |screen: &str| format!("d-{size}-{}-{screen}", language_tag(language));
+            for tab in tabs {
+                click(&driver, tab).await;
+                settle_screen(&driver).await;
+                assert_fits(&driver, &format!("{tab} in {language} at {size}")).await;
+            }
+
+            click(&driver, tabs[0]).await;
+            settle_screen(&driver).await;
+            screenshot(&driver, &shot("home")).await;
+
+            click(&driver, tabs[2]).await;
+            wait_for(&driver, "pay-sheet-placeholder").await;
+            fill_textarea(&driver, "scan-paste", &noodles).await;
+            click_test(&driver, "scan-submit").await;
+            wait_for(&driver, "pay-merchant").await;
+            assert_beside(&driver, "no-camera", "pay-sheet").await;
+            assert_fits(&driver, &format!("pay sheet in {language} at {size}")).await;
+            screenshot(&driver, &shot("scan")).await;
+
+            click(&driver, tabs[4]).await;
+            click_test(&driver, "history-entry").await;
+            wait_for(&driver, "activity-detail").await;
+            assert_beside(&driver, "history", "activity-detail").await;
+            assert_fits(&driver, &format!("history in {language} at {size}")).await;
+            screenshot(&driver, &shot("history")).await;
+
+            click(&driver, tabs[3]).await;
+            wait_for(&driver, "promotions").await;
+            let columns = driver
+                .execute(
+                    "const tops = [...document.querySelectorAll(\"[data-test='promotion']\")].map((el) => el.getBoundingClientRect().top);
+                     return tops.filter((top) => top === tops[0]).length;",
+                    vec![],
+                )
+                .await
+                .expect("measure the offers")
+                .json()
+                .as_u64();
+            assert!(
+                columns.is_some_and(|n| n >= 2),
+                "offers sit in a grid at {size}: {columns:?} in the first row"
+            );
+            screenshot(&driver, &shot("offers")).await;
+        }
+        click(&driver, settings).await;
+        click(&driver, "English").await;
+        driver.quit().await.expect("end the WebDriver session");
+    }
+    drop(tauri_driver);
+    service.stop().await;
+}
+
+/// The element `right` sits to the right of `left`, side by side on screen.
+async fn assert_beside(driver: &WebDriver, left: &str, right: &str) {
+    element(driver, left).await;
+    element(driver, right).await;
+    let beside = driver
+        .execute(
+            "const [a, b] = [...arguments].map((test) => document.querySelector(`[data-test='${test}']`).getBoundingClientRect());
+             return b.left >= a.right && b.top < a.bottom && a.top < b.bottom;",
+            vec![serde_json::json!(left), serde_json::json!(right)],
+        )
+        .await
+        .expect("measure the panes")
+        .json()
+        .as_bool();
+    assert_eq!(beside, Some(true), "{right} is not beside {left}");
 }
 
 fn language_tag(language: &str) -> &'static str {
@@ -577,13 +806,22 @@ async fn assert_no_horizontal_scroll(driver: &WebDriver) {
 }
 
 async fn element(driver: &WebDriver, test: &str) -> WebElement {
-    driver
+    match driver
         .query(by_test(test))
         .and_displayed()
         .wait(Duration::from_secs(15), Duration::from_millis(100))
         .first()
         .await
-        .unwrap_or_else(|error| panic!("[data-test={test}] never appeared: {error}"))
+    {
+        Ok(found) => found,
+        Err(error) => {
+            // What the window showed instead, for whoever reads the failure.
+            screenshot(driver, &format!("failed-waiting-for-{test}")).await;
+            panic!(
+                "[data-test={test}] never appeared (see target/ui-shots/failed-waiting-for-{test}.png): {error}"
+            )
+        }
+    }
 }
 
 /// Waits for the element and returns its text, whitespace collapsed. From the DOM: WebKit's

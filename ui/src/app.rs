@@ -79,7 +79,7 @@ pub fn app() -> Html {
                 <Navigation />
                 <div class="column">
                     <TopBar />
-                    <main class="screen" aria-labelledby="screen-title">
+                    <main class={classes!("screen", state.screen.class())} aria-labelledby="screen-title">
                         { pages::render(state.screen) }
                     </main>
                 </div>

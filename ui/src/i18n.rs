@@ -139,6 +139,31 @@ catalogue! {
         "ウォレットの別の端末がこの端末をロックし、鍵は消去されました。ご自身の操作なら問題ありません。この端末を再び使うには、もう一度設定してください。";
     SetUpAgain => "Set up again", "重新设置", "もう一度設定する";
 
+    GuideTitle => "Pay your first shop", "完成第一笔付款", "はじめてのお支払い";
+    GuideCardTitle => "Link a card", "绑定银行卡", "カードを登録";
+    GuideCardBody =>
+        "The demo bank takes 4242 4242 4242 4242 (Visa) and 6200 0000 0000 0005 (UnionPay), with any future expiry and any three-digit security code.",
+        "演示银行接受 4242 4242 4242 4242（Visa）和 6200 0000 0000 0005（银联），有效期填任意未来日期，安全码填任意三位数字。",
+        "デモ銀行では 4242 4242 4242 4242（Visa）と 6200 0000 0000 0005（UnionPay）が使えます。有効期限は未来の任意の日付、セキュリティコードは任意の 3 桁です。";
+    GuideTopUpTitle => "Top up your balance", "给余额充值", "残高にチャージ";
+    GuideTopUpBody =>
+        "Move some money from the card into the wallet, or skip this and pay by card.",
+        "从银行卡转一些钱到钱包；也可以跳过，直接用银行卡付款。",
+        "カードからウォレットにお金を移します。飛ばしてカードで支払うこともできます。";
+    GuideScanTitle => "Scan a shop's code", "扫描商家的收款码", "お店のコードをスキャン";
+    GuideScanBody =>
+        "Try a demo shop: choose its code to open it in the scanner.",
+        "试试演示商家：选择它的收款码，即可在扫一扫中打开。",
+        "デモのお店で試せます。コードを選ぶとスキャナーで開きます。";
+    ScanSheetPlaceholder =>
+        "Scan a shop's code: the price and your discounts show here.",
+        "扫描商家的收款码后，价格和优惠会显示在这里。",
+        "お店のコードをスキャンすると、金額と割引がここに表示されます。";
+    HistoryPickEntry =>
+        "Choose an entry to see it in full.",
+        "选择一条记录即可查看详情。",
+        "項目を選ぶと詳細が表示されます。";
+
     OfflineNote => "Offline: showing what was saved at", "离线：显示的是保存于以下时间的数据", "オフライン：次の時点の保存データを表示中";
     HomeBalance => "Balance", "余额", "残高";
     HomeNoCards => "Link a bank card to top up and pay.", "绑定银行卡即可充值和付款。", "銀行カードを登録するとチャージと支払いができます。";

@@ -40,6 +40,18 @@ impl Screen {
         }
     }
 
+    /// The screen's CSS class, for layouts of its own on wide windows.
+    pub fn class(self) -> &'static str {
+        match self {
+            Screen::Home => "screen-home",
+            Screen::Cards => "screen-cards",
+            Screen::Scan => "screen-scan",
+            Screen::Promotions => "screen-promotions",
+            Screen::History => "screen-history",
+            Screen::Settings => "screen-settings",
+        }
+    }
+
     pub fn icon(self) -> Icon {
         match self {
             Screen::Home => Icon::Home,
@@ -60,6 +72,8 @@ pub struct AppState {
     pub status: Option<AppStatus>,
     /// Bumped whenever money moved or cards changed: screens that show them reload.
     pub revision: u32,
+    /// An image of a code the scanner is to read when it opens (a demo shop's, from Home).
+    pub code_image: Option<&'static str>,
 }
 
 impl AppState {
@@ -69,6 +83,7 @@ impl AppState {
             lang,
             status: None,
             revision: 0,
+            code_image: None,
         }
     }
 }
@@ -80,6 +95,10 @@ pub enum Action {
     Status(AppStatus),
     /// Balance, cards or history changed.
     Changed,
+    /// Open the scanner on the code in this image (a URL of the app's own).
+    ScanImage(&'static str),
+    /// The scanner took the image it was given.
+    ImageTaken,
 }
 
 impl Reducible for AppState {
@@ -97,6 +116,11 @@ impl Reducible for AppState {
                 next.status = Some(status);
             }
             Action::Changed => next.revision = next.revision.wrapping_add(1),
+            Action::ScanImage(url) => {
+                next.screen = Screen::Scan;
+                next.code_image = Some(url);
+            }
+            Action::ImageTaken => next.code_image = None,
         }
         Rc::new(next)
     }

@@ -18,8 +18,11 @@ const USAGE: &str = "\
 usage: cargo xtask <task>
 
 tasks:
-  run     install what is missing, build the UI, the app and the wallet service, start
-          the service with demo merchants, open the app window
+  run [--webdriver PORT NATIVE_PORT]
+          install what is missing, build the UI, the app and the wallet service, start
+          the service with demo merchants, open the app window; with --webdriver, start
+          tauri-driver on PORT (WebKitWebDriver on NATIVE_PORT) in the window's place, for
+          a WebDriver client to open the window and drive it (the tests do)
   test    install what is missing, then fmt, clippy, wasm32 and phone checks, every test
           (the UI tests drive the real app under Xvfb; screenshots in target/ui-shots/)
           and a short fuzzing smoke of every parser
@@ -54,7 +57,7 @@ const FUZZ_SMOKE_SECONDS: u32 = 10;
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("run") => run(),
+        Some("run") => run_command(&args[1..]),
         Some("test") => test(),
         Some("fuzz") => fuzz_command(&args[1..]),
         Some("bench") => bench::command(&args[1..]),
@@ -86,7 +89,36 @@ fn root() -> PathBuf {
         .unwrap_or(manifest_dir)
 }
 
-fn run() -> Result<(), Failure> {
+/// What `cargo xtask run` ends with: the app's window, or a WebDriver server that opens it.
+enum Opener {
+    Window,
+    WebDriver { port: u16, native_port: u16 },
+}
+
+/// Where cargo builds: `CARGO_TARGET_DIR`, else `<root>/target`.
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+}
+
+fn run_command(args: &[String]) -> Result<(), Failure> {
+    let port = |arg: Option<&String>| {
+        arg.and_then(|port| port.parse().ok())
+            .ok_or_else(|| Failure::new("--webdriver takes two port numbers"))
+    };
+    let opener = match args {
+        [] => Opener::Window,
+        [flag, rest @ ..] if flag == "--webdriver" => Opener::WebDriver {
+            port: port(rest.first())?,
+            native_port: port(rest.get(1))?,
+        },
+        _ => return Err(Failure::new(format!("unexpected arguments\n\n{USAGE}"))),
+    };
+    run(opener)
+}
+
+fn run(opener: Opener) -> Result<(), Failure> {
     if !setup::has_display() {
         return Err(Failure::new(
             "no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset).\n\
@@ -98,35 +130,46 @@ fn run() -> Result<(), Failure> {
     setup::ensure(setup::Purpose::Run)?;
     build_ui()?;
     Step::cargo("build the app and the service", ["build", "--workspace"]).run()?;
-    let server = root().join("target/debug/saifu-server");
-    let db = format!("sqlite://{}", root().join("target/saifu-demo.db").display());
+    let server = target_dir().join("debug/saifu-server");
+    let db = format!("sqlite://{}", target_dir().join("saifu-demo.db").display());
     Step::new("seed the demo merchants", &server)
         .args(["seed-demo", "--db", &db])
         .run()?;
-    let codes = root().join("target/demo-codes");
-    Step::new("draw the demo shops' codes", &server)
-        .arg("shop-codes")
-        .arg(&codes)
-        .args(["--db", &db])
-        .run()?;
     println!(
-        "\nThe demo shops' codes to pay: {} (in the app: Scan, then choose one as an image).\nSandbox cards: 4242 4242 4242 4242 (Visa), 6200 0000 0000 0005 (UnionPay), any future expiry, any three-digit security code.",
-        codes.display()
+        "\nThe demo shops' codes to pay: {} (the app's Home opens them in the scanner, or Scan › choose an image).\nSandbox cards: 4242 4242 4242 4242 (Visa), 6200 0000 0000 0005 (UnionPay), any future expiry, any three-digit security code.",
+        root().join("assets/demo-codes").display()
     );
     println!("\n==> start the wallet service on http://{DEMO_SERVICE_ADDR}");
     let mut service = std::process::Command::new(&server)
         .args(["serve", "--db", &db, "--addr", DEMO_SERVICE_ADDR])
         .spawn()
         .map_err(|error| Failure::new(format!("could not start {}: {error}", server.display())))?;
-    let app_binary = root().join("target/debug/saifu-app");
+    let (title, program, args) = match opener {
+        Opener::Window => (
+            "open the Saifu window",
+            target_dir().join("debug/saifu-app").into_os_string(),
+            Vec::new(),
+        ),
+        Opener::WebDriver { port, native_port } => (
+            "serve WebDriver sessions on the Saifu window",
+            "tauri-driver".into(),
+            vec![
+                "--port".to_owned(),
+                port.to_string(),
+                "--native-port".to_owned(),
+                native_port.to_string(),
+            ],
+        ),
+    };
     let app = if setup::secret_service_answers() {
-        Step::new("open the Saifu window", &app_binary).run()
+        Step::new(title, program).args(args).run()
     } else {
         println!(
             "\nNo system keyring answers on this session: the demo keeps its device keys in a throwaway one (target/demo-keyring), gone when the window closes."
         );
-        with_throwaway_keyring("open the Saifu window", "target/demo-keyring")?
-            .arg(&app_binary)
+        with_throwaway_keyring(title, "target/demo-keyring")?
+            .arg(program)
+            .args(args)
             .run()
     };
     // The service lives as long as the window.
@@ -204,7 +247,7 @@ pub fn with_display_and_keyring(title: &str) -> Result<Step, Failure> {
         "xvfb-run",
         "-a",
         "-s",
-        "-screen 0 1280x1024x24",
+        "-screen 0 1920x1200x24",
     ]))
 }
 

@@ -277,6 +277,9 @@ pub struct Wallet {
     pub wallet_id: String,
     #[schema(value_type = MoneySchema)]
     pub balance: Money,
+    /// Whether the wallet has paid a shop yet: the app guides a newcomer until it has.
+    #[serde(default)]
+    pub has_paid: bool,
 }
 
 /// The one request that carries a card number and security code: sent once, at linking.

@@ -118,6 +118,8 @@ pub struct Overview {
     pub balance: Option<Money>,
     pub cards: Vec<CardView>,
     pub recent: Vec<ActivityView>,
+    /// Whether the wallet has paid a shop yet; until then Home shows how to start.
+    pub has_paid: bool,
     /// False when the service could not be reached and this is what was saved last.
     pub fresh: bool,
     pub as_of: i64,

@@ -8,6 +8,8 @@ pub use field::{ErrorNote, Field};
 
 use saifu_core::card::Brand;
 use saifu_ipc::{ActivityKind, ActivityView, CardView};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
 
 use crate::format;
@@ -57,4 +59,37 @@ pub fn activity_row(lang: Lang, activity: &ActivityView) -> Html {
             </span>
         </li>
     }
+}
+
+/// The width from which screens put two panes side by side; app.css uses the same.
+const WIDE: &str = "(min-width: 1024px)";
+
+/// Whether the window is wide enough for two panes, following the window as it resizes.
+#[hook]
+pub fn use_wide() -> bool {
+    let query = || {
+        web_sys::window()
+            .and_then(|window| window.match_media(WIDE).ok())
+            .flatten()
+    };
+    let wide = use_state(|| query().is_some_and(|list| list.matches()));
+    {
+        let wide = wide.clone();
+        use_effect_with((), move |_| {
+            let list = query();
+            let listener = list.as_ref().map(|list| {
+                let watched = list.clone();
+                let listener = Closure::<dyn Fn()>::new(move || wide.set(watched.matches()));
+                list.set_onchange(Some(listener.as_ref().unchecked_ref()));
+                listener
+            });
+            move || {
+                if let Some(list) = &list {
+                    list.set_onchange(None);
+                }
+                drop(listener);
+            }
+        });
+    }
+    *wide
 }

@@ -3,7 +3,7 @@
 use saifu_ipc::{ActivityKind, ActivityView, HistoryRequest, IpcError};
 use yew::prelude::*;
 
-use crate::components::{EmptyState, ErrorNote, activity_row};
+use crate::components::{EmptyState, ErrorNote, activity_row, use_wide};
 use crate::format;
 use crate::i18n::Text;
 use crate::icons::Icon;
@@ -19,6 +19,7 @@ pub fn history() -> Html {
     let next = use_state(|| None::<Option<String>>);
     let error = use_state(|| None::<IpcError>);
     let selected = use_state(|| None::<String>);
+    let wide = use_wide();
 
     let (entries, cursor) = match &*first {
         None => return html! { <section class="panel skeleton tall" aria-busy="true"></section> },
@@ -67,18 +68,22 @@ pub fn history() -> Html {
         let selected = selected.clone();
         Callback::from(move |_| selected.set(None))
     };
-    html! {
+    let detail = shown.map(|activity| html! { <ActivityDetail {activity} onclose={close} /> });
+    let list = html! {
         <section class="panel">
-            if let Some(activity) = shown {
-                <ActivityDetail {activity} onclose={close} />
-            }
+            if !wide { { detail.clone() } }
             <ul class="activities" data-test="history">
                 { for entries.iter().map(|activity| {
                     let onclick = {
                         let (selected, id) = (selected.clone(), activity.activity_id.clone());
                         Callback::from(move |_| selected.set(Some(id.clone())))
                     };
-                    html! { <button class="activity-button" {onclick} data-test="history-entry">{ activity_row(lang, activity) }</button> }
+                    let current = selected.as_deref() == Some(activity.activity_id.as_str());
+                    html! {
+                        <button class="activity-button" {onclick} aria-current={current.then_some("true")} data-test="history-entry">
+                            { activity_row(lang, activity) }
+                        </button>
+                    }
                 }) }
             </ul>
             if let Some(failure) = &*error {
@@ -88,6 +93,19 @@ pub fn history() -> Html {
                 <button class="secondary" {onclick} data-test="history-more">{ lang.text(Text::LoadMore) }</button>
             }
         </section>
+    };
+    if !wide {
+        return list;
+    }
+    // Wide windows keep the list beside the entry chosen from it.
+    let detail = detail.unwrap_or_else(|| {
+        html! { <section class="panel pane-placeholder"><p>{ lang.text(Text::HistoryPickEntry) }</p></section> }
+    });
+    html! {
+        <div class="two-pane history-panes">
+            <div class="pane">{ list }</div>
+            <div class="pane">{ detail }</div>
+        </div>
     }
 }
 

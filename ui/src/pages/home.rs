@@ -1,11 +1,12 @@
-//! Home: the balance, linked cards, recent activity, and whether this is live or saved.
+//! Home: the balance, linked cards, recent activity, and whether this is live or saved;
+//! until the wallet has paid a shop, a guide to doing so.
 
-use saifu_ipc::{OverviewRequest, PromotionsRequest};
+use saifu_ipc::{ActivityKind, Overview, OverviewRequest, PromotionsRequest};
 use yew::prelude::*;
 
 use crate::components::{ErrorNote, activity_row, card_tile};
 use crate::format;
-use crate::i18n::Text;
+use crate::i18n::{Lang, Text};
 use crate::ipc::use_load;
 use crate::state::{Action, Screen, use_app};
 
@@ -33,12 +34,13 @@ pub fn home() -> Html {
         .map(|balance| format::money(lang, balance))
         .unwrap_or_else(|| "—".to_owned());
     html! {
-        <>
+        <div class="home-grid">
             if !overview.fresh {
                 <p class="offline" role="status" data-test="offline">
                     { lang.text(Text::OfflineNote) }{ " " }{ format::date_time(lang, overview.as_of) }
                 </p>
             }
+            <div class="home-column">
             <section class="wallet-hero">
                 <p class="wallet-hero-label">{ lang.text(Text::HomeBalance) }</p>
                 <p class="wallet-hero-balance" data-test="balance">{ balance }</p>
@@ -47,7 +49,7 @@ pub fn home() -> Html {
                     <button class="hero-button" onclick={go(Screen::Cards)} data-test="home-top-up">{ lang.text(Text::TopUp) }</button>
                 </div>
             </section>
-            <section class="panel">
+            <section class="panel home-cards">
                 <h2 class="section-title">{ lang.text(Text::CardsTitle) }</h2>
                 if overview.cards.is_empty() {
                     <p class="muted">{ lang.text(Text::HomeNoCards) }</p>
@@ -58,7 +60,7 @@ pub fn home() -> Html {
             </section>
             if let Some(Ok(promotions)) = &*promotions {
                 if !promotions.is_empty() {
-                    <section class="panel" data-test="offers-for-you">
+                    <section class="panel home-offers" data-test="offers-for-you">
                         <h2 class="section-title">{ lang.text(Text::PromotionsForYou) }</h2>
                         <ul class="offers">
                             { for promotions.iter().take(3).map(|promotion| html! {
@@ -72,7 +74,12 @@ pub fn home() -> Html {
                     </section>
                 }
             }
-            <section class="panel">
+            </div>
+            <div class="home-column">
+            if !overview.has_paid {
+                <FirstRunGuide overview={overview.clone()} />
+            }
+            <section class="panel home-recent">
                 <h2 class="section-title">{ lang.text(Text::HomeRecent) }</h2>
                 if overview.recent.is_empty() {
                     <p class="muted">{ lang.text(Text::HomeRecentEmpty) }</p>
@@ -82,6 +89,106 @@ pub fn home() -> Html {
                     </ul>
                 }
             </section>
-        </>
+            </div>
+        </div>
+    }
+}
+
+/// The demo shops' static codes, as `saifu-server shop-codes` draws them from the demo data
+/// (assets/demo-codes, served with the UI): (image, shop, city).
+const DEMO_SHOPS: &[(&str, &str, &str)] = &[
+    (
+        "demo-codes/sh-lanxin-noodles.png",
+        "Lanxin Noodle House",
+        "Shanghai",
+    ),
+    (
+        "demo-codes/sh-jingan-market.png",
+        "Jing'an Fresh Market",
+        "Shanghai",
+    ),
+    (
+        "demo-codes/sh-bund-books.png",
+        "Bund Books & Tea",
+        "Shanghai",
+    ),
+    (
+        "demo-codes/tyo-ginza-sushi.png",
+        "Sushi Kanda Ginza",
+        "Tokyo",
+    ),
+    ("demo-codes/tyo-akiba-denki.png", "Akiba Denki", "Tokyo"),
+    (
+        "demo-codes/osa-dotonbori-takoyaki.png",
+        "Dotonbori Takoyaki",
+        "Osaka",
+    ),
+];
+
+#[derive(Properties, PartialEq)]
+struct GuideProps {
+    overview: Overview,
+}
+
+/// Three steps to a first payment, each ticked off as it is done: a card, money, a shop.
+#[function_component(FirstRunGuide)]
+fn first_run_guide(props: &GuideProps) -> Html {
+    let app = use_app();
+    let lang = app.lang;
+    let overview = &props.overview;
+    let has_card = !overview.cards.is_empty();
+    let has_money = overview.balance.is_some_and(|balance| balance.minor() > 0)
+        || overview
+            .recent
+            .iter()
+            .any(|activity| activity.kind == ActivityKind::TopUp);
+    let to_cards = {
+        let app = app.clone();
+        Callback::from(move |_| app.dispatch(Action::Navigate(Screen::Cards)))
+    };
+    html! {
+        <section class="panel guide" data-test="first-run-guide" aria-labelledby="guide-title">
+            <h2 class="section-title" id="guide-title">{ lang.text(Text::GuideTitle) }</h2>
+            <ol class="guide-steps">
+                { step(lang, has_card, Text::GuideCardTitle, Text::GuideCardBody, html! {
+                    if !has_card {
+                        <button class="link" onclick={to_cards.clone()} data-test="guide-add-card">{ lang.text(Text::AddCard) }</button>
+                    }
+                }) }
+                { step(lang, has_money, Text::GuideTopUpTitle, Text::GuideTopUpBody, html! {
+                    if has_card && !has_money {
+                        <button class="link" onclick={to_cards} data-test="guide-top-up">{ lang.text(Text::TopUp) }</button>
+                    }
+                }) }
+                { step(lang, false, Text::GuideScanTitle, Text::GuideScanBody, html! {
+                    <ul class="demo-shops">
+                        { for DEMO_SHOPS.iter().map(|&(image, shop, city)| {
+                            let onclick = {
+                                let app = app.clone();
+                                Callback::from(move |_| app.dispatch(Action::ScanImage(image)))
+                            };
+                            html! {
+                                <li>
+                                    <button class="demo-shop" {onclick} data-test="demo-shop">
+                                        <img src={image} alt="" />
+                                        <span>{ shop }<small>{ city }</small></span>
+                                    </button>
+                                </li>
+                            }
+                        }) }
+                    </ul>
+                }) }
+            </ol>
+        </section>
+    }
+}
+
+fn step(lang: Lang, done: bool, title: Text, body: Text, action: Html) -> Html {
+    html! {
+        <li class={classes!("guide-step", done.then_some("done"))} data-test={if done { "guide-step-done" } else { "guide-step" }}>
+            <h3>{ lang.text(title) }</h3>
+            <p>{ lang.text(body) }</p>
+            { action }
+        </li>
     }
 }

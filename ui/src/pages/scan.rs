@@ -14,7 +14,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::components::{ErrorNote, Field};
+use crate::components::{ErrorNote, Field, use_wide};
 use crate::format;
 use crate::i18n::{Lang, Text};
 use crate::icons::{Icon, IconView};
@@ -43,6 +43,7 @@ pub fn scan() -> Html {
     let lang = app.lang;
     let step = use_state(|| Step::Capture);
     let error = use_state(|| None::<IpcError>);
+    let wide = use_wide();
 
     // Asks for a price; a code without an amount asks the payer first.
     let quote = {
@@ -69,9 +70,15 @@ pub fn scan() -> Html {
             });
         })
     };
+    // A code the camera finds while a payment is under way waits for the next scan.
+    let paying = use_mut_ref(|| false);
+    *paying.borrow_mut() = matches!(&*step, Step::Paying(_));
     let scanned = {
         let (quote, step, error) = (quote.clone(), step.clone(), error.clone());
         Callback::from(move |payload: String| {
+            if *paying.borrow() {
+                return;
+            }
             let payload: Rc<str> = payload.trim().into();
             match qr::parse(&payload) {
                 Err(problem) => {
@@ -88,6 +95,21 @@ pub fn scan() -> Html {
             }
         })
     };
+    // A code image handed over from elsewhere (Home's demo shops) is read as a picked one.
+    {
+        let (app, scanned, error) = (app.clone(), scanned.clone(), error.clone());
+        use_effect_with(app.code_image, move |image| {
+            if let Some(image) = *image {
+                app.dispatch(Action::ImageTaken);
+                wasm_bindgen_futures::spawn_local(async move {
+                    match read_image_at(image).await {
+                        Ok(payload) => scanned.emit(payload),
+                        Err(failure) => error.set(Some(failure)),
+                    }
+                });
+            }
+        });
+    }
     let restart = {
         let (step, error) = (step.clone(), error.clone());
         Callback::from(move |_| {
@@ -96,32 +118,42 @@ pub fn scan() -> Html {
         })
     };
 
-    let body = match &*step {
-        Step::Capture => html! { <Capture onscanned={scanned} error={error.setter()} /> },
+    let capture = html! { <Capture onscanned={scanned} error={error.setter()} /> };
+    let sheet = match &*step {
+        Step::Capture => None,
         Step::Amount {
             payload,
             merchant,
             currency,
-        } => html! {
+        } => Some(html! {
             <AmountEntry payload={payload.clone()} merchant={merchant.clone()} currency={currency.clone()}
                          onquote={quote.clone()} oncancel={restart.clone()} />
-        },
-        Step::Quoting => {
-            html! { <section class="panel skeleton tall" aria-busy="true" data-test="quoting"></section> }
-        }
-        Step::Confirm(quote_view) | Step::Paying(quote_view) => html! {
+        }),
+        Step::Quoting => Some(
+            html! { <section class="panel skeleton tall" aria-busy="true" data-test="quoting"></section> },
+        ),
+        Step::Confirm(quote_view) | Step::Paying(quote_view) => Some(html! {
             <Confirm quote={quote_view.clone()} paying={matches!(&*step, Step::Paying(_))}
                      step={step.setter()} oncancel={restart.clone()} />
-        },
-        Step::Done(receipt) => html! { <Receipt receipt={receipt.clone()} /> },
+        }),
+        Step::Done(receipt) => Some(html! { <Receipt receipt={receipt.clone()} /> }),
     };
-    html! {
-        <>
-            if let Some(failure) = &*error {
-                <section class="panel"><ErrorNote error={failure.clone()} {lang} test="scan-error" /></section>
-            }
-            { body }
-        </>
+    let error = error.as_ref().map(|failure| {
+        html! { <section class="panel"><ErrorNote error={failure.clone()} {lang} test="scan-error" /></section> }
+    });
+    // Wide windows keep the scanner beside the pay sheet; narrow ones show one at a time.
+    if wide {
+        let sheet = sheet.unwrap_or_else(|| {
+            html! { <section class="panel pane-placeholder" data-test="pay-sheet-placeholder"><p>{ lang.text(Text::ScanSheetPlaceholder) }</p></section> }
+        });
+        html! {
+            <div class="two-pane">
+                <div class="pane" data-test="scan-pane">{ error }{ capture }</div>
+                <div class="pane" data-test="sheet-pane">{ sheet }</div>
+            </div>
+        }
+    } else {
+        html! { <>{ error }{ sheet.unwrap_or(capture) }</> }
     }
 }
 
@@ -176,7 +208,7 @@ fn capture(props: &CaptureProps) -> Html {
             let (onscanned, error, reading) = (onscanned.clone(), error.clone(), reading.clone());
             reading.set(true);
             wasm_bindgen_futures::spawn_local(async move {
-                let outcome = read_codes(file).await;
+                let outcome = read_image(file.array_buffer()).await;
                 reading.set(false);
                 match outcome {
                     Ok(payload) => onscanned.emit(payload),
@@ -305,11 +337,28 @@ fn capture(props: &CaptureProps) -> Html {
     }
 }
 
-/// The first code the shell reads in the picked image.
-async fn read_codes(file: web_sys::File) -> Result<String, IpcError> {
+/// The first code the shell reads in the image at `url`, one of the app's own.
+async fn read_image_at(url: &str) -> Result<String, IpcError> {
+    let unreadable = |_| {
+        IpcError::new(
+            saifu_ipc::ErrorCode::Invalid,
+            "The image could not be read.",
+        )
+    };
+    let window = web_sys::window().ok_or_else(|| unreadable(wasm_bindgen::JsValue::NULL))?;
+    let response: web_sys::Response =
+        wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(url))
+            .await
+            .map_err(unreadable)?
+            .unchecked_into();
+    read_image(response.array_buffer().map_err(unreadable)?).await
+}
+
+/// The first code the shell reads in the image whose bytes `buffer` will hold.
+async fn read_image(buffer: js_sys::Promise) -> Result<String, IpcError> {
     let unreadable =
         |_| IpcError::new(saifu_ipc::ErrorCode::Invalid, "The file could not be read.");
-    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+    let buffer = wasm_bindgen_futures::JsFuture::from(buffer)
         .await
         .map_err(unreadable)?;
     let bytes = js_sys::Uint8Array::new(buffer.unchecked_ref()).to_vec();

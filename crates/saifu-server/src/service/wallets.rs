@@ -242,6 +242,7 @@ impl Service {
         Ok(Wallet {
             wallet_id: wallet_id.clone(),
             balance: Money::from_minor(balance, currency),
+            has_paid: self.store.has_paid(wallet_id).await?,
         })
     }
 }

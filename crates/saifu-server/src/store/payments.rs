@@ -115,6 +115,15 @@ impl Store {
         Ok(row.map(|row| row.try_get("receipt")).transpose()?)
     }
 
+    /// Whether the wallet has made any payment.
+    pub async fn has_paid(&self, wallet_id: &str) -> Result<bool, StoreError> {
+        let row = sqlx::query("SELECT 1 FROM payments WHERE wallet_id = $1 LIMIT 1")
+            .bind(wallet_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.is_some())
+    }
+
     /// How many payments the wallet has made at the merchant.
     pub async fn payments_at(&self, wallet_id: &str, merchant_id: &str) -> Result<i64, StoreError> {
         payments_at(&self.pool, wallet_id, merchant_id).await

@@ -1,4 +1,5 @@
-//! `saifu-server` run as an operator runs it: seed the demo, draw a merchant's code.
+//! `saifu-server` run as an operator runs it: seed the demo, draw a merchant's code, and the
+//! demo shops' codes kept under assets/ are theirs.
 
 use std::process::Command;
 
@@ -81,6 +82,35 @@ fn merchant_codes_are_printed_and_drawn_so_a_scanner_reads_them() {
             "{shop}: static, the payer types the amount"
         );
         assert!(scanned[0].text.contains(shop), "{shop}");
+    }
+    // The copies the app and the README offer a newcomer are these same codes.
+    let assets = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo-codes");
+    let names = |dir: &std::path::Path| {
+        let mut names: Vec<_> = std::fs::read_dir(dir)
+            .expect("list the codes")
+            .map(|entry| entry.expect("entry").file_name())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(
+        names(&assets),
+        names(&codes),
+        "assets/demo-codes: one per demo shop"
+    );
+    let read = |png: std::path::PathBuf| {
+        saifu_scan::decode_bytes(&std::fs::read(&png).expect("read the code"))
+            .expect("an image")
+            .remove(0)
+            .text
+    };
+    for name in names(&codes) {
+        assert_eq!(
+            read(assets.join(&name)),
+            read(codes.join(&name)),
+            "assets/demo-codes/{} is out of date: `saifu-server shop-codes assets/demo-codes` after `seed-demo` draws it again",
+            name.display()
+        );
     }
 
     let unknown = saifu_server(&["merchant-qr", "nowhere", "--db", &db]);

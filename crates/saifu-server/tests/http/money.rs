@@ -10,7 +10,7 @@ use crate::common::{
 };
 use reqwest::{Method, StatusCode};
 use saifu_api::{
-    Card, CardList, ErrorCode, Funding, History, QuoteRequest, Receipt, TopUpReceipt, paths,
+    Card, CardList, ErrorCode, Funding, History, QuoteRequest, Receipt, TopUpReceipt, Wallet, paths,
 };
 use saifu_core::money::Money;
 use saifu_server::{demo, unix_now};
@@ -165,6 +165,13 @@ async fn paying_a_shop_in_shanghai_and_one_in_osaka() {
     let app = spawn_app().await;
     let (phone, card) = wallet_with_card(&app).await;
     top_up(&app, &phone, &card, "500.00", &unique("top-up-key")).await;
+    let has_paid = async || {
+        phone
+            .ok::<Wallet>(&app, Method::GET, paths::WALLET, "")
+            .await
+            .has_paid
+    };
+    assert!(!has_paid().await, "a top-up is not a payment");
 
     // A static code: the payer enters the amount.
     let noodles = quote(&app, &phone, "sh-lanxin-noodles", None, Some("12.50")).await;
@@ -184,6 +191,7 @@ async fn paying_a_shop_in_shanghai_and_one_in_osaka() {
     .expect("receipt");
     assert_eq!(receipt.merchant_name, "Lanxin Noodle House");
     assert_eq!(receipt.paid, Money::from_minor(1250, currency("CNY")));
+    assert!(has_paid().await);
     assert_eq!(
         balance(&app, &phone).await,
         Money::from_minor(48_750, currency("CNY"))
