@@ -4,7 +4,6 @@
 use std::sync::atomic::Ordering;
 
 use base64::Engine;
-use saifu_client::pin::PinError;
 use saifu_client::{ClientError, Onboarding, Sensitive, Status, api};
 use saifu_ipc::*;
 use tauri::{Manager, State};
@@ -155,22 +154,14 @@ pub(crate) async fn top_up(wallet: State<'_, Wallet>, req: TopUpRequest) -> Repl
 pub(crate) async fn scan_image(req: ScanImageRequest) -> Reply<ScannedCodes> {
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(req.image_base64.trim())
-        .map_err(|_| IpcError::new(ErrorCode::Invalid, "The file could not be read."))?;
+        .map_err(|_| IpcError::new(Code::NotAnImage, "the image is not base64"))?;
     // Decoding a photo takes tens of milliseconds: off the async workers.
     let decoded = tauri::async_runtime::spawn_blocking(move || saifu_scan::decode_bytes(&bytes))
         .await
-        .map_err(|error| IpcError::new(ErrorCode::Internal, error.to_string()))?
-        .map_err(|_| {
-            IpcError::new(
-                ErrorCode::Invalid,
-                "This file is not an image (PNG, JPEG or WebP).",
-            )
-        })?;
+        .map_err(|error| IpcError::new(Code::Internal, error.to_string()))?
+        .map_err(|_| IpcError::new(Code::NotAnImage, "not a PNG, JPEG or WebP image"))?;
     if decoded.is_empty() {
-        return Err(IpcError::new(
-            ErrorCode::NoCode,
-            "No code could be read in this image.",
-        ));
+        return Err(IpcError::new(Code::NoCode, "no code in the image"));
     }
     Ok(ScannedCodes {
         payloads: decoded.into_iter().map(|code| code.text).collect(),
@@ -356,7 +347,7 @@ pub(crate) async fn camera_start(
     // Opening a camera waits for its first frame: off the async workers.
     tauri::async_runtime::spawn_blocking(move || app.state::<Camera>().start(events))
         .await
-        .map_err(|error| IpcError::new(ErrorCode::Internal, error.to_string()))
+        .map_err(|error| IpcError::new(Code::Internal, error.to_string()))
 }
 
 #[tauri::command]
@@ -364,7 +355,7 @@ pub(crate) async fn camera_stop(app: tauri::AppHandle, req: CameraStopRequest) -
     let CameraStopRequest {} = req;
     tauri::async_runtime::spawn_blocking(move || app.state::<Camera>().stop())
         .await
-        .map_err(|error| IpcError::new(ErrorCode::Internal, error.to_string()))
+        .map_err(|error| IpcError::new(Code::Internal, error.to_string()))
 }
 
 async fn app_status(wallet: &Wallet) -> Reply<AppStatus> {
@@ -395,56 +386,12 @@ fn unlocked<'a>(
     if wallet.unlocked.load(Ordering::SeqCst) {
         Ok(&wallet.app)
     } else {
-        Err(IpcError::new(
-            ErrorCode::Invalid,
-            "Unlock the app with your PIN first.",
-        ))
+        Err(IpcError::new(Code::AppLocked, "the app is locked"))
     }
 }
 
 fn ipc_error(error: ClientError) -> IpcError {
-    use api::ErrorCode as Service;
-    let code = match &error {
-        ClientError::Service { code, .. } => match code {
-            Service::AmountRequired => ErrorCode::AmountRequired,
-            Service::QuoteExpired => ErrorCode::QuoteExpired,
-            Service::DeviceLocked => ErrorCode::DeviceLocked,
-            Service::Internal => ErrorCode::Internal,
-            _ => ErrorCode::Refused,
-        },
-        ClientError::Unreachable { .. } => ErrorCode::Unreachable,
-        ClientError::NotOnboarded => ErrorCode::NotOnboarded,
-        ClientError::KeyMissing => ErrorCode::KeyMissing,
-        ClientError::DeviceLocked => ErrorCode::DeviceLocked,
-        ClientError::KeyStore(saifu_client::KeyStoreError::Unavailable(_)) => {
-            ErrorCode::KeyringUnavailable
-        }
-        ClientError::Pin(PinError::Wrong { .. }) => ErrorCode::WrongPin,
-        ClientError::Pin(PinError::Paused { .. }) => ErrorCode::PinPaused,
-        ClientError::Pin(PinError::BadFormat | PinError::TooSimple) | ClientError::Invalid(_) => {
-            ErrorCode::Invalid
-        }
-        ClientError::KeyStore(_)
-        | ClientError::Pin(PinError::Hash(_))
-        | ClientError::Protocol(_)
-        | ClientError::Storage(_) => ErrorCode::Internal,
-    };
-    let message = match &error {
-        ClientError::Pin(PinError::Wrong {
-            tries_left,
-            paused_for: None,
-        }) => {
-            format!("Wrong PIN. {tries_left} more tries before a pause.")
-        }
-        ClientError::Pin(PinError::Wrong {
-            paused_for: Some(seconds),
-            ..
-        }) => {
-            format!("Wrong PIN. Wait {seconds} s before the next try.")
-        }
-        other => other.to_string(),
-    };
-    IpcError::new(code, message)
+    IpcError::new(error.code(), error.to_string()).with_detail(error.detail())
 }
 
 fn funding_choice(funding: api::Funding) -> FundingChoice {

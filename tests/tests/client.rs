@@ -140,7 +140,7 @@ async fn the_whole_journey_from_onboarding_to_a_receipt() {
     assert!(!cached.fresh);
     assert_eq!(cached.recent.len(), 2);
     let error = reopened.top_up(&card.card_id, "1.00").await.unwrap_err();
-    assert_eq!(error.code(), "unreachable");
+    assert_eq!(error.code(), ErrorCode::Unreachable);
 }
 
 #[tokio::test]
@@ -152,9 +152,9 @@ async fn bad_input_gets_the_services_code_and_nothing_is_charged() {
         ..visa()
     };
     let error = app.link_card(declined).await.unwrap_err();
-    assert_eq!(error.code(), "card_declined");
+    assert_eq!(error.code(), ErrorCode::CardDeclined);
     let error = app.quote("not a payment code", None).await.unwrap_err();
-    assert_eq!(error.code(), "invalid_payment_code");
+    assert_eq!(error.code(), ErrorCode::InvalidPaymentCode);
     let error = app
         .quote(
             &service.merchant_payload("tyo-ginza-sushi", None).await,
@@ -162,7 +162,7 @@ async fn bad_input_gets_the_services_code_and_nothing_is_charged() {
         )
         .await
         .unwrap_err();
-    assert_eq!(error.code(), "amount_required");
+    assert_eq!(error.code(), ErrorCode::AmountRequired);
     let overview = app.overview().await.unwrap();
     assert_eq!(overview.balance.unwrap().balance.minor(), 0);
     assert!(overview.recent.is_empty());
@@ -179,7 +179,10 @@ async fn a_lost_key_is_a_state_the_user_can_recover_from() {
 
     let mut app = WalletApp::open(&dir, keys).expect("open");
     assert_eq!(app.status().await.unwrap(), Status::KeyMissing);
-    assert_eq!(app.overview().await.unwrap_err().code(), "key_missing");
+    assert_eq!(
+        app.overview().await.unwrap_err().code(),
+        ErrorCode::KeyMissing
+    );
     app.forget().await.expect("forget");
     assert_eq!(app.status().await.unwrap(), Status::Welcome);
 }
@@ -229,7 +232,7 @@ async fn a_device_locked_from_another_is_refused_and_wipes_its_key() {
     drop(tablet_keys);
 
     let error = phone.overview().await.unwrap_err();
-    assert_eq!(error.code(), "device_locked");
+    assert_eq!(error.code(), ErrorCode::DeviceLocked);
     assert_eq!(phone.status().await.unwrap(), Status::DeviceLocked);
     assert!(
         keys.load(&format!("device-key/{phone_id}"))
@@ -253,17 +256,17 @@ async fn onboarding_refuses_a_weak_pin_and_a_bad_address_before_anything_is_crea
         .onboard(onboarding("http://127.0.0.1:9", "123456"))
         .await
         .unwrap_err();
-    assert_eq!(error.code(), "invalid_pin");
+    assert_eq!(error.code(), ErrorCode::PinTooSimple);
     let error = app
         .onboard(onboarding("ftp://wallet", PIN))
         .await
         .unwrap_err();
-    assert_eq!(error.code(), "invalid");
+    assert_eq!(error.code(), ErrorCode::InvalidServiceAddress);
     let error = app
         .onboard(onboarding("http://127.0.0.1:9", PIN))
         .await
         .unwrap_err();
-    assert_eq!(error.code(), "unreachable");
+    assert_eq!(error.code(), ErrorCode::Unreachable);
     assert_eq!(app.status().await.unwrap(), Status::Welcome);
     assert!(!dir.join("wallet.json").exists());
 }
@@ -346,7 +349,7 @@ async fn promotions_are_listed_and_a_claimed_coupon_comes_off_the_next_payment()
     assert!(!welcome.coupon_held);
     app.claim_coupon(&welcome.campaign_id).await.expect("claim");
     let again = app.claim_coupon(&welcome.campaign_id).await.unwrap_err();
-    assert_eq!(again.code(), "coupon_already_claimed");
+    assert_eq!(again.code(), ErrorCode::CouponAlreadyClaimed);
 
     let quote = app
         .quote(

@@ -220,7 +220,7 @@ async fn the_whole_journey_in_the_app_window() {
         )
         .await
         .expect_err("a locked device is refused");
-    assert_eq!(refused.code(), "device_locked");
+    assert_eq!(refused.code(), saifu_api::ErrorCode::DeviceLocked);
     screenshot(&driver, "15-settings-device-locked").await;
 
     // Languages: every word from the catalogues.
@@ -616,10 +616,25 @@ async fn a_desktop_window_uses_its_width_in_every_language() {
 
             click(&driver, tabs[2]).await;
             wait_for(&driver, "pay-sheet-placeholder").await;
+            // Refusals in the user's language, whoever found the fault.
+            fill_textarea(&driver, "scan-paste", "00020101021126BROKEN").await;
+            click_test(&driver, "scan-submit").await;
+            assert_eq!(
+                wait_for(&driver, "scan-error").await,
+                refusal(language, "invalid code")
+            );
             fill_textarea(&driver, "scan-paste", &noodles).await;
             click_test(&driver, "scan-submit").await;
             wait_for(&driver, "pay-merchant").await;
             assert_beside(&driver, "no-camera", "pay-sheet").await;
+            if index == 0 && language != "English" {
+                fill(&driver, "pay-pin", "111112").await;
+                click_test(&driver, "pay-confirm").await;
+                assert_eq!(
+                    wait_for(&driver, "pay-error").await,
+                    refusal(language, "wrong PIN")
+                );
+            }
             assert_fits(&driver, &format!("pay sheet in {language} at {size}")).await;
             screenshot(&driver, &shot("scan")).await;
 
@@ -654,6 +669,25 @@ async fn a_desktop_window_uses_its_width_in_every_language() {
     }
     drop(tauri_driver);
     service.stop().await;
+}
+
+/// A refusal's words as the catalogue has them: the first wrong PIN is tried in Japanese,
+/// the second in Chinese.
+fn refusal(language: &str, what: &str) -> &'static str {
+    match (language, what) {
+        ("English", "invalid code") => {
+            "This is not a payment code Saifu can pay, or it is damaged. Scan it again."
+        }
+        ("日本語", "invalid code") => {
+            "Saifu で支払えるコードではないか、コードが破損しています。もう一度読み取ってください。"
+        }
+        ("简体中文", "invalid code") => {
+            "这不是 Saifu 可以支付的收款码，或二维码已损坏。请重新扫描。"
+        }
+        ("日本語", "wrong PIN") => "PIN が違います。あと 2 回間違えると入力が一時停止されます。",
+        ("简体中文", "wrong PIN") => "支付密码错误，还可尝试 1 次，之后将暂停输入。",
+        _ => panic!("no expected words for {what} in {language}"),
+    }
 }
 
 /// The element `right` sits to the right of `left`, side by side on screen.

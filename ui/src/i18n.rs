@@ -208,6 +208,10 @@ catalogue! {
         "其他应用正在使用相机。请关闭后重试，或选择收款码的照片。",
         "別のアプリがカメラを使っています。閉じてから戻るか、コードの写真を選んでください。";
     CameraFailedTitle => "The camera cannot be used", "无法使用相机", "カメラを使えません";
+    CameraFailedBody =>
+        "Choose a photo of the shop's code, or paste the code's text.",
+        "请选择收款码的照片，或粘贴收款码内容。",
+        "お店のコードの写真を選ぶか、コードの文字列を貼り付けてください。";
     ScanWithCamera => "Scan with the camera", "用相机扫码", "カメラで読み取る";
     ScanFromImage => "Choose an image", "选择图片", "画像を選ぶ";
     ReadingImage => "Reading the image…", "正在识别图片…", "画像を読み取り中…";
@@ -290,6 +294,108 @@ catalogue! {
         "この価格は期限切れです。もう一度コードを読み取ってください。";
 
 
+    ErrorClock =>
+        "The wallet service did not accept this request: check that this device's date and time are right, then try again.",
+        "钱包服务未接受此请求：请确认本设备的日期和时间正确后重试。",
+        "ウォレットサービスがこのリクエストを受け付けませんでした。端末の日付と時刻が正しいか確認して、もう一度お試しください。";
+    ErrorRequestRefused =>
+        "The wallet service did not accept this request. Please try again.",
+        "钱包服务未接受此请求，请重试。",
+        "ウォレットサービスがこのリクエストを受け付けませんでした。もう一度お試しください。";
+    ErrorUnknownDevice =>
+        "The wallet service does not know this device. Set it up again.",
+        "钱包服务无法识别本设备，请重新设置。",
+        "ウォレットサービスがこの端末を認識できません。もう一度設定してください。";
+    ErrorTryAgain => "That took too long. Please try again.", "操作超时，请重试。", "時間がかかりすぎました。もう一度お試しください。";
+    ErrorConflict =>
+        "Something changed meanwhile. Please try again.",
+        "数据已发生变化，请重试。",
+        "その間に状況が変わりました。もう一度お試しください。";
+    ErrorForbidden => "This device may not do that.", "本设备无权执行此操作。", "この端末ではその操作はできません。";
+    ErrorNotFound => "That is no longer there.", "该内容已不存在。", "その項目はもうありません。";
+    ErrorInvalidCard =>
+        "The card number, expiry or security code is not valid. Check them and try again.",
+        "卡号、有效期或安全码无效，请检查后重试。",
+        "カード番号、有効期限、セキュリティコードのいずれかが正しくありません。確認してもう一度お試しください。";
+    ErrorCardDeclined =>
+        "The bank declined this card. Try another card, or ask your bank.",
+        "银行拒绝了此卡。请换一张卡，或联系发卡银行。",
+        "銀行がこのカードを承認しませんでした。別のカードを使うか、銀行にお問い合わせください。";
+    ErrorInsufficientFunds =>
+        "The balance does not cover this amount. Top up, or pay with a card.",
+        "余额不足以支付此金额。请充值，或使用银行卡付款。",
+        "残高が足りません。チャージするか、カードで支払ってください。";
+    ErrorInvalidPaymentCode =>
+        "This is not a payment code Saifu can pay, or it is damaged. Scan it again.",
+        "这不是 Saifu 可以支付的收款码，或二维码已损坏。请重新扫描。",
+        "Saifu で支払えるコードではないか、コードが破損しています。もう一度読み取ってください。";
+    ErrorUnknownMerchant =>
+        "This shop does not take Saifu yet.",
+        "该商家暂不支持 Saifu 付款。",
+        "このお店はまだ Saifu に対応していません。";
+    ErrorAmountRequired => "Enter the amount to pay.", "请输入付款金额。", "支払う金額を入力してください。";
+    ErrorQuoteAlreadyPaid =>
+        "This was paid already: see History.",
+        "这笔已经付过了，请查看账单。",
+        "この支払いは完了しています。履歴をご確認ください。";
+    ErrorOfferChanged =>
+        "An offer in this price is no longer available. Scan again for the current price.",
+        "此价格中的某项优惠已不可用，请重新扫码获取最新价格。",
+        "この価格の特典が使えなくなりました。もう一度読み取って最新の価格をご確認ください。";
+    ErrorFundingNotQuoted =>
+        "This way of paying was added after the price was shown. Scan again.",
+        "该付款方式是在显示价格之后添加的，请重新扫码。",
+        "この支払い方法は価格の表示後に追加されました。もう一度読み取ってください。";
+    ErrorCouponHeld => "You hold this coupon already.", "你已经领取过这张优惠券。", "このクーポンはすでに取得済みです。";
+    ErrorCouponUnavailable =>
+        "This coupon cannot be claimed now.",
+        "这张优惠券现在无法领取。",
+        "このクーポンは現在取得できません。";
+    ErrorAmountOutOfRange =>
+        "This amount is not accepted: enter an amount above zero and within what a wallet holds.",
+        "该金额无效：请输入大于零且不超过钱包上限的金额。",
+        "この金額は使えません。ゼロより大きく、ウォレットの上限以内の金額を入力してください。";
+    ErrorBalanceLimit =>
+        "This would take the balance above the most a wallet may hold.",
+        "这将使余额超过钱包的上限。",
+        "残高がウォレットの上限を超えてしまいます。";
+    ErrorRateUnavailable =>
+        "There is no current exchange rate for this currency. Please try again later.",
+        "暂无该币种的最新汇率，请稍后再试。",
+        "この通貨の最新の為替レートがありません。しばらくしてからお試しください。";
+    ErrorNotOnboarded => "Set up the wallet on this device first.", "请先在本设备上开通钱包。", "まずこの端末でウォレットを開設してください。";
+    ErrorAlreadyOnboarded => "This device has a wallet already.", "本设备已开通钱包。", "この端末にはすでにウォレットがあります。";
+    ErrorDeviceName =>
+        "Give this device a name of 1 to 64 characters.",
+        "请为本设备设置 1 到 64 个字符的名称。",
+        "この端末に 1〜64 文字の名前を付けてください。";
+    ErrorServiceAddress =>
+        "The service address starts with https:// (or http:// for a service on this computer).",
+        "服务地址须以 https:// 开头（本机服务可用 http://）。",
+        "サービスのアドレスは https://（このコンピューター上のサービスなら http://）で始まります。";
+    ErrorKeyringFailed =>
+        "The system keyring failed. Please try again.",
+        "系统钥匙串出错，请重试。",
+        "システムのキーリングでエラーが発生しました。もう一度お試しください。";
+    ErrorAppLocked => "Unlock the app with your PIN first.", "请先输入支付密码解锁。", "まず PIN でロックを解除してください。";
+    ErrorPinFormat => "A PIN is 6 digits.", "支付密码为 6 位数字。", "PIN は 6 桁の数字です。";
+    ErrorPinTooSimple =>
+        "PINs with every digit the same or in a run (123456) are too easy to guess.",
+        "所有数字相同或连续（如 123456）的密码太容易被猜到。",
+        "すべて同じ数字や連続した数字（123456 など）の PIN は推測されやすいため使えません。";
+    ErrorWrongPin => "Wrong PIN.", "支付密码错误。", "PIN が違います。";
+    ErrorPinPaused =>
+        "Too many wrong PINs. Wait a moment, then try again.",
+        "支付密码错误次数过多，请稍后再试。",
+        "PIN の誤りが多すぎます。しばらく待ってからお試しください。";
+    ErrorNotAnImage =>
+        "This file is not an image (PNG, JPEG or WebP).",
+        "该文件不是图片（PNG、JPEG 或 WebP）。",
+        "このファイルは画像（PNG、JPEG、WebP）ではありません。";
+    ErrorStorage =>
+        "Saifu could not keep its data on this device. Check the free space, then try again.",
+        "Saifu 无法在本设备上保存数据。请检查剩余空间后重试。",
+        "Saifu がこの端末にデータを保存できませんでした。空き容量を確認してもう一度お試しください。";
     ErrorNoShell =>
         "This page needs the Saifu app. Open Saifu from your apps to see it.",
         "此页面需要在 Saifu 应用中打开。",
@@ -421,28 +527,115 @@ impl Lang {
         })
     }
 
-    /// What to tell the user about an error: our own words where the code says enough, the
-    /// message that came with it where it carries the specifics (which field, how long).
+    /// What to tell the user about an error, from its code and the facts it carries; the
+    /// message that came with it is for developers and is never shown.
     pub fn error(self, error: &saifu_ipc::IpcError) -> String {
-        use saifu_ipc::ErrorCode;
-        let text = match error.code {
-            ErrorCode::NoShell => Text::ErrorNoShell,
-            ErrorCode::BadRequest => Text::ErrorBadRequest,
-            ErrorCode::Internal => Text::ErrorInternal,
-            ErrorCode::Unreachable => Text::ErrorUnreachable,
-            ErrorCode::KeyringUnavailable => Text::ErrorKeyring,
-            ErrorCode::KeyMissing => Text::KeyMissingTitle,
-            ErrorCode::DeviceLocked => Text::DeviceLockedTitle,
-            ErrorCode::NoCode => Text::ErrorNoCode,
-            ErrorCode::QuoteExpired => Text::ErrorQuoteExpired,
-            ErrorCode::Invalid
-            | ErrorCode::NotOnboarded
-            | ErrorCode::WrongPin
-            | ErrorCode::PinPaused
-            | ErrorCode::AmountRequired
-            | ErrorCode::Refused => return error.message.clone(),
-        };
-        self.text(text).to_owned()
+        use saifu_ipc::Code;
+        let detail = &error.detail;
+        match (error.code, detail.wait_seconds, detail.tries_left) {
+            (Code::WrongPin | Code::PinPaused, Some(seconds), _) => {
+                let wait = self.wait(seconds);
+                match (self, error.code) {
+                    (Lang::En, Code::WrongPin) => {
+                        format!("Wrong PIN. Wait {wait} before the next try.")
+                    }
+                    (Lang::En, _) => {
+                        format!("Too many wrong PINs. Wait {wait} before the next try.")
+                    }
+                    (Lang::ZhCn, Code::WrongPin) => format!("支付密码错误，请等待{wait}后再试。"),
+                    (Lang::ZhCn, _) => format!("支付密码错误次数过多，请等待{wait}后再试。"),
+                    (Lang::Ja, Code::WrongPin) => {
+                        format!("PIN が違います。{wait}待ってからもう一度お試しください。")
+                    }
+                    (Lang::Ja, _) => {
+                        format!("PIN の誤りが多すぎます。{wait}待ってからもう一度お試しください。")
+                    }
+                }
+            }
+            (Code::WrongPin, None, Some(tries)) => match (self, tries) {
+                (Lang::En, 0) => "Wrong PIN. One more wrong try pauses PIN entry.".to_owned(),
+                (Lang::En, 1) => "Wrong PIN. 1 more try before a pause.".to_owned(),
+                (Lang::En, _) => format!("Wrong PIN. {tries} more tries before a pause."),
+                (Lang::ZhCn, 0) => "支付密码错误，再错一次将暂停输入。".to_owned(),
+                (Lang::ZhCn, _) => format!("支付密码错误，还可尝试 {tries} 次，之后将暂停输入。"),
+                (Lang::Ja, 0) => {
+                    "PIN が違います。次に間違えると入力が一時停止されます。".to_owned()
+                }
+                (Lang::Ja, _) => {
+                    format!("PIN が違います。あと {tries} 回間違えると入力が一時停止されます。")
+                }
+            },
+            (code, _, _) => self.text(error_text(code)).to_owned(),
+        }
+    }
+
+    /// A pause as people say it: seconds below two minutes, whole minutes (rounded up) above.
+    fn wait(self, seconds: u64) -> String {
+        let minutes = seconds.div_ceil(60);
+        match (self, seconds < 120) {
+            (Lang::En, true) => format!("{seconds} s"),
+            (Lang::En, false) => format!("{minutes} min"),
+            (Lang::ZhCn, true) => format!(" {seconds} 秒"),
+            (Lang::ZhCn, false) => format!(" {minutes} 分钟"),
+            (Lang::Ja, true) => format!("{seconds} 秒"),
+            (Lang::Ja, false) => format!("{minutes} 分"),
+        }
+    }
+}
+
+/// The words for every code of the one list: a code without words here does not compile.
+fn error_text(code: saifu_ipc::Code) -> Text {
+    use saifu_ipc::Code;
+    match code {
+        Code::BadRequest
+        | Code::UnknownRoute
+        | Code::MethodNotAllowed
+        | Code::UnsupportedMediaType
+        | Code::PayloadTooLarge
+        | Code::Protocol => Text::ErrorBadRequest,
+        Code::StaleRequest => Text::ErrorClock,
+        Code::InvalidSignature | Code::ReplayedNonce => Text::ErrorRequestRefused,
+        Code::UnknownDevice => Text::ErrorUnknownDevice,
+        Code::DeviceLocked => Text::DeviceLockedTitle,
+        Code::InvalidChallenge => Text::ErrorTryAgain,
+        Code::Conflict | Code::IdempotencyKeyReused => Text::ErrorConflict,
+        Code::Forbidden => Text::ErrorForbidden,
+        Code::NotFound => Text::ErrorNotFound,
+        Code::InvalidCard => Text::ErrorInvalidCard,
+        Code::CardExpired => Text::CardExpired,
+        Code::CardDeclined => Text::ErrorCardDeclined,
+        Code::InsufficientFunds => Text::ErrorInsufficientFunds,
+        Code::InvalidPaymentCode => Text::ErrorInvalidPaymentCode,
+        Code::UnknownMerchant => Text::ErrorUnknownMerchant,
+        Code::AmountRequired => Text::ErrorAmountRequired,
+        Code::QuoteExpired => Text::ErrorQuoteExpired,
+        Code::QuoteAlreadyPaid => Text::ErrorQuoteAlreadyPaid,
+        Code::OfferChanged => Text::ErrorOfferChanged,
+        Code::FundingNotQuoted => Text::ErrorFundingNotQuoted,
+        Code::CouponAlreadyClaimed => Text::ErrorCouponHeld,
+        Code::CouponUnavailable => Text::ErrorCouponUnavailable,
+        Code::AmountOutOfRange => Text::ErrorAmountOutOfRange,
+        Code::BalanceLimit => Text::ErrorBalanceLimit,
+        Code::RateUnavailable => Text::ErrorRateUnavailable,
+        Code::Internal => Text::ErrorInternal,
+        Code::NoShell => Text::ErrorNoShell,
+        Code::Unreachable => Text::ErrorUnreachable,
+        Code::NotOnboarded => Text::ErrorNotOnboarded,
+        Code::AlreadyOnboarded => Text::ErrorAlreadyOnboarded,
+        Code::InvalidDeviceName => Text::ErrorDeviceName,
+        Code::InvalidServiceAddress => Text::ErrorServiceAddress,
+        Code::KeyMissing => Text::KeyMissingTitle,
+        Code::KeyringUnavailable => Text::ErrorKeyring,
+        Code::KeyringFailed => Text::ErrorKeyringFailed,
+        Code::AppLocked => Text::ErrorAppLocked,
+        Code::InvalidPin => Text::ErrorPinFormat,
+        Code::PinTooSimple => Text::ErrorPinTooSimple,
+        Code::WrongPin => Text::ErrorWrongPin,
+        Code::PinPaused => Text::ErrorPinPaused,
+        Code::NotAnImage => Text::ErrorNotAnImage,
+        Code::NoCode => Text::ErrorNoCode,
+        Code::CameraFailed => Text::CameraFailedTitle,
+        Code::Storage => Text::ErrorStorage,
     }
 }
 

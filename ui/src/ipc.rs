@@ -1,7 +1,7 @@
 //! Typed calls to the shell: `call::<C>(&request)` for any `saifu_ipc::Command`.
 
 use js_sys::{Function, Object, Promise, Reflect};
-use saifu_ipc::{Command, ErrorCode, IpcError, REQUEST_ARG};
+use saifu_ipc::{Code as ErrorCode, Command, IpcError, REQUEST_ARG};
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -117,7 +117,7 @@ pub async fn scan_with_phone_camera() -> Result<String, IpcError> {
     Reflect::get(&scanned, &"content".into())
         .ok()
         .and_then(|content| content.as_string())
-        .ok_or_else(|| IpcError::new(ErrorCode::NoCode, "No code was read."))
+        .ok_or_else(|| IpcError::new(ErrorCode::NoCode, "the camera read no code"))
 }
 
 /// [`call`] with a channel: the shell sends `on_event` a stream of events under the

@@ -1,15 +1,15 @@
-//! What can go wrong for the app, each with a stable code the UI branches on.
+//! What can go wrong for the app, each with its code from the one list; the UI words it.
 
-use saifu_api::ErrorCode;
+use saifu_core::code::{Code, Detail};
 
 use crate::keys::KeyStoreError;
 use crate::pin::PinError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
-    /// The service refused the request; its message is written for people.
+    /// The service refused the request; its message is detail for the log.
     #[error("{message}")]
-    Service { code: ErrorCode, message: String },
+    Service { code: Code, message: String },
     #[error("The wallet service at {url} cannot be reached. Check the connection and try again.")]
     Unreachable { url: String },
     #[error("The wallet service answered something this app does not understand: {0}")]
@@ -26,36 +26,57 @@ pub enum ClientError {
     KeyStore(#[from] KeyStoreError),
     #[error(transparent)]
     Pin(#[from] PinError),
-    #[error("{0}")]
-    Invalid(String),
+    /// What the user gave is not acceptable, as `code` says.
+    #[error("{message}")]
+    Invalid { code: Code, message: String },
     #[error("The wallet's data on this device could not be saved or read: {0}")]
     Storage(String),
 }
 
 impl ClientError {
-    /// A stable snake_case code for the UI: the service's own code when it refused.
-    pub fn code(&self) -> String {
-        let fixed = match self {
-            ClientError::Service { code, .. } => {
-                return serde_json::to_value(code)
-                    .ok()
-                    .and_then(|value| value.as_str().map(str::to_owned))
-                    .unwrap_or_else(|| "service_error".to_owned());
-            }
-            ClientError::Unreachable { .. } => "unreachable",
-            ClientError::Protocol(_) => "protocol",
-            ClientError::NotOnboarded => "not_onboarded",
-            ClientError::KeyMissing => "key_missing",
-            ClientError::DeviceLocked => "device_locked",
-            ClientError::KeyStore(KeyStoreError::Unavailable(_)) => "keyring_unavailable",
-            ClientError::KeyStore(KeyStoreError::Failed(_)) => "keyring_failed",
-            ClientError::Pin(PinError::Wrong { .. }) => "wrong_pin",
-            ClientError::Pin(PinError::Paused { .. }) => "pin_paused",
-            ClientError::Pin(PinError::BadFormat | PinError::TooSimple) => "invalid_pin",
-            ClientError::Pin(PinError::Hash(_)) => "pin_failed",
-            ClientError::Invalid(_) => "invalid",
-            ClientError::Storage(_) => "storage",
-        };
-        fixed.to_owned()
+    /// The code the UI words: the service's own when it refused.
+    pub fn code(&self) -> Code {
+        match self {
+            ClientError::Service { code, .. } | ClientError::Invalid { code, .. } => *code,
+            ClientError::Unreachable { .. } => Code::Unreachable,
+            ClientError::Protocol(_) => Code::Protocol,
+            ClientError::NotOnboarded => Code::NotOnboarded,
+            ClientError::KeyMissing => Code::KeyMissing,
+            ClientError::DeviceLocked => Code::DeviceLocked,
+            ClientError::KeyStore(KeyStoreError::Unavailable(_)) => Code::KeyringUnavailable,
+            ClientError::KeyStore(KeyStoreError::Failed(_)) => Code::KeyringFailed,
+            ClientError::Pin(PinError::Wrong { .. }) => Code::WrongPin,
+            ClientError::Pin(PinError::Paused { .. }) => Code::PinPaused,
+            ClientError::Pin(PinError::BadFormat) => Code::InvalidPin,
+            ClientError::Pin(PinError::TooSimple) => Code::PinTooSimple,
+            ClientError::Pin(PinError::Hash(_)) => Code::Internal,
+            ClientError::Storage(_) => Code::Storage,
+        }
+    }
+
+    /// The facts the code's words need: tries left, seconds to wait.
+    pub fn detail(&self) -> Detail {
+        let seconds = |seconds: i64| u64::try_from(seconds).ok();
+        match self {
+            ClientError::Pin(PinError::Wrong {
+                tries_left,
+                paused_for,
+            }) => Detail {
+                tries_left: Some(*tries_left),
+                wait_seconds: paused_for.and_then(seconds),
+            },
+            ClientError::Pin(PinError::Paused { seconds: wait }) => Detail {
+                wait_seconds: seconds(*wait),
+                ..Detail::default()
+            },
+            _ => Detail::default(),
+        }
+    }
+
+    pub(crate) fn invalid(code: Code, message: impl Into<String>) -> Self {
+        ClientError::Invalid {
+            code,
+            message: message.into(),
+        }
     }
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 use saifu_api::{ErrorResponse, WalletEvent, paths};
 use saifu_core::auth::{self, CanonicalRequest, DeviceSigningKey};
+use saifu_core::code::Code;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -46,8 +47,9 @@ impl Api {
     pub fn new(base: &str) -> Result<Api, ClientError> {
         let base = base.trim().trim_end_matches('/');
         if !(base.starts_with("https://") || base.starts_with("http://")) {
-            return Err(ClientError::Invalid(
-                "The service address starts with https:// (or http:// for a service on this computer).".into(),
+            return Err(ClientError::invalid(
+                Code::InvalidServiceAddress,
+                "the service address starts with https:// (or http:// for one on this computer)",
             ));
         }
         let http = client_builder()?
@@ -144,7 +146,7 @@ impl Api {
             &nonce,
             &device.device_id,
         )
-        .map_err(|error| ClientError::Invalid(error.to_string()))?;
+        .map_err(|error| ClientError::invalid(Code::BadRequest, error.to_string()))?;
         let signature = device.key.expose().sign_request(&canonical);
         let mut request = http
             .request(method, format!("{}{path}", self.base))

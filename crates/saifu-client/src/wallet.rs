@@ -11,6 +11,7 @@ use saifu_api::{
     Quote, QuoteRequest, Receipt, TopUp, TopUpReceipt, WalletCreated, WalletEvent, paths,
 };
 use saifu_core::auth::{self, DeviceSigningKey};
+use saifu_core::code::Code;
 use saifu_core::money::Currency;
 use serde::{Deserialize, Serialize};
 
@@ -79,7 +80,7 @@ pub fn device_registration(
 ) -> Result<DeviceRegistration, ClientError> {
     let public_key = key.public_key();
     let message = auth::registration_message(&challenge.challenge, device_id, &public_key)
-        .map_err(|error| ClientError::Invalid(error.to_string()))?;
+        .map_err(|error| ClientError::invalid(Code::BadRequest, error.to_string()))?;
     Ok(DeviceRegistration {
         device_id: device_id.to_owned(),
         device_name: device_name.to_owned(),
@@ -148,14 +149,16 @@ impl WalletApp {
     /// service, and the PIN's hash kept here.
     pub async fn onboard(&mut self, onboarding: Onboarding) -> Result<(), ClientError> {
         if self.profile.as_ref().is_some_and(|profile| !profile.locked) {
-            return Err(ClientError::Invalid(
-                "This device already has a wallet.".into(),
+            return Err(ClientError::invalid(
+                Code::AlreadyOnboarded,
+                "this device has a wallet already",
             ));
         }
         let device_name = onboarding.device_name.trim();
         if device_name.is_empty() || device_name.chars().count() > 64 {
-            return Err(ClientError::Invalid(
-                "Give this device a name of 1 to 64 characters.".into(),
+            return Err(ClientError::invalid(
+                Code::InvalidDeviceName,
+                "a device name has 1 to 64 characters",
             ));
         }
         check_new_pin(onboarding.pin.expose())?;

@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod card;
+pub mod code;
 pub mod money;
 pub mod promo;
 pub mod qr;

@@ -21,56 +21,32 @@ pub trait Command: Serialize + DeserializeOwned {
 /// The name of the single argument every command handler takes.
 pub const REQUEST_ARG: &str = "req";
 
-/// An error as it crosses to the UI: a stable code to branch on and a message for people.
+pub use saifu_core::code::{Code, Detail};
+
+/// An error as it crosses to the UI: a code from the one list and the facts its words need.
+/// The UI writes the words; `message` is detail for developers, never shown.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[error("{message} ({code:?})")]
 pub struct IpcError {
-    pub code: ErrorCode,
+    pub code: Code,
+    #[serde(default)]
+    pub detail: Detail,
     pub message: String,
 }
 
 impl IpcError {
-    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
         Self {
             code,
+            detail: Detail::default(),
             message: message.into(),
         }
     }
-}
 
-/// The error codes the UI branches on. Messages may change; codes do not.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
-    /// The page runs outside the app shell (for example in a plain browser).
-    NoShell,
-    /// The shell could not understand the request or its answer did not match the contract.
-    BadRequest,
-    /// Something failed inside the shell; details are in the shell's log, not here.
-    Internal,
-    /// What the user entered is not valid; the message says what to fix.
-    Invalid,
-    /// The wallet service cannot be reached: what shows is the cache.
-    Unreachable,
-    /// There is no wallet on this device yet.
-    NotOnboarded,
-    /// The keyring lost this device's key: the user sets the wallet up again.
-    KeyMissing,
-    /// No system keyring can be used, so no device key can be kept.
-    KeyringUnavailable,
-    /// Another device locked this one.
-    DeviceLocked,
-    WrongPin,
-    /// Too many wrong PINs: the message says how long to wait.
-    PinPaused,
-    /// The code has no amount: the user enters it.
-    AmountRequired,
-    /// The price shown expired: quote again.
-    QuoteExpired,
-    /// The image has no readable code.
-    NoCode,
-    /// The wallet service refused; the message is its own, written for people.
-    Refused,
+    pub fn with_detail(mut self, detail: Detail) -> Self {
+        self.detail = detail;
+        self
+    }
 }
 
 macro_rules! commands {
@@ -143,11 +119,11 @@ mod tests {
 
     #[test]
     fn error_crosses_as_code_and_message() {
-        let error = IpcError::new(ErrorCode::NoShell, "Open Saifu from the app.");
+        let error = IpcError::new(Code::NoShell, "Open Saifu from the app.");
         let json = serde_json::to_string(&error).expect("serializes");
         assert_eq!(
             json,
-            r#"{"code":"no_shell","message":"Open Saifu from the app."}"#
+            r#"{"code":"no_shell","detail":{},"message":"Open Saifu from the app."}"#
         );
         assert_eq!(
             serde_json::from_str::<IpcError>(&json).expect("parses"),

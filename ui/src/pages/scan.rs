@@ -59,7 +59,7 @@ pub fn scan() -> Html {
                 };
                 match ipc::call(&request).await {
                     Ok(quote) => step.set(Step::Confirm(Rc::new(quote))),
-                    Err(failure) if failure.code == saifu_ipc::ErrorCode::AmountRequired => {
+                    Err(failure) if failure.code == saifu_ipc::Code::AmountRequired => {
                         step.set(amount_step(payload));
                     }
                     Err(failure) => {
@@ -83,7 +83,7 @@ pub fn scan() -> Html {
             match qr::parse(&payload) {
                 Err(problem) => {
                     error.set(Some(IpcError::new(
-                        saifu_ipc::ErrorCode::Invalid,
+                        saifu_ipc::Code::InvalidPaymentCode,
                         problem.to_string(),
                     )));
                 }
@@ -178,7 +178,7 @@ enum CameraView {
     Starting,
     /// The latest preview frame, a `data:` URL.
     Live(String),
-    Unavailable(CameraProblem, String),
+    Unavailable(CameraProblem),
 }
 
 #[derive(Properties, PartialEq)]
@@ -248,17 +248,15 @@ fn capture(props: &CaptureProps) -> Html {
                                 shown.set(CameraView::Live(data_url))
                             }
                             CameraEvent::Found { payload } => onscanned.emit(payload),
-                            CameraEvent::Unavailable { problem, message } => {
-                                shown.set(CameraView::Unavailable(problem, message));
+                            // The shell logs the camera's own words; the screen words the problem.
+                            CameraEvent::Unavailable { problem, .. } => {
+                                shown.set(CameraView::Unavailable(problem));
                             }
                         },
                     )
                     .await;
-                    if let Err(error) = started {
-                        camera.set(CameraView::Unavailable(
-                            CameraProblem::Failed,
-                            error.message,
-                        ));
+                    if started.is_err() {
+                        camera.set(CameraView::Unavailable(CameraProblem::Failed));
                     }
                 });
             }
@@ -285,21 +283,22 @@ fn capture(props: &CaptureProps) -> Html {
         })
     };
     let (title, body) = match &*camera {
-        CameraView::Unavailable(CameraProblem::NoCamera, _) => (
+        CameraView::Unavailable(CameraProblem::NoCamera) => (
             Text::NoCameraTitle,
             lang.text(Text::NoCameraBody).to_owned(),
         ),
-        CameraView::Unavailable(CameraProblem::PermissionDenied, _) => (
+        CameraView::Unavailable(CameraProblem::PermissionDenied) => (
             Text::CameraDeniedTitle,
             lang.text(Text::CameraDeniedBody).to_owned(),
         ),
-        CameraView::Unavailable(CameraProblem::Busy, _) => (
+        CameraView::Unavailable(CameraProblem::Busy) => (
             Text::CameraBusyTitle,
             lang.text(Text::CameraBusyBody).to_owned(),
         ),
-        CameraView::Unavailable(CameraProblem::Failed, message) => {
-            (Text::CameraFailedTitle, message.clone())
-        }
+        CameraView::Unavailable(CameraProblem::Failed) => (
+            Text::CameraFailedTitle,
+            lang.text(Text::CameraFailedBody).to_owned(),
+        ),
         CameraView::Starting | CameraView::Live(_) => (Text::CameraStarting, String::new()),
     };
     html! {
@@ -316,7 +315,7 @@ fn capture(props: &CaptureProps) -> Html {
                 </section>
             }
             <section class={classes!("camera-off", (on_phone || matches!(&*camera, CameraView::Live(_))).then_some("hidden"))}
-                     data-test={if matches!(&*camera, CameraView::Unavailable(CameraProblem::NoCamera, _)) { "no-camera" } else { "camera-state" }}>
+                     data-test={if matches!(&*camera, CameraView::Unavailable(CameraProblem::NoCamera)) { "no-camera" } else { "camera-state" }}>
                 <IconView icon={Icon::Scan} class="empty-icon" />
                 <h2>{ lang.text(title) }</h2>
                 <p>{ body }</p>
@@ -341,8 +340,8 @@ fn capture(props: &CaptureProps) -> Html {
 async fn read_image_at(url: &str) -> Result<String, IpcError> {
     let unreadable = |_| {
         IpcError::new(
-            saifu_ipc::ErrorCode::Invalid,
-            "The image could not be read.",
+            saifu_ipc::Code::NotAnImage,
+            "the image could not be fetched",
         )
     };
     let window = web_sys::window().ok_or_else(|| unreadable(wasm_bindgen::JsValue::NULL))?;
@@ -356,8 +355,7 @@ async fn read_image_at(url: &str) -> Result<String, IpcError> {
 
 /// The first code the shell reads in the image whose bytes `buffer` will hold.
 async fn read_image(buffer: js_sys::Promise) -> Result<String, IpcError> {
-    let unreadable =
-        |_| IpcError::new(saifu_ipc::ErrorCode::Invalid, "The file could not be read.");
+    let unreadable = |_| IpcError::new(saifu_ipc::Code::NotAnImage, "the file could not be read");
     let buffer = wasm_bindgen_futures::JsFuture::from(buffer)
         .await
         .map_err(unreadable)?;
@@ -366,12 +364,11 @@ async fn read_image(buffer: js_sys::Promise) -> Result<String, IpcError> {
         image_base64: base64::engine::general_purpose::STANDARD.encode(bytes),
     };
     let scanned = ipc::call(&request).await?;
-    scanned.payloads.into_iter().next().ok_or_else(|| {
-        IpcError::new(
-            saifu_ipc::ErrorCode::NoCode,
-            "No code could be read in this image.",
-        )
-    })
+    scanned
+        .payloads
+        .into_iter()
+        .next()
+        .ok_or_else(|| IpcError::new(saifu_ipc::Code::NoCode, "no code in the image"))
 }
 
 #[derive(Properties, PartialEq)]
