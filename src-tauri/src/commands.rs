@@ -192,7 +192,7 @@ pub(crate) async fn quote(wallet: State<'_, Wallet>, req: QuoteRequest) -> Reply
         merchant_city: quote.merchant.city,
         merchant_country: quote.merchant.country,
         price: quote.price,
-        rate: quote.rate.map(|rate| rate.text),
+        rate: quote.rate.map(rate_view).transpose()?,
         expires_at: quote.expires_at,
         offers: quote
             .offers
@@ -228,7 +228,7 @@ pub(crate) async fn pay(wallet: State<'_, Wallet>, req: PayRequest) -> Reply<Rec
         discount: receipt.discount,
         applied: receipt.applied.into_iter().map(applied_view).collect(),
         paid: receipt.paid,
-        rate: receipt.rate.map(|rate| rate.text),
+        rate: receipt.rate.map(rate_view).transpose()?,
         funding: funding_choice(receipt.funding),
         created_at: receipt.created_at,
     })
@@ -392,6 +392,15 @@ fn unlocked<'a>(
 
 fn ipc_error(error: ClientError) -> IpcError {
     IpcError::new(error.code(), error.to_string()).with_detail(error.detail())
+}
+
+fn rate_view(rate: api::RateShown) -> Reply<RateView> {
+    Ok(RateView {
+        rate: rate
+            .exchange_rate()
+            .map_err(|error| IpcError::new(Code::Protocol, error.to_string()))?,
+        as_of: rate.as_of,
+    })
 }
 
 fn funding_choice(funding: api::Funding) -> FundingChoice {

@@ -502,7 +502,25 @@ async fn cargo_xtask_run_opens_a_window_that_pays_a_demo_shop() {
     // One click opens a demo shop's code in the scanner, read from its image.
     click_test(&driver, "demo-shop").await;
     wait_for(&driver, "amount-entry").await;
-    fill(&driver, "pay-amount", "38.50").await;
+    // An amount as a person types it: a decimal comma is refused in words, a full-width
+    // amount from an input method is read.
+    fill(&driver, "pay-amount", "38,5").await;
+    let note = driver
+        .find(By::Id("field-pay-amount-note"))
+        .await
+        .expect("a note under the amount");
+    assert_eq!(
+        note.text().await.expect("note text"),
+        "Enter the amount in digits, such as 12.50 or 1,280."
+    );
+    assert!(
+        !element(&driver, "amount-continue")
+            .await
+            .is_enabled()
+            .await
+            .expect("enabled state")
+    );
+    fill(&driver, "pay-amount", "３８．５０").await;
     click_test(&driver, "amount-continue").await;
     assert_eq!(
         wait_for(&driver, "pay-merchant").await,
@@ -567,9 +585,10 @@ async fn a_desktop_window_uses_its_width_in_every_language() {
             fill(&driver, "card-cvv", "123").await;
             fill(&driver, "card-holder", "WANG MEI").await;
             click_test(&driver, "link-card").await;
-            fill(&driver, "top-up-amount", "300").await;
+            fill(&driver, "top-up-amount", "１，２００").await;
             click_test(&driver, "top-up").await;
-            wait_for(&driver, "top-up-done").await;
+            let topped = wait_for(&driver, "top-up-done").await;
+            assert!(topped.contains("CN¥1,200.00"), "{topped}");
             click(&driver, "Scan").await;
             fill_textarea(&driver, "scan-paste", &noodles).await;
             click_test(&driver, "scan-submit").await;

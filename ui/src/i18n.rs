@@ -396,6 +396,23 @@ catalogue! {
         "Saifu could not keep its data on this device. Check the free space, then try again.",
         "Saifu 无法在本设备上保存数据。请检查剩余空间后重试。",
         "Saifu がこの端末にデータを保存できませんでした。空き容量を確認してもう一度お試しください。";
+    AmountZero => "Enter an amount above zero.", "请输入大于零的金额。", "ゼロより大きい金額を入力してください。";
+    AmountNoDecimals =>
+        "This currency has no decimals: enter a whole amount.",
+        "该币种没有小数，请输入整数金额。",
+        "この通貨には小数がありません。整数で入力してください。";
+    AmountFewerDecimals =>
+        "Too many decimals for this currency.",
+        "小数位数超过了该币种允许的位数。",
+        "この通貨で使える小数の桁数を超えています。";
+    AmountWhole =>
+        "Enter the amount in digits, such as 1280 or 1,280.",
+        "请用数字输入金额，例如 1280 或 1,280。",
+        "金額は 1280 や 1,280 のように数字で入力してください。";
+    AmountDecimal =>
+        "Enter the amount in digits, such as 12.50 or 1,280.",
+        "请用数字输入金额，例如 12.50 或 1,280。",
+        "金額は 12.50 や 1,280 のように数字で入力してください。";
     ErrorNoShell =>
         "This page needs the Saifu app. Open Saifu from your apps to see it.",
         "此页面需要在 Saifu 应用中打开。",
@@ -567,6 +584,43 @@ impl Lang {
             },
             (code, _, _) => self.text(error_text(code)).to_owned(),
         }
+    }
+
+    /// A rate and its time: "1 JPY = 0.048210 CNY · as of Dec 3, 2026, 2:02 PM", with the
+    /// currencies named as people in the language call them.
+    pub fn rate(self, rate: &saifu_ipc::RateView) -> String {
+        let (base, quote) = (rate.rate.base(), rate.rate.quote());
+        let when = crate::format::date_time(self, rate.as_of);
+        let decimal = rate.rate.decimal();
+        match self {
+            Lang::En => format!("1 {base} = {decimal} {quote} · as of {when}"),
+            Lang::ZhCn => format!(
+                "1 {} = {decimal} {} · 汇率时间 {when}",
+                self.currency_name(base),
+                self.currency_name(quote)
+            ),
+            Lang::Ja => format!(
+                "1 {} = {decimal} {} · {when} 時点",
+                self.currency_name(base),
+                self.currency_name(quote)
+            ),
+        }
+    }
+
+    /// A currency's everyday name; its ISO code where the language has none here.
+    fn currency_name(self, currency: saifu_core::money::Currency) -> String {
+        let name = match (self, currency.code()) {
+            (Lang::ZhCn, "CNY") => "人民币",
+            (Lang::ZhCn, "JPY") => "日元",
+            (Lang::ZhCn, "USD") => "美元",
+            (Lang::ZhCn, "EUR") => "欧元",
+            (Lang::Ja, "CNY") => "人民元",
+            (Lang::Ja, "JPY") => "円",
+            (Lang::Ja, "USD") => "米ドル",
+            (Lang::Ja, "EUR") => "ユーロ",
+            (_, code) => code,
+        };
+        name.to_owned()
     }
 
     /// A pause as people say it: seconds below two minutes, whole minutes (rounded up) above.

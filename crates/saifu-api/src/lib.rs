@@ -9,7 +9,7 @@
 use std::fmt;
 
 use saifu_core::card::{Brand, Expiry};
-use saifu_core::money::{Currency, Money};
+use saifu_core::money::{Currency, ExchangeRate, Money, MoneyError};
 use saifu_core::promo;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -242,13 +242,67 @@ pub struct QuoteRequest {
     pub amount: Option<String>,
 }
 
-/// The rate a cross-border price was converted at.
+/// The rate a cross-border price was converted at, as facts for the app to word: one
+/// `base` costs `rate` of `quote`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(try_from = "RateOnRecord")]
 pub struct RateShown {
-    /// "1 JPY = 0.048210 CNY"
-    pub text: String,
+    #[schema(value_type = String, example = "JPY")]
+    pub base: Currency,
+    #[schema(value_type = String, example = "CNY")]
+    pub quote: Currency,
+    /// An exact decimal: "0.048210".
+    pub rate: String,
     /// When the rate was set (Unix seconds).
     pub as_of: i64,
+}
+
+impl RateShown {
+    pub fn new(rate: &ExchangeRate, as_of: i64) -> Self {
+        Self {
+            base: rate.base(),
+            quote: rate.quote(),
+            rate: rate.decimal(),
+            as_of,
+        }
+    }
+
+    pub fn exchange_rate(&self) -> Result<ExchangeRate, MoneyError> {
+        ExchangeRate::parse(self.base, self.quote, &self.rate)
+    }
+}
+
+/// A rate as stored: facts, or the words receipts kept before ("1 JPY = 0.048210 CNY").
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RateOnRecord {
+    Facts {
+        base: Currency,
+        quote: Currency,
+        rate: String,
+        as_of: i64,
+    },
+    Worded {
+        text: String,
+        as_of: i64,
+    },
+}
+
+impl TryFrom<RateOnRecord> for RateShown {
+    type Error = MoneyError;
+
+    fn try_from(record: RateOnRecord) -> Result<Self, Self::Error> {
+        let (rate, as_of) = match record {
+            RateOnRecord::Facts {
+                base,
+                quote,
+                rate,
+                as_of,
+            } => (ExchangeRate::parse(base, quote, &rate)?, as_of),
+            RateOnRecord::Worded { text, as_of } => (text.parse()?, as_of),
+        };
+        Ok(RateShown::new(&rate, as_of))
+    }
 }
 
 /// What the payer sees before confirming; valid until `expires_at`.
@@ -638,6 +692,34 @@ impl WalletEvent {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rate_crosses_as_facts_and_old_receipts_still_read() {
+        let jpy_cny = ExchangeRate::parse(
+            Currency::from_code("JPY").expect("JPY"),
+            Currency::from_code("CNY").expect("CNY"),
+            "0.048210",
+        )
+        .expect("rate");
+        let shown = RateShown::new(&jpy_cny, 1_764_000_000);
+        let json = serde_json::to_string(&shown).expect("serializes");
+        assert_eq!(
+            json,
+            r#"{"base":"JPY","quote":"CNY","rate":"0.048210","as_of":1764000000}"#
+        );
+        assert_eq!(
+            serde_json::from_str::<RateShown>(&json).expect("reads"),
+            shown
+        );
+        let kept_before = r#"{"text":"1 JPY = 0.048210 CNY","as_of":1764000000}"#;
+        assert_eq!(
+            serde_json::from_str::<RateShown>(kept_before).expect("reads"),
+            shown
+        );
+        assert_eq!(shown.exchange_rate(), Ok(jpy_cny));
+        let inexact = r#"{"base":"JPY","quote":"CNY","rate":"0.0482x","as_of":1}"#;
+        assert!(serde_json::from_str::<RateShown>(inexact).is_err());
+    }
 
     #[test]
     fn errors_cross_as_snake_case_codes() {

@@ -402,6 +402,45 @@ impl Money {
         ))
     }
 
+    /// An amount as a person types it into a form, then [`Money::parse`]d: full-width
+    /// digits and marks from a Chinese or Japanese input method (１２８０, １２．５０, 12。5),
+    /// thousands grouped with commas (1,280, １，２８０, 1、280), spaces around. Grouping must be
+    /// by threes, so "12,50" (a decimal comma elsewhere) is refused rather than read as 1250.
+    /// No sign: a typed amount is what to pay or move, never negative.
+    pub fn parse_typed(text: &str, currency: Currency) -> Result<Money, MoneyError> {
+        let malformed = || MoneyError::Malformed(text.to_owned());
+        let narrow: String = text
+            .trim()
+            .chars()
+            .map(|c| match c {
+                '\u{FF10}'..='\u{FF19}' => char::from_digit(u32::from(c) - 0xFF10, 10).unwrap_or(c),
+                '\u{FF0E}' | '\u{3002}' => '.',
+                '\u{FF0C}' | '\u{3001}' => ',',
+                c => c,
+            })
+            .collect();
+        let (whole, fraction) = match narrow.split_once('.') {
+            Some((whole, fraction)) => (whole, Some(fraction)),
+            None => (narrow.as_str(), None),
+        };
+        if whole.contains(',') {
+            let mut groups = whole.split(',');
+            let first = groups.next().unwrap_or_default();
+            if !(1..=3).contains(&first.len()) || groups.any(|group| group.len() != 3) {
+                return Err(malformed());
+            }
+        }
+        let mut plain = whole.replace(',', "");
+        if let Some(fraction) = fraction {
+            plain.push('.');
+            plain.push_str(fraction);
+        }
+        if plain.starts_with(['-', '+']) {
+            return Err(malformed());
+        }
+        Money::parse(&plain, currency)
+    }
+
     /// The amount as a plain decimal string with exactly the currency's decimals ("1280", "23.70").
     pub fn to_decimal_string(self) -> String {
         let sign = if self.minor < 0 { "-" } else { "" };
@@ -639,7 +678,7 @@ impl ExchangeRate {
     }
 
     /// The rate as written, with its decimal places ("0.048210").
-    fn rate_string(&self) -> String {
+    pub fn decimal(&self) -> String {
         if self.decimals == 0 {
             return self.mantissa.to_string();
         }
@@ -655,7 +694,22 @@ impl ExchangeRate {
 
 impl fmt::Display for ExchangeRate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "1 {} = {} {}", self.base, self.rate_string(), self.quote)
+        write!(f, "1 {} = {} {}", self.base, self.decimal(), self.quote)
+    }
+}
+
+/// Reads back what `Display` writes: "1 JPY = 0.048210 CNY".
+impl FromStr for ExchangeRate {
+    type Err = MoneyError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let malformed = || MoneyError::MalformedRate(text.to_owned());
+        let (base, rest) = text
+            .strip_prefix("1 ")
+            .and_then(|rest| rest.split_once(" = "))
+            .ok_or_else(malformed)?;
+        let (rate, quote) = rest.split_once(' ').ok_or_else(malformed)?;
+        ExchangeRate::parse(base.parse()?, quote.parse()?, rate)
     }
 }
 
@@ -673,7 +727,7 @@ impl From<ExchangeRate> for RateRecord {
         Self {
             base: rate.base,
             quote: rate.quote,
-            rate: rate.rate_string(),
+            rate: rate.decimal(),
         }
     }
 }
@@ -789,6 +843,64 @@ mod tests {
                 "numeric {numeric} used twice"
             );
         }
+    }
+
+    #[test]
+    fn a_rate_reads_back_as_it_is_written() {
+        let written = rate("JPY", "CNY", "0.048210");
+        assert_eq!(written.to_string(), "1 JPY = 0.048210 CNY");
+        assert_eq!("1 JPY = 0.048210 CNY".parse::<ExchangeRate>(), Ok(written));
+        assert_eq!(written.decimal(), "0.048210");
+        for bad in [
+            "JPY = 0.048210 CNY",
+            "1 JPY 0.048210 CNY",
+            "1 JPY = x CNY",
+            "1 XXX = 1 CNY",
+        ] {
+            assert!(bad.parse::<ExchangeRate>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn typed_amounts_read_as_people_type_them() {
+        let typed = |text: &str, code: &str| Money::parse_typed(text, cur(code)).map(Money::minor);
+        for (text, code, minor) in [
+            ("1280", "JPY", 1280),
+            ("１２８０", "JPY", 1280),
+            ("1,280", "JPY", 1280),
+            ("１，２８０", "JPY", 1280),
+            ("1、280", "JPY", 1280),
+            ("12,345,678", "JPY", 12_345_678),
+            (" 500\u{3000}", "JPY", 500),
+            ("12.50", "CNY", 1250),
+            ("１２．５０", "CNY", 1250),
+            ("12。5", "CNY", 1250),
+            ("1,280.75", "CNY", 128_075),
+        ] {
+            assert_eq!(typed(text, code), Ok(minor), "{text:?} in {code}");
+        }
+        for (text, code) in [
+            ("12,50", "CNY"),
+            ("1,2345", "JPY"),
+            (",280", "JPY"),
+            ("1280,", "JPY"),
+            ("1234,567", "JPY"),
+            ("-5", "CNY"),
+            ("+5", "CNY"),
+            ("", "CNY"),
+            ("12.5.0", "CNY"),
+            ("¥500", "JPY"),
+        ] {
+            assert!(
+                matches!(typed(text, code), Err(MoneyError::Malformed(_))),
+                "{text:?} in {code}: {:?}",
+                typed(text, code)
+            );
+        }
+        assert!(matches!(
+            typed("１２．５", "JPY"),
+            Err(MoneyError::TooManyDecimals { exponent: 0, .. })
+        ));
     }
 
     #[test]

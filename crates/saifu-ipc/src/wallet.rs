@@ -2,7 +2,7 @@
 //! Shaped for the screens that show them; the shell maps the service's answers onto them.
 
 use saifu_core::card::{Brand, Expiry};
-use saifu_core::money::{Currency, Money};
+use saifu_core::money::{Currency, ExchangeRate, Money};
 use serde::{Deserialize, Serialize};
 
 use crate::Command;
@@ -192,6 +192,13 @@ pub struct QuoteRequest {
     pub amount: Option<String>,
 }
 
+/// The rate a price was converted at and when it was set: facts the UI words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RateView {
+    pub rate: ExchangeRate,
+    pub as_of: i64,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuoteView {
     pub quote_id: String,
@@ -200,8 +207,8 @@ pub struct QuoteView {
     pub merchant_country: String,
     /// The merchant's price, in its currency.
     pub price: Money,
-    /// For a cross-border payment: "1 JPY = 0.048210 CNY".
-    pub rate: Option<String>,
+    /// For a cross-border payment, the rate it was converted at.
+    pub rate: Option<RateView>,
     pub expires_at: i64,
     /// One per way of paying, cheapest first: the first is the one picked for the user.
     pub offers: Vec<OfferView>,
@@ -262,7 +269,7 @@ pub struct ReceiptView {
     pub discount: Money,
     pub applied: Vec<AppliedView>,
     pub paid: Money,
-    pub rate: Option<String>,
+    pub rate: Option<RateView>,
     pub funding: FundingChoice,
     pub created_at: i64,
 }

@@ -7,13 +7,14 @@ pub use empty_state::EmptyState;
 pub use field::{ErrorNote, Field};
 
 use saifu_core::card::Brand;
+use saifu_core::money::{Currency, Money, MoneyError};
 use saifu_ipc::{ActivityKind, ActivityView, CardView};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
 
 use crate::format;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Text};
 
 /// A linked card as a card-shaped tile in its brand's colours: brand, issuer, last 4.
 pub fn card_tile(card: &CardView) -> Html {
@@ -92,4 +93,29 @@ pub fn use_wide() -> bool {
         });
     }
     *wide
+}
+
+/// An amount typed for `currency` (full-width digits and grouping commas welcome), or the
+/// words that say what to fix.
+pub fn typed_amount(text: &str, currency: Currency) -> Result<Money, Text> {
+    match Money::parse_typed(text, currency) {
+        Ok(amount) if amount.minor() <= 0 => Err(Text::AmountZero),
+        Ok(amount) => amount
+            .within_ceiling()
+            .map_err(|_| Text::ErrorAmountOutOfRange),
+        Err(MoneyError::TooManyDecimals { exponent: 0, .. }) => Err(Text::AmountNoDecimals),
+        Err(MoneyError::TooManyDecimals { .. }) => Err(Text::AmountFewerDecimals),
+        Err(MoneyError::Malformed(_)) if currency.exponent() == 0 => Err(Text::AmountWhole),
+        Err(MoneyError::Malformed(_)) => Err(Text::AmountDecimal),
+        Err(_) => Err(Text::ErrorAmountOutOfRange),
+    }
+}
+
+/// The keypad for amounts in `currency`: no decimal point where it has no decimals.
+pub fn amount_keypad(currency: Currency) -> AttrValue {
+    AttrValue::Static(if currency.exponent() == 0 {
+        "numeric"
+    } else {
+        "decimal"
+    })
 }

@@ -2,12 +2,13 @@
 //! up the balance from one, unlink one.
 
 use saifu_core::card::{Brand, Expiry, Pan, luhn_valid};
+use saifu_core::money::Currency;
 use saifu_ipc::{
     CardView, IpcError, LinkCardRequest, OverviewRequest, TopUpRequest, UnlinkCardRequest,
 };
 use yew::prelude::*;
 
-use crate::components::{EmptyState, ErrorNote, Field, card_tile};
+use crate::components::{EmptyState, ErrorNote, Field, amount_keypad, card_tile, typed_amount};
 use crate::format;
 use crate::i18n::{Lang, Text};
 use crate::icons::Icon;
@@ -35,7 +36,9 @@ pub fn cards() -> Html {
             <EmptyState icon={Icon::Cards} title={Text::CardsEmptyTitle} body={Text::CardsEmptyBody} />
         },
         Some(Ok(overview)) => html! {
-            <>{ for overview.cards.iter().map(|card| html! { <LinkedCard key={card.card_id.clone()} card={card.clone()} /> }) }</>
+            <>{ for overview.cards.iter().map(|card| html! {
+                <LinkedCard key={card.card_id.clone()} card={card.clone()} currency={overview.balance.map(|balance| balance.currency())} />
+            }) }</>
         },
     };
     html! {
@@ -53,6 +56,8 @@ pub fn cards() -> Html {
 #[derive(Properties, PartialEq)]
 struct LinkedCardProps {
     card: CardView,
+    /// The wallet's currency, which top-ups are in; unknown while offline with no cache.
+    currency: Option<Currency>,
 }
 
 /// One card, with top-up and unlink.
@@ -64,6 +69,19 @@ fn linked_card(props: &LinkedCardProps) -> Html {
     let busy = use_state(|| false);
     let outcome = use_state(|| None::<Result<String, IpcError>>);
     let card_id = props.card.card_id.clone();
+    let checked = props
+        .currency
+        .map(|currency| typed_amount(&amount, currency));
+    let typed = amount.trim().to_owned();
+    let note = match &checked {
+        Some(Err(text)) if !typed.is_empty() => Some(AttrValue::from(lang.text(*text))),
+        _ => None,
+    };
+    let ready = !typed.is_empty() && note.is_none() && !*busy;
+    let to_send = match &checked {
+        Some(Ok(money)) => money.to_decimal_string(),
+        _ => typed,
+    };
     let ontopup = {
         let (app, amount, busy, outcome, card_id) = (
             app.clone(),
@@ -76,7 +94,7 @@ fn linked_card(props: &LinkedCardProps) -> Html {
             event.prevent_default();
             let request = TopUpRequest {
                 card_id: card_id.clone(),
-                amount: (*amount).clone(),
+                amount: to_send.clone(),
             };
             let (app, amount, busy, outcome) =
                 (app.clone(), amount.clone(), busy.clone(), outcome.clone());
@@ -125,8 +143,9 @@ fn linked_card(props: &LinkedCardProps) -> Html {
             { card_tile(&props.card) }
             <form class="inline-form" onsubmit={ontopup}>
                 <Field label={lang.text(Text::TopUpAmount)} value={(*amount).clone()} oninput={set_amount}
-                       test="top-up-amount" inputmode="decimal" placeholder="200.00" />
-                <button class="primary" type="submit" disabled={amount.trim().is_empty() || *busy} data-test="top-up">
+                       test="top-up-amount" inputmode={props.currency.map_or(AttrValue::Static("decimal"), amount_keypad)}
+                       invalid={note.is_some()} {note} />
+                <button class="primary" type="submit" disabled={!ready} data-test="top-up">
                     { lang.text(Text::TopUp) }
                 </button>
             </form>

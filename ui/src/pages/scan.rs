@@ -4,6 +4,7 @@
 use std::rc::Rc;
 
 use base64::Engine;
+use saifu_core::money::Currency;
 use saifu_core::qr;
 use saifu_ipc::{
     AppInfoRequest, CAMERA_EVENTS_ARG, CameraEvent, CameraProblem, CameraStartRequest,
@@ -14,7 +15,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::components::{ErrorNote, Field, use_wide};
+use crate::components::{ErrorNote, Field, amount_keypad, typed_amount, use_wide};
 use crate::format;
 use crate::i18n::{Lang, Text};
 use crate::icons::{Icon, IconView};
@@ -388,25 +389,42 @@ fn amount_entry(props: &AmountProps) -> Html {
         let amount = amount.clone();
         Callback::from(move |value: String| amount.set(value))
     };
+    // Checked as typed where the code names its currency; the service checks it again.
+    let currency = props
+        .currency
+        .as_deref()
+        .and_then(|code| Currency::from_code(code).ok());
+    let checked = currency.map(|currency| typed_amount(&amount, currency));
+    let typed = amount.trim().to_owned();
+    let note = match &checked {
+        Some(Err(text)) if !typed.is_empty() => Some(AttrValue::from(lang.text(*text))),
+        _ => None,
+    };
+    let ready = !typed.is_empty() && note.is_none();
     let onsubmit = {
-        let (amount, payload, onquote) =
-            (amount.clone(), props.payload.clone(), props.onquote.clone());
+        let to_send = match &checked {
+            Some(Ok(money)) => money.to_decimal_string(),
+            _ => typed,
+        };
+        let (payload, onquote) = (props.payload.clone(), props.onquote.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            onquote.emit((payload.clone(), Some(amount.trim().to_owned())));
+            onquote.emit((payload.clone(), Some(to_send.clone())));
         })
     };
     let label = match &props.currency {
         Some(code) => format!("{} ({code})", lang.text(Text::PayAmount)),
         None => lang.text(Text::PayAmount).to_owned(),
     };
+    let keypad = currency.map_or(AttrValue::Static("decimal"), amount_keypad);
     html! {
         <form class="panel pay-sheet" data-test="amount-entry" {onsubmit}>
             <p class="pay-merchant">{ props.merchant.clone().unwrap_or_default() }</p>
-            <Field {label} value={(*amount).clone()} {oninput} test="pay-amount" inputmode="decimal" />
+            <Field {label} value={(*amount).clone()} {oninput} test="pay-amount" inputmode={keypad}
+                   invalid={note.is_some()} {note} />
             <div class="form-actions">
                 <button type="button" class="secondary" onclick={props.oncancel.clone()}>{ lang.text(Text::Cancel) }</button>
-                <button class="primary" type="submit" disabled={amount.trim().is_empty()} data-test="amount-continue">
+                <button class="primary" type="submit" disabled={!ready} data-test="amount-continue">
                     { lang.text(Text::Continue) }
                 </button>
             </div>
@@ -523,7 +541,7 @@ fn confirm(props: &ConfirmProps) -> Html {
                     </div>
                 }) }
                 if let Some(rate) = &quote.rate {
-                    <div><dt>{ lang.text(Text::PayRate) }</dt><dd data-test="pay-rate">{ rate }</dd></div>
+                    <div><dt>{ lang.text(Text::PayRate) }</dt><dd data-test="pay-rate">{ lang.rate(rate) }</dd></div>
                 }
             </dl>
             <p class="pay-total"><span>{ lang.text(Text::PayTotal) }</span><strong data-test="pay-total">{ format::money(lang, offer.pay) }</strong></p>
@@ -581,7 +599,7 @@ fn receipt(props: &ReceiptProps) -> Html {
                     <div class="saving"><dt>{ &applied.name }</dt><dd>{ format!("\u{2212}{}", format::money(lang, applied.saving)) }</dd></div>
                 }) }
                 if let Some(rate) = &receipt.rate {
-                    <div><dt>{ lang.text(Text::PayRate) }</dt><dd>{ rate }</dd></div>
+                    <div><dt>{ lang.text(Text::PayRate) }</dt><dd>{ lang.rate(rate) }</dd></div>
                 }
                 <div><dt>{ lang.text(Text::ReceiptTime) }</dt><dd>{ format::date_time(lang, receipt.created_at) }</dd></div>
                 <div><dt>{ lang.text(Text::ReceiptNumber) }</dt><dd class="mono">{ &receipt.payment_id }</dd></div>

@@ -264,8 +264,8 @@ impl Service {
                     applied: offer.applied.clone(),
                     rate: quote
                         .rate
-                        .clone()
-                        .map(|(text, as_of)| RateShown { text, as_of }),
+                        .as_ref()
+                        .map(|(rate, as_of)| RateShown::new(rate, *as_of)),
                     funding: order.funding.clone(),
                     created_at: now,
                 };

@@ -117,17 +117,16 @@ impl Service {
             .first()
             .ok_or_else(|| ServiceError::internal("quote", "the solver offered nothing"))?
             .pay;
-        let rate = rate.map(|(rate, as_of)| RateShown {
-            text: rate.to_string(),
-            as_of,
-        });
+        let shown = rate
+            .as_ref()
+            .map(|(rate, as_of)| RateShown::new(rate, *as_of));
         let row = QuoteRow {
             quote_id: format!("quo_{}", random_token(12)?),
             wallet_id,
             merchant_id: merchant.merchant_id.clone(),
             price,
             pay,
-            rate: rate.as_ref().map(|rate| (rate.text.clone(), rate.as_of)),
+            rate,
             created_at: now,
             expires_at: now + QUOTE_SECONDS,
             promo_seed: i64::try_from(seed)
@@ -144,7 +143,7 @@ impl Service {
             merchant: merchant_view(merchant),
             price,
             pay,
-            rate,
+            rate: shown,
             expires_at: row.expires_at,
             offers: row.offers,
         })

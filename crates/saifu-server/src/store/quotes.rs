@@ -1,7 +1,7 @@
 //! Quotes: what a price was, how each way of paying was offered, until when.
 
 use saifu_api::QuoteOffer;
-use saifu_core::money::Money;
+use saifu_core::money::{ExchangeRate, Money};
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
@@ -16,8 +16,9 @@ pub struct QuoteRow {
     pub price: Money,
     /// The best offer's pay, as the quote shows it on top.
     pub pay: Money,
-    /// The exchange rate (an exact decimal) and when it was set.
-    pub rate: Option<(String, i64)>,
+    /// The exchange rate (kept as written, "1 JPY = 0.048210 CNY", so read back exactly) and
+    /// when it was set.
+    pub rate: Option<(ExchangeRate, i64)>,
     pub created_at: i64,
     pub expires_at: i64,
     /// The seed the quote's random discounts were drawn with: kept to show how they came out.
@@ -41,7 +42,7 @@ impl WriteTx<'_> {
         .bind(quote.price.currency().code())
         .bind(quote.pay.minor())
         .bind(quote.pay.currency().code())
-        .bind(quote.rate.as_ref().map(|(rate, _)| rate.clone()))
+        .bind(quote.rate.as_ref().map(|(rate, _)| rate.to_string()))
         .bind(quote.rate.as_ref().map(|(_, as_of)| *as_of))
         .bind(quote.created_at)
         .bind(quote.expires_at)
@@ -88,7 +89,13 @@ fn quote(row: &AnyRow) -> Result<QuoteRow, StoreError> {
         merchant_id: row.try_get("merchant_id")?,
         price: money("price_minor", "price_currency")?,
         pay: money("pay_minor", "pay_currency")?,
-        rate: rate.zip(rate_as_of),
+        rate: rate
+            .map(|rate| {
+                rate.parse()
+                    .map_err(|error| StoreError::corrupt("quote rate", error))
+            })
+            .transpose()?
+            .zip(rate_as_of),
         created_at: row.try_get("created_at")?,
         expires_at: row.try_get("expires_at")?,
         promo_seed: row.try_get("promo_seed")?,

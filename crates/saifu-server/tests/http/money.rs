@@ -216,8 +216,12 @@ async fn paying_a_shop_in_shanghai_and_one_in_osaka() {
     assert_eq!(takoyaki.price, Money::from_minor(1280, currency("JPY")));
     assert_eq!(takoyaki.pay, Money::from_minor(6171, currency("CNY")));
     assert_eq!(
-        takoyaki.rate.as_ref().map(|rate| rate.text.as_str()),
-        Some("1 JPY = 0.048210 CNY")
+        takoyaki.rate.as_ref().map(|rate| (
+            rate.base.code(),
+            rate.rate.as_str(),
+            rate.quote.code()
+        )),
+        Some(("JPY", "0.048210", "CNY"))
     );
     let by_card = Funding::Card {
         card_id: card.card_id.clone(),
