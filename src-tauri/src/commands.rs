@@ -251,6 +251,7 @@ pub(crate) async fn promotions(
         .map(|promotion| PromotionView {
             campaign_id: promotion.campaign_id,
             name: promotion.name,
+            names: promotion.names,
             funder: funder(promotion.funder),
             reward: reward_view(promotion.reward),
             brands: promotion.brands,
@@ -421,6 +422,7 @@ fn funder(funder: api::Funder) -> Funder {
 fn applied_view(applied: api::AppliedPromotion) -> AppliedView {
     AppliedView {
         name: applied.name,
+        names: applied.names,
         funder: funder(applied.funder),
         saving: applied.saving,
         coupon: applied.coupon_id.is_some(),

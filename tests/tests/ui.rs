@@ -627,6 +627,7 @@ async fn a_desktop_window_uses_its_width_in_every_language() {
                 click(&driver, tab).await;
                 settle_screen(&driver).await;
                 assert_fits(&driver, &format!("{tab} in {language} at {size}")).await;
+                assert_no_english(&driver, language, &format!("{tab} at {size}")).await;
             }
 
             click(&driver, tabs[0]).await;
@@ -655,6 +656,7 @@ async fn a_desktop_window_uses_its_width_in_every_language() {
                 );
             }
             assert_fits(&driver, &format!("pay sheet in {language} at {size}")).await;
+            assert_no_english(&driver, language, &format!("the pay sheet at {size}")).await;
             screenshot(&driver, &shot("scan")).await;
 
             click(&driver, tabs[4]).await;
@@ -662,6 +664,7 @@ async fn a_desktop_window_uses_its_width_in_every_language() {
             wait_for(&driver, "activity-detail").await;
             assert_beside(&driver, "history", "activity-detail").await;
             assert_fits(&driver, &format!("history in {language} at {size}")).await;
+            assert_no_english(&driver, language, &format!("history at {size}")).await;
             screenshot(&driver, &shot("history")).await;
 
             click(&driver, tabs[3]).await;
@@ -707,6 +710,69 @@ fn refusal(language: &str, what: &str) -> &'static str {
         ("简体中文", "wrong PIN") => "支付密码错误，还可尝试 1 次，之后将暂停输入。",
         _ => panic!("no expected words for {what} in {language}"),
     }
+}
+
+/// Names that stay as they are in every language: the app's, shops' and their cities, card
+/// networks and the sandbox bank, country codes, the platform, English in the language
+/// picker, and this device's name (chosen while the app spoke English).
+const NAMES: &[&str] = &[
+    "Saifu",
+    "English",
+    "My computer",
+    "Linux",
+    "Lanxin Noodle House",
+    "Jing'an Fresh Market",
+    "Bund Books & Tea",
+    "Sushi Kanda Ginza",
+    "Akiba Denki",
+    "Dotonbori Takoyaki",
+    "Shanghai",
+    "Tokyo",
+    "Osaka",
+    "Sandbox UnionPay Bank",
+    "UnionPay",
+    "Visa",
+    "CN",
+    "JP",
+];
+
+/// On a Chinese or Japanese screen, no visible text is English beyond [`NAMES`] ("PIN" is
+/// Japanese too); an English screen is not checked.
+async fn assert_no_english(driver: &WebDriver, language: &str, screen: &str) {
+    if language == "English" {
+        return;
+    }
+    let mut allowed: Vec<&str> = NAMES.to_vec();
+    if language == "日本語" {
+        allowed.push("PIN");
+    }
+    let english = driver
+        .execute(
+            r#"
+            const allowed = arguments[0];
+            const found = [];
+            const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                const el = node.parentElement;
+                if (!el || el.closest("textarea, .mono") || !el.getClientRects().length) continue;
+                if (getComputedStyle(el).visibility === "hidden") continue;
+                let text = node.textContent;
+                for (const name of allowed) text = text.split(name).join(" ");
+                if (/[A-Za-z]{2,}/.test(text)) found.push(node.textContent.trim());
+            }
+            return found;
+            "#,
+            vec![serde_json::json!(allowed)],
+        )
+        .await
+        .expect("read the screen's text")
+        .json()
+        .clone();
+    assert_eq!(
+        english,
+        serde_json::json!([]),
+        "English on {screen} in {language}"
+    );
 }
 
 /// The element `right` sits to the right of `left`, side by side on screen.

@@ -623,6 +623,19 @@ impl Lang {
         name.to_owned()
     }
 
+    /// A promotion's name in this language: the English one for English, else the name the
+    /// campaign has in this language, if any (an English name would read as foreign here).
+    pub fn promotion_name<'a>(
+        self,
+        english: &'a str,
+        names: &'a std::collections::BTreeMap<String, String>,
+    ) -> Option<&'a str> {
+        match self {
+            Lang::En => Some(english),
+            _ => names.get(self.tag()).map(String::as_str),
+        }
+    }
+
     /// A pause as people say it: seconds below two minutes, whole minutes (rounded up) above.
     fn wait(self, seconds: u64) -> String {
         let minutes = seconds.div_ceil(60);

@@ -6,6 +6,7 @@
 //! `saifu_core::auth`): the headers named there carry the device id, timestamp, nonce and
 //! signature over the canonical bytes of the request.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use saifu_core::card::{Brand, Expiry};
@@ -364,7 +365,10 @@ pub struct AppliedPromotion {
     pub campaign_id: String,
     /// The coupon the payment uses up.
     pub coupon_id: Option<String>,
+    /// In English; `names` has it in other languages, by BCP 47 tag.
     pub name: String,
+    #[serde(default)]
+    pub names: BTreeMap<String, String>,
     pub funder: Funder,
     /// In the merchant's currency.
     #[schema(value_type = MoneySchema)]
@@ -377,6 +381,7 @@ impl From<promo::Applied> for AppliedPromotion {
             campaign_id: applied.campaign_id,
             coupon_id: applied.coupon_id,
             name: applied.name,
+            names: applied.names,
             funder: applied.funder.into(),
             saving: applied.saving,
         }
@@ -506,7 +511,10 @@ pub struct PromotionWindow {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Promotion {
     pub campaign_id: String,
+    /// In English; `names` has it in other languages, by BCP 47 tag.
     pub name: String,
+    #[serde(default)]
+    pub names: BTreeMap<String, String>,
     pub funder: Funder,
     pub reward: Reward,
     #[schema(value_type = String, example = "CNY")]

@@ -1,6 +1,8 @@
 //! The wallet journey's commands: onboarding, money, scanning, paying, history and devices.
 //! Shaped for the screens that show them; the shell maps the service's answers onto them.
 
+use std::collections::BTreeMap;
+
 use saifu_core::card::{Brand, Expiry};
 use saifu_core::money::{Currency, ExchangeRate, Money};
 use serde::{Deserialize, Serialize};
@@ -238,7 +240,9 @@ pub enum Funder {
 /// One promotion in a price, with what it saves.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppliedView {
+    /// In English; `names` has it in other languages, by BCP 47 tag.
     pub name: String,
+    pub names: BTreeMap<String, String>,
     pub funder: Funder,
     pub saving: Money,
     pub coupon: bool,
@@ -302,7 +306,9 @@ pub enum RewardView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PromotionView {
     pub campaign_id: String,
+    /// In English; `names` has it in other languages, by BCP 47 tag.
     pub name: String,
+    pub names: BTreeMap<String, String>,
     pub funder: Funder,
     pub reward: RewardView,
     /// Only with a card of these brands; empty: any way of paying.

@@ -132,7 +132,7 @@ const LARGE_BUDGET: i64 = 100_000_000;
 /// An automatic, one-per-funder campaign at `merchants`, open every hour of every day.
 fn demo_campaign(
     id: &str,
-    name: &str,
+    [english, chinese, japanese]: [&str; 3],
     funder: Funder,
     reward: Reward,
     currency: &str,
@@ -140,7 +140,11 @@ fn demo_campaign(
 ) -> Campaign {
     Campaign {
         id: id.to_owned(),
-        name: name.to_owned(),
+        name: english.to_owned(),
+        names: BTreeMap::from([
+            ("zh-CN".to_owned(), chinese.to_owned()),
+            ("ja".to_owned(), japanese.to_owned()),
+        ]),
         funder,
         reward,
         currency: Currency::from_code(currency).expect("demo campaigns name ISO currencies"),
@@ -178,7 +182,11 @@ pub fn demo_campaigns() -> Vec<CampaignRow> {
         funded(
             demo_campaign(
                 "demo-lanxin-5-off-30",
-                "¥5 off ¥30 at Lanxin Noodle House",
+                [
+                    "¥5 off ¥30 at Lanxin Noodle House",
+                    "兰心面馆 满30元减5元",
+                    "蘭心麺館 30元以上で5元引き",
+                ],
                 Funder::Merchant,
                 Reward::ThresholdOff {
                     spend_minor: 3_000,
@@ -192,7 +200,11 @@ pub fn demo_campaigns() -> Vec<CampaignRow> {
         funded(
             demo_campaign(
                 "demo-jingan-lucky",
-                "Lucky instant discount: ¥0.20 to ¥2.00 off",
+                [
+                    "Lucky instant discount: ¥0.20 to ¥2.00 off",
+                    "静安生鲜市场 随机立减0.20～2.00元",
+                    "静安生鮮マーケット ランダムで0.20〜2.00元引き",
+                ],
                 Funder::Operator,
                 Reward::RandomOff {
                     min_minor: 20,
@@ -207,7 +219,11 @@ pub fn demo_campaigns() -> Vec<CampaignRow> {
             with(
                 demo_campaign(
                     "demo-unionpay-shanghai",
-                    "10% off in Shanghai with Sandbox UnionPay Bank cards (up to ¥20)",
+                    [
+                        "10% off in Shanghai with Sandbox UnionPay Bank cards (up to ¥20)",
+                        "沙盒银联银行卡 上海消费立减10%（最高20元）",
+                        "Sandbox UnionPay Bank のカードで上海のお支払いが10%オフ（最大20元）",
+                    ],
                     Funder::Issuer,
                     Reward::PercentOff {
                         basis_points: 1_000,
@@ -233,7 +249,11 @@ pub fn demo_campaigns() -> Vec<CampaignRow> {
             ..funded(
                 demo_campaign(
                     "demo-tokyo-visitors",
-                    "Visiting Tokyo: 5% off (up to ¥1,000)",
+                    [
+                        "Visiting Tokyo: 5% off (up to ¥1,000)",
+                        "东京游客专享 立减5%（最高1,000日元）",
+                        "東京へお越しの方 5%オフ（最大1,000円）",
+                    ],
                     Funder::Operator,
                     Reward::PercentOff {
                         basis_points: 500,
@@ -249,7 +269,11 @@ pub fn demo_campaigns() -> Vec<CampaignRow> {
             with(
                 demo_campaign(
                     "demo-ginza-first-visit",
-                    "¥300 off your first visit to Sushi Kanda Ginza",
+                    [
+                        "¥300 off your first visit to Sushi Kanda Ginza",
+                        "神田寿司银座店 首次到店立减300日元",
+                        "すし神田 銀座 はじめてのご来店で300円引き",
+                    ],
                     Funder::Merchant,
                     Reward::FirstPaymentBonus { minor: 300 },
                     "JPY",
@@ -265,7 +289,11 @@ pub fn demo_campaigns() -> Vec<CampaignRow> {
                 with(
                     demo_campaign(
                         "demo-akiba-coupon",
-                        "¥500 off ¥3,000 at Akiba Denki",
+                        [
+                            "¥500 off ¥3,000 at Akiba Denki",
+                            "秋叶电器 满3,000日元减500日元",
+                            "アキバ電気 3,000円以上で500円引き",
+                        ],
                         Funder::Merchant,
                         Reward::ThresholdOff {
                             spend_minor: 3_000,
@@ -289,7 +317,11 @@ pub fn demo_campaigns() -> Vec<CampaignRow> {
                 with(
                     demo_campaign(
                         "demo-shanghai-welcome",
-                        "Welcome coupon: ¥3 off in Shanghai, with any other offer",
+                        [
+                            "Welcome coupon: ¥3 off in Shanghai, with any other offer",
+                            "上海欢迎券 立减3元，可与其他优惠同享",
+                            "上海ウェルカムクーポン 3元引き、ほかの特典と併用可",
+                        ],
                         Funder::Operator,
                         Reward::AmountOff { minor: 300 },
                         "CNY",

@@ -66,7 +66,9 @@ pub fn home() -> Html {
                             { for promotions.iter().take(3).map(|promotion| html! {
                                 <li>
                                     <span class="promotion-reward">{ lang.reward(&promotion.reward) }</span>
-                                    <span class="muted">{ &promotion.name }</span>
+                                    if let Some(name) = lang.promotion_name(&promotion.name, &promotion.names) {
+                                        <span class="muted">{ name }</span>
+                                    }
                                 </li>
                             }) }
                         </ul>

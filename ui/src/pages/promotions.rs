@@ -70,7 +70,9 @@ pub fn promotion_card(props: &PromotionProps) -> Html {
                 <span class="promotion-reward">{ lang.reward(&promotion.reward) }</span>
                 if promotion.coupon { <span class="badge">{ lang.text(Text::CouponLabel) }</span> }
             </div>
-            <p class="promotion-name">{ &promotion.name }</p>
+            if let Some(name) = lang.promotion_name(&promotion.name, &promotion.names) {
+                <p class="promotion-name">{ name }</p>
+            }
             <p class="muted">
                 { lang.funder(promotion.funder) }
                 if let Some(brands) = brands { { " · " }{ brands } }

@@ -536,7 +536,12 @@ fn confirm(props: &ConfirmProps) -> Html {
                     <dd data-test="pay-price" class={classes!(discounted.then_some("struck"))}>{ format::money(lang, quote.price) }</dd></div>
                 { for offer.applied.iter().map(|applied| html! {
                     <div class="saving" data-test="pay-promotion">
-                        <dt>{ &applied.name }<span class="funder">{ lang.funder(applied.funder) }</span></dt>
+                        // Unnamed in this language, the offer goes by who gives it.
+                        if let Some(name) = lang.promotion_name(&applied.name, &applied.names) {
+                            <dt>{ name }<span class="funder">{ lang.funder(applied.funder) }</span></dt>
+                        } else {
+                            <dt>{ lang.funder(applied.funder) }</dt>
+                        }
                         <dd>{ format!("\u{2212}{}", format::money(lang, applied.saving)) }</dd>
                     </div>
                 }) }
@@ -596,7 +601,7 @@ fn receipt(props: &ReceiptProps) -> Html {
             <dl class="facts">
                 <div><dt>{ lang.text(Text::PayPrice) }</dt><dd>{ format::money(lang, receipt.price) }</dd></div>
                 { for receipt.applied.iter().map(|applied| html! {
-                    <div class="saving"><dt>{ &applied.name }</dt><dd>{ format!("\u{2212}{}", format::money(lang, applied.saving)) }</dd></div>
+                    <div class="saving"><dt>{ lang.promotion_name(&applied.name, &applied.names).unwrap_or(lang.funder(applied.funder)) }</dt><dd>{ format!("\u{2212}{}", format::money(lang, applied.saving)) }</dd></div>
                 }) }
                 if let Some(rate) = &receipt.rate {
                     <div><dt>{ lang.text(Text::PayRate) }</dt><dd>{ lang.rate(rate) }</dd></div>

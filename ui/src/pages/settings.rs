@@ -153,7 +153,7 @@ fn about() -> Html {
             <dl class="facts">
                 <div><dt>{ lang.text(Text::AboutAppVersion) }</dt><dd>{ &info.app_version }</dd></div>
                 <div><dt>{ lang.text(Text::AboutCoreVersion) }</dt><dd>{ &info.core_version }</dd></div>
-                <div><dt>{ lang.text(Text::AboutPlatform) }</dt><dd>{ &info.os }</dd></div>
+                <div><dt>{ lang.text(Text::AboutPlatform) }</dt><dd>{ platform_name(&info.os) }</dd></div>
             </dl>
         },
     };
@@ -162,5 +162,17 @@ fn about() -> Html {
             <h2 class="section-title">{ lang.text(Text::AboutTitle) }</h2>
             { body }
         </section>
+    }
+}
+
+/// The platform as its maker names it, from the shell's identifier ("linux", "macos").
+fn platform_name(os: &str) -> &str {
+    match os {
+        "linux" => "Linux",
+        "windows" => "Windows",
+        "macos" => "macOS",
+        "android" => "Android",
+        "ios" => "iOS",
+        other => other,
     }
 }

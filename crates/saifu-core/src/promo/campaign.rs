@@ -1,5 +1,7 @@
 //! Campaigns: what a promotion gives, who pays for it, and what it combines with.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::context::PaymentContext;
@@ -68,8 +70,12 @@ pub enum Stacking {
 pub struct Campaign {
     /// Unique: coupons, usage and tie-breaks refer to campaigns by id.
     pub id: String,
-    /// Shown to the user next to the saving.
+    /// Shown to the user next to the saving, in English.
     pub name: String,
+    /// The name in other languages, by BCP 47 tag ("zh-CN", "ja"). Where a language has
+    /// none, the app words the offer from its facts instead of showing the English one.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub names: BTreeMap<String, String>,
     pub funder: Funder,
     pub reward: Reward,
     /// The currency of the reward's amounts; the campaign applies only to prices in it.

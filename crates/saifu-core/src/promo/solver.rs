@@ -18,8 +18,10 @@ pub struct Applied {
     pub campaign_id: String,
     /// The coupon redeemed for it, which the service marks used with the payment.
     pub coupon_id: Option<String>,
-    /// The campaign's name, to show next to the saving.
+    /// The campaign's name, to show next to the saving, in English and by language tag.
     pub name: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub names: BTreeMap<String, String>,
     pub funder: Funder,
     pub saving: Money,
 }
@@ -313,6 +315,7 @@ fn settle(ctx: &PaymentContext, funding: &FundingId, mut chosen: Vec<&Candidate<
                 campaign_id: c.campaign.id.clone(),
                 coupon_id: c.coupon.map(|coupon| coupon.id.clone()),
                 name: c.campaign.name.clone(),
+                names: c.campaign.names.clone(),
                 funder: c.campaign.funder,
                 saving: Money::from_minor(saving, currency),
             }

@@ -32,6 +32,7 @@ fn campaign(id: &str, funder: Funder, reward: Reward) -> Campaign {
     Campaign {
         id: id.to_owned(),
         name: format!("{id} promo"),
+        names: Default::default(),
         funder,
         reward,
         currency: jpy(),
@@ -1110,6 +1111,7 @@ fn arb_campaign_parts() -> impl Strategy<Value = CampaignParts> {
                 Campaign {
                     id: String::new(),
                     name: String::new(),
+                    names: Default::default(),
                     funder,
                     reward,
                     currency: if yuan { cny() } else { jpy() },

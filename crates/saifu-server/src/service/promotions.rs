@@ -79,6 +79,7 @@ fn promotion_view(standing: &Standing, merchant_ids: Vec<String>, coupon_held: b
     Promotion {
         campaign_id: campaign.id.clone(),
         name: campaign.name.clone(),
+        names: campaign.names.clone(),
         funder: campaign.funder.into(),
         reward: Reward::new(&campaign.reward, campaign.currency),
         currency: campaign.currency,

@@ -173,6 +173,21 @@ fn validate(document: &Value, schema: &Value, value: &Value, at: &str) -> Result
                     }
                 }
             }
+            "propertyNames" => {
+                for name in value
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(name, _)| name)
+                {
+                    validate(
+                        document,
+                        rule,
+                        &Value::String(name.clone()),
+                        &format!("{at}.{name}"),
+                    )?;
+                }
+            }
             "items" => {
                 for (index, item) in value.as_array().into_iter().flatten().enumerate() {
                     validate(document, rule, item, &format!("{at}[{index}]"))?;

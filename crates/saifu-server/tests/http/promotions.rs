@@ -139,6 +139,7 @@ async fn own_campaign(
     let mut campaign = Campaign {
         id: unique("campaign"),
         name: "Test discount".into(),
+        names: Default::default(),
         funder: promo::Funder::Merchant,
         reward: promo::Reward::AmountOff { minor: off_minor },
         currency: currency("CNY"),
@@ -209,6 +210,11 @@ async fn a_threshold_discount_takes_five_yuan_off_thirty() {
             campaign_id: "demo-lanxin-5-off-30".into(),
             coupon_id: None,
             name: "¥5 off ¥30 at Lanxin Noodle House".into(),
+            names: [
+                ("ja".to_owned(), "蘭心麺館 30元以上で5元引き".to_owned()),
+                ("zh-CN".to_owned(), "兰心面馆 满30元减5元".to_owned()),
+            ]
+            .into(),
             funder: Funder::Merchant,
             saving: cny(500),
         }]
