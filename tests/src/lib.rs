@@ -267,3 +267,39 @@ pub async fn screenshot(driver: &WebDriver, name: &str) {
         .await
         .unwrap_or_else(|error| panic!("screenshot {}: {error}", path.display()));
 }
+
+/// What axe-core (WCAG 2.2 A and AA rules) finds wrong on the window's current screen: one
+/// line a rule, with the elements it failed on. `cargo xtask test` puts axe-core in
+/// target/axe.
+pub async fn accessibility_violations(driver: &WebDriver) -> Vec<String> {
+    let script = target_dir().join("axe/axe.min.js");
+    let axe = std::fs::read_to_string(&script).unwrap_or_else(|error| {
+        panic!(
+            "{}: {error} (`cargo xtask test` installs axe-core)",
+            script.display()
+        )
+    });
+    driver
+        .execute(&axe, vec![])
+        .await
+        .expect("load axe-core into the window");
+    let found = driver
+        .execute_async(
+            r#"
+            const done = arguments[arguments.length - 1];
+            axe.run(document, {
+                runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
+            }).then(
+                (result) => done(result.violations.map((v) =>
+                    `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)),
+                (error) => done([`axe failed: ${error}`]),
+            );
+            "#,
+            vec![],
+        )
+        .await
+        .expect("run axe-core")
+        .json()
+        .clone();
+    serde_json::from_value(found).expect("a list of violations")
+}

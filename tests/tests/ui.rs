@@ -12,7 +12,10 @@ use saifu_client::{
     Api, DeviceIdentity, KeyStore, Method, Sensitive, device_registration, new_device_key,
 };
 use saifu_tests::service::{LocalService, temp_dir};
-use saifu_tests::{TauriDriver, XtaskRun, button_named, by_test, screenshot, wait_for_text};
+use saifu_tests::{
+    TauriDriver, XtaskRun, accessibility_violations, button_named, by_test, screenshot,
+    wait_for_text,
+};
 use thirtyfour::prelude::*;
 
 const PIN: &str = "482913";
@@ -38,10 +41,7 @@ async fn the_whole_journey_in_the_app_window() {
         ("SAIFU_DATA_DIR", data_dir.as_os_str()),
     ]);
     let driver = tauri_driver.open_app(&[]).await;
-    driver
-        .execute("localStorage.clear(); location.reload();", vec![])
-        .await
-        .expect("start from a first launch");
+    first_launch(&driver).await;
 
     // Onboarding: a key into the keyring, the wallet registered, the PIN set.
     wait_for_text(&driver, "Open your wallet").await;
@@ -331,10 +331,7 @@ async fn without_a_keyring_the_first_screen_says_so_before_the_form() {
         ("DBUS_SESSION_BUS_ADDRESS", nowhere.as_ref()),
     ]);
     let driver = tauri_driver.open_app(&[]).await;
-    driver
-        .execute("localStorage.clear(); location.reload();", vec![])
-        .await
-        .expect("start from a first launch");
+    first_launch(&driver).await;
     let warning = wait_for(&driver, "keyring-unavailable").await;
     assert!(warning.contains("No system keyring"), "{warning}");
     fill(&driver, "pin", PIN).await;
@@ -347,6 +344,7 @@ async fn without_a_keyring_the_first_screen_says_so_before_the_form() {
         !create.is_enabled().await.expect("enabled state"),
         "a wallet cannot be created without a keyring"
     );
+    assert_accessible(&driver, "onboarding without a keyring").await;
     screenshot(&driver, "00-onboarding-no-keyring").await;
     driver.quit().await.expect("end the WebDriver session");
     drop(tauri_driver);
@@ -363,26 +361,12 @@ async fn a_phone_sized_window_keeps_everything_reachable_in_every_language() {
         ("SAIFU_DATA_DIR", data_dir.as_os_str()),
     ]);
     let driver = tauri_driver.open_app(&["--window-size=360x740"]).await;
-    driver
-        .execute("localStorage.clear(); location.reload();", vec![])
-        .await
-        .expect("start from a first launch");
-
-    wait_for_text(&driver, "Open your wallet").await;
-    assert_fits(&driver, "onboarding").await;
-    fill(&driver, "pin", PIN).await;
-    fill(&driver, "pin-again", PIN).await;
-    click_test(&driver, "create-wallet").await;
+    first_launch(&driver).await;
+    open_wallet(&driver).await;
     wait_for_text(&driver, "Balance").await;
 
     click(&driver, "Cards").await;
-    // The button moves once the cards have loaded: click it where it stays.
-    settle_screen(&driver).await;
-    click_test(&driver, "add-card").await;
-    fill(&driver, "card-number", "6200000000000005").await;
-    fill(&driver, "card-expiry", "12/30").await;
-    fill(&driver, "card-cvv", "123").await;
-    fill(&driver, "card-holder", "WANG MEI").await;
+    fill_card_form(&driver).await;
     assert_fits(&driver, "add card").await;
     screenshot(&driver, "p01-add-card-360").await;
     click_test(&driver, "link-card").await;
@@ -402,12 +386,14 @@ async fn a_phone_sized_window_keeps_everything_reachable_in_every_language() {
         "Jing'an Fresh Market"
     );
     assert_fits(&driver, "pay sheet").await;
+    assert_accessible(&driver, "the pay sheet at 360x740").await;
     screenshot(&driver, "p02-pay-360").await;
     fill(&driver, "pay-pin", PIN).await;
     // The primary action is reachable: scrolled to, shown, and it pays.
     click_test(&driver, "pay-confirm").await;
     wait_for(&driver, "receipt").await;
     assert_fits(&driver, "receipt").await;
+    assert_accessible(&driver, "the receipt at 360x740").await;
     screenshot(&driver, "p03-receipt-360").await;
 
     let mut home = "Home";
@@ -426,6 +412,7 @@ async fn a_phone_sized_window_keeps_everything_reachable_in_every_language() {
             click(&driver, tab).await;
             settle_screen(&driver).await;
             assert_fits(&driver, &format!("{tab} in {language}")).await;
+            assert_accessible(&driver, &format!("{tab} in {language} at 360x740")).await;
         }
         click(&driver, tabs[0]).await;
         settle_screen(&driver).await;
@@ -479,20 +466,13 @@ async fn cargo_xtask_run_opens_a_window_that_pays_a_demo_shop() {
             .is_empty(),
         "the run command's own keyring answers"
     );
-    fill(&driver, "pin", PIN).await;
-    fill(&driver, "pin-again", PIN).await;
-    click_test(&driver, "create-wallet").await;
+    open_wallet(&driver).await;
     let guide = wait_for(&driver, "first-run-guide").await;
     assert!(guide.contains("6200 0000 0000 0005"), "{guide}");
     screenshot(&driver, "x01-run-first-run-guide").await;
 
     click_test(&driver, "guide-add-card").await;
-    settle_screen(&driver).await;
-    click_test(&driver, "add-card").await;
-    fill(&driver, "card-number", "6200 0000 0000 0005").await;
-    fill(&driver, "card-expiry", "12/30").await;
-    fill(&driver, "card-cvv", "123").await;
-    fill(&driver, "card-holder", "WANG MEI").await;
+    fill_card_form(&driver).await;
     click_test(&driver, "link-card").await;
     wait_for(&driver, "card-tile").await;
     click(&driver, "Home").await;
@@ -565,25 +545,13 @@ async fn a_desktop_window_uses_its_width_in_every_language() {
             .open_app(&[&format!("--window-size={size}")])
             .await;
         if index == 0 {
-            driver
-                .execute("localStorage.clear(); location.reload();", vec![])
-                .await
-                .expect("start from a first launch");
-            wait_for_text(&driver, "Open your wallet").await;
-            assert_fits(&driver, "onboarding").await;
-            fill(&driver, "pin", PIN).await;
-            fill(&driver, "pin-again", PIN).await;
-            click_test(&driver, "create-wallet").await;
+            first_launch(&driver).await;
+            open_wallet(&driver).await;
             wait_for(&driver, "first-run-guide").await;
             assert_fits(&driver, "home with the guide").await;
             screenshot(&driver, "d00-home-guide-1280").await;
             click(&driver, "Cards").await;
-            settle_screen(&driver).await;
-            click_test(&driver, "add-card").await;
-            fill(&driver, "card-number", "6200000000000005").await;
-            fill(&driver, "card-expiry", "12/30").await;
-            fill(&driver, "card-cvv", "123").await;
-            fill(&driver, "card-holder", "WANG MEI").await;
+            fill_card_form(&driver).await;
             click_test(&driver, "link-card").await;
             fill(&driver, "top-up-amount", "１，２００").await;
             click_test(&driver, "top-up").await;
@@ -628,6 +596,7 @@ async fn a_desktop_window_uses_its_width_in_every_language() {
                 settle_screen(&driver).await;
                 assert_fits(&driver, &format!("{tab} in {language} at {size}")).await;
                 assert_no_english(&driver, language, &format!("{tab} at {size}")).await;
+                assert_accessible(&driver, &format!("{tab} at {size}")).await;
             }
 
             click(&driver, tabs[0]).await;
@@ -657,6 +626,7 @@ async fn a_desktop_window_uses_its_width_in_every_language() {
             }
             assert_fits(&driver, &format!("pay sheet in {language} at {size}")).await;
             assert_no_english(&driver, language, &format!("the pay sheet at {size}")).await;
+            assert_accessible(&driver, &format!("the pay sheet in {language} at {size}")).await;
             screenshot(&driver, &shot("scan")).await;
 
             click(&driver, tabs[4]).await;
@@ -665,6 +635,7 @@ async fn a_desktop_window_uses_its_width_in_every_language() {
             assert_beside(&driver, "history", "activity-detail").await;
             assert_fits(&driver, &format!("history in {language} at {size}")).await;
             assert_no_english(&driver, language, &format!("history at {size}")).await;
+            assert_accessible(&driver, &format!("history in {language} at {size}")).await;
             screenshot(&driver, &shot("history")).await;
 
             click(&driver, tabs[3]).await;
@@ -775,6 +746,16 @@ async fn assert_no_english(driver: &WebDriver, language: &str, screen: &str) {
     );
 }
 
+/// axe-core finds nothing to fix on the screen.
+async fn assert_accessible(driver: &WebDriver, screen: &str) {
+    let violations = accessibility_violations(driver).await;
+    assert!(
+        violations.is_empty(),
+        "accessibility on {screen}:\n{}",
+        violations.join("\n")
+    );
+}
+
 /// The element `right` sits to the right of `left`, side by side on screen.
 async fn assert_beside(driver: &WebDriver, left: &str, right: &str) {
     element(driver, left).await;
@@ -790,6 +771,35 @@ async fn assert_beside(driver: &WebDriver, left: &str, right: &str) {
         .json()
         .as_bool();
     assert_eq!(beside, Some(true), "{right} is not beside {left}");
+}
+
+/// Forgets what the window kept, as on the app's first start.
+async fn first_launch(driver: &WebDriver) {
+    driver
+        .execute("localStorage.clear(); location.reload();", vec![])
+        .await
+        .expect("start from a first launch");
+}
+
+/// Onboarding with the test PIN: the form checked for fit, filled and sent.
+async fn open_wallet(driver: &WebDriver) {
+    wait_for_text(driver, "Open your wallet").await;
+    assert_fits(driver, "onboarding").await;
+    assert_accessible(driver, "onboarding").await;
+    fill(driver, "pin", PIN).await;
+    fill(driver, "pin-again", PIN).await;
+    click_test(driver, "create-wallet").await;
+}
+
+/// On the Cards screen: the add-card form, filled with the sandbox UnionPay card.
+async fn fill_card_form(driver: &WebDriver) {
+    // The button moves once the cards have loaded: click it where it stays.
+    settle_screen(driver).await;
+    click_test(driver, "add-card").await;
+    fill(driver, "card-number", "6200 0000 0000 0005").await;
+    fill(driver, "card-expiry", "12/30").await;
+    fill(driver, "card-cvv", "123").await;
+    fill(driver, "card-holder", "WANG MEI").await;
 }
 
 fn language_tag(language: &str) -> &'static str {

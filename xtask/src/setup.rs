@@ -73,8 +73,56 @@ pub fn ensure(purpose: Purpose) -> Result<(), Failure> {
             None,
             &["--locked", "tauri-driver", "--version", "^2"],
         )?;
+        ensure_axe()?;
     }
     Ok(())
+}
+
+/// axe-core, the accessibility rules the UI tests run inside the real window: JavaScript
+/// from the npm registry, pinned by the tarball's SHA-256.
+const AXE_VERSION: &str = "4.14.1";
+const AXE_SHA256: &str = "e6b0ce02b84d892e2e33e403485e7f3d6c29e2be6df65daf44d89ba564139745";
+
+/// Unpacks axe-core's `axe.min.js` (and its licence) to target/axe unless it is there.
+fn ensure_axe() -> Result<(), Failure> {
+    let dir = crate::target_dir().join("axe");
+    let stamp = dir.join(format!("axe-core-{AXE_VERSION}"));
+    if stamp.exists() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(&dir)
+        .map_err(|error| Failure::new(format!("cannot create {}: {error}", dir.display())))?;
+    let tarball = dir.join("axe-core.tgz");
+    Step::new(
+        format!("download axe-core {AXE_VERSION} (npm registry)"),
+        "curl",
+    )
+    .args(["-fsSL", "-o"])
+    .arg(&tarball)
+    .arg(format!(
+        "https://registry.npmjs.org/axe-core/-/axe-core-{AXE_VERSION}.tgz"
+    ))
+    .run()?;
+    let digest = output_of("sha256sum", &[&tarball.to_string_lossy()]).unwrap_or_default();
+    if !digest.starts_with(AXE_SHA256) {
+        return Err(Failure::new(format!(
+            "{} does not have the pinned SHA-256 {AXE_SHA256}",
+            tarball.display()
+        )));
+    }
+    Step::new("unpack axe-core", "tar")
+        .arg("-xzf")
+        .arg(&tarball)
+        .arg("-C")
+        .arg(&dir)
+        .args([
+            "--strip-components=1",
+            "package/axe.min.js",
+            "package/LICENSE",
+        ])
+        .run()?;
+    std::fs::write(&stamp, "")
+        .map_err(|error| Failure::new(format!("cannot write {}: {error}", stamp.display())))
 }
 
 /// Whether a Secret Service (GNOME Keyring, KWallet) answers on this session's bus: where

@@ -48,9 +48,16 @@ fn serde_brand(card: &CardView) -> &'static str {
 }
 
 pub fn activity_row(lang: Lang, activity: &ActivityView) -> Html {
+    html! {
+        <li class="activity" data-test="activity">{ activity_content(lang, activity) }</li>
+    }
+}
+
+/// What a line of activity says: what, when, how much.
+pub fn activity_content(lang: Lang, activity: &ActivityView) -> Html {
     let out = activity.kind == ActivityKind::Payment;
     html! {
-        <li class="activity" data-test="activity">
+        <>
             <span class="activity-text">
                 <span class="activity-title">{ lang.activity_title(activity) }</span>
                 <span class="activity-time">{ format::date_time(lang, activity.created_at) }</span>
@@ -58,7 +65,7 @@ pub fn activity_row(lang: Lang, activity: &ActivityView) -> Html {
             <span class={classes!("activity-amount", (!out).then_some("in"))}>
                 { format::signed_money(lang, activity.amount) }
             </span>
-        </li>
+        </>
     }
 }
 

@@ -3,7 +3,7 @@
 use saifu_ipc::{ActivityKind, ActivityView, HistoryRequest, IpcError};
 use yew::prelude::*;
 
-use crate::components::{EmptyState, ErrorNote, activity_row, use_wide};
+use crate::components::{EmptyState, ErrorNote, activity_content, use_wide};
 use crate::format;
 use crate::i18n::Text;
 use crate::icons::Icon;
@@ -80,9 +80,11 @@ pub fn history() -> Html {
                     };
                     let current = selected.as_deref() == Some(activity.activity_id.as_str());
                     html! {
-                        <button class="activity-button" {onclick} aria-current={current.then_some("true")} data-test="history-entry">
-                            { activity_row(lang, activity) }
-                        </button>
+                        <li>
+                            <button class="activity activity-button" {onclick} aria-current={current.then_some("true")} data-test="history-entry">
+                                { activity_content(lang, activity) }
+                            </button>
+                        </li>
                     }
                 }) }
             </ul>

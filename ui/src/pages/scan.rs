@@ -501,9 +501,12 @@ fn confirm(props: &ConfirmProps) -> Html {
         })
     };
 
+    // A card's last four digits stay on one line with their dots.
     let label = |option: &OfferView| match &option.card {
-        Some(card) => format!("{} •••• {}", card.brand.name(), card.last4),
-        None => lang.text(Text::FundingBalance).to_owned(),
+        Some(card) => html! {
+            <>{ card.brand.name() }{ " " }<span class="nowrap">{ format!("•••• {}", card.last4) }</span></>
+        },
+        None => html! { lang.text(Text::FundingBalance) },
     };
     let test_of = |option: &OfferView| match &option.card {
         Some(card) => format!("funding-card-{}", card.last4),
