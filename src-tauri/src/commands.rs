@@ -189,6 +189,7 @@ pub(crate) async fn quote(wallet: State<'_, Wallet>, req: QuoteRequest) -> Reply
     Ok(QuoteView {
         quote_id: quote.quote_id,
         merchant_name: quote.merchant.name,
+        merchant_local: quote.merchant.local,
         merchant_city: quote.merchant.city,
         merchant_country: quote.merchant.country,
         price: quote.price,
@@ -223,6 +224,7 @@ pub(crate) async fn pay(wallet: State<'_, Wallet>, req: PayRequest) -> Reply<Rec
     Ok(ReceiptView {
         payment_id: receipt.payment_id,
         merchant_name: receipt.merchant_name,
+        merchant_local: receipt.merchant_local,
         merchant_city: receipt.merchant_city,
         price: receipt.price,
         discount: receipt.discount,
@@ -459,6 +461,10 @@ fn activity_view(activity: api::Activity) -> ActivityView {
             api::ActivityKind::TopUp => ActivityKind::TopUp,
         },
         reference: activity.reference,
+        merchant_local: activity
+            .merchant
+            .as_ref()
+            .and_then(|merchant| merchant.local.clone()),
         merchant: activity.merchant.map(|merchant| merchant.name),
         card: activity.card.map(|card| ActivityCardView {
             brand: card.brand,

@@ -100,6 +100,7 @@ fn for_ui(pushed: Pushed, this_device: Option<&str>) -> Option<saifu_ipc::Pushed
     Some(match event {
         WalletEvent::PaymentSucceeded { receipt } => Ui::PaymentSucceeded {
             merchant_name: receipt.merchant_name,
+            merchant_local: receipt.merchant_local,
             paid: receipt.paid,
         },
         WalletEvent::ToppedUp { receipt } => Ui::ToppedUp {

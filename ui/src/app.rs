@@ -98,10 +98,15 @@ fn notification(lang: Lang, pushed: &Pushed) -> Option<NotifyRequest> {
     let (title, body) = match pushed {
         Pushed::PaymentSucceeded {
             merchant_name,
+            merchant_local,
             paid,
         } => (
             lang.text(Text::NotifyPaid),
-            format!("{} · {}", format::money(lang, *paid), merchant_name),
+            format!(
+                "{} · {}",
+                format::money(lang, *paid),
+                lang.shop_name(merchant_name, merchant_local.as_ref())
+            ),
         ),
         Pushed::ToppedUp { amount, balance } => (
             lang.text(Text::NotifyToppedUp),

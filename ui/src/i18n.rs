@@ -431,7 +431,9 @@ impl Lang {
     /// A history line's title: the shop paid, or the card a top-up came from.
     pub fn activity_title(self, activity: &saifu_ipc::ActivityView) -> String {
         match (activity.kind, &activity.merchant, &activity.card) {
-            (saifu_ipc::ActivityKind::Payment, Some(shop), _) => shop.clone(),
+            (saifu_ipc::ActivityKind::Payment, Some(shop), _) => self
+                .shop_name(shop, activity.merchant_local.as_ref())
+                .to_owned(),
             (saifu_ipc::ActivityKind::TopUp, _, Some(card)) => {
                 let from = format!("{} •••• {}", card.issuer, card.last4);
                 match self {
@@ -445,6 +447,27 @@ impl Lang {
             }
             (saifu_ipc::ActivityKind::TopUp, _, None) => self.text(Text::ActivityTopUp).to_owned(),
         }
+    }
+
+    /// A shop's name as this reader knows it: in the shop's own language and script when
+    /// that language is theirs (兰心面馆 for a Chinese reader), else the one it goes by abroad.
+    pub fn shop_name<'a>(self, name: &'a str, local: Option<&'a saifu_ipc::LocalName>) -> &'a str {
+        match local {
+            Some(local) if self.reads(local) => &local.name,
+            _ => name,
+        }
+    }
+
+    /// A shop's city, chosen as [`Lang::shop_name`] chooses its name.
+    pub fn shop_city<'a>(self, city: &'a str, local: Option<&'a saifu_ipc::LocalName>) -> &'a str {
+        match local.and_then(|local| local.city.as_deref().filter(|_| self.reads(local))) {
+            Some(local_city) => local_city,
+            None => city,
+        }
+    }
+
+    fn reads(self, local: &saifu_ipc::LocalName) -> bool {
+        self.tag().split('-').next() == Some(local.language.as_str())
     }
 
     /// A promotion's reward in words, e.g. "10% off, up to CN¥20.00".

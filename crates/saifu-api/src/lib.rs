@@ -12,6 +12,7 @@ use std::fmt;
 use saifu_core::card::{Brand, Expiry};
 use saifu_core::money::{Currency, ExchangeRate, Money, MoneyError};
 use saifu_core::promo;
+pub use saifu_core::qr::LocalName;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -162,6 +163,9 @@ pub struct Merchant {
     pub mcc: String,
     #[schema(value_type = String, example = "JPY")]
     pub currency: Currency,
+    /// Its name and city in its own language and script, where it has them.
+    #[serde(default)]
+    pub local: Option<LocalName>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -589,6 +593,9 @@ pub struct Receipt {
     pub quote_id: String,
     pub merchant_name: String,
     pub merchant_city: String,
+    /// The shop's name and city in its own language, where it has them.
+    #[serde(default)]
+    pub merchant_local: Option<LocalName>,
     #[schema(value_type = MoneySchema)]
     pub price: Money,
     /// What left the wallet, in its currency.
@@ -636,6 +643,8 @@ pub struct ActivityMerchant {
     pub merchant_id: String,
     pub name: String,
     pub city: String,
+    #[serde(default)]
+    pub local: Option<LocalName>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -659,7 +668,8 @@ pub struct History {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum WalletEvent {
     PaymentSucceeded {
-        receipt: Receipt,
+        /// Boxed: a receipt is several times the size of every other event.
+        receipt: Box<Receipt>,
     },
     ToppedUp {
         receipt: TopUpReceipt,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use saifu_core::card::{Brand, Expiry};
 use saifu_core::money::{Currency, ExchangeRate, Money};
+pub use saifu_core::qr::LocalName;
 use serde::{Deserialize, Serialize};
 
 use crate::Command;
@@ -99,8 +100,9 @@ pub struct ActivityView {
     pub kind: ActivityKind,
     /// The payment or top-up it records.
     pub reference: String,
-    /// The shop paid, for a payment.
+    /// The shop paid, for a payment, and its name in its own language.
     pub merchant: Option<String>,
+    pub merchant_local: Option<LocalName>,
     /// The card charged: a top-up's, or a payment's made by card.
     pub card: Option<ActivityCardView>,
     /// Money out is negative.
@@ -207,6 +209,8 @@ pub struct QuoteView {
     pub merchant_name: String,
     pub merchant_city: String,
     pub merchant_country: String,
+    /// The shop's name and city in its own language, where it has them.
+    pub merchant_local: Option<LocalName>,
     /// The merchant's price, in its currency.
     pub price: Money,
     /// For a cross-border payment, the rate it was converted at.
@@ -269,6 +273,7 @@ pub struct ReceiptView {
     pub payment_id: String,
     pub merchant_name: String,
     pub merchant_city: String,
+    pub merchant_local: Option<LocalName>,
     pub price: Money,
     pub discount: Money,
     pub applied: Vec<AppliedView>,
@@ -414,6 +419,7 @@ pub const WALLET_EVENT: &str = "wallet-event";
 pub enum Pushed {
     PaymentSucceeded {
         merchant_name: String,
+        merchant_local: Option<LocalName>,
         paid: Money,
     },
     ToppedUp {

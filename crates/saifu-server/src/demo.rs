@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use saifu_core::card::Brand;
 use saifu_core::money::{Currency, Money, MoneyError};
 use saifu_core::promo::{BinRange, Campaign, Eligibility, Funder, FundingKind, Reward, Stacking};
+use saifu_core::qr::LocalName;
 use saifu_core::qr::emv::{EmvMpm, Initiation, Template};
 
 use crate::service::{COUPON_SECONDS, CampaignError};
@@ -79,6 +80,16 @@ const DEMO_MERCHANTS: &[(&str, &str, &str, &str, &str, &str, i32)] = &[
     ),
 ];
 
+/// The demo shops' names and cities in their own language: (id, language, name, city).
+const DEMO_LOCAL_NAMES: &[(&str, &str, &str, &str)] = &[
+    ("sh-lanxin-noodles", "zh", "兰心面馆", "上海"),
+    ("sh-jingan-market", "zh", "静安生鲜市场", "上海"),
+    ("sh-bund-books", "zh", "外滩书茶馆", "上海"),
+    ("tyo-ginza-sushi", "ja", "すし神田 銀座", "東京"),
+    ("tyo-akiba-denki", "ja", "アキバ電気", "東京"),
+    ("osa-dotonbori-takoyaki", "ja", "道頓堀たこ焼き", "大阪"),
+];
+
 /// Demo exchange rates (base, quote, rate): the demo shops' yen and yuan for wallets in every
 /// home currency onboarding offers.
 const DEMO_RATES: &[(&str, &str, &str)] = &[
@@ -112,6 +123,14 @@ pub async fn seed(store: &Store, now: i64) -> Result<usize, StoreError> {
                             .expect("demo merchants name ISO currencies"),
                         group: None,
                         utc_offset_minutes,
+                        local: DEMO_LOCAL_NAMES
+                            .iter()
+                            .find(|(id, ..)| *id == merchant_id)
+                            .map(|&(_, language, name, city)| LocalName {
+                                language: language.into(),
+                                name: name.into(),
+                                city: Some(city.into()),
+                            }),
                     };
                     tx.upsert_merchant(&row).await?;
                 }
@@ -380,7 +399,7 @@ pub fn merchant_code(merchant: &MerchantRow, amount: Option<&str>) -> Result<Emv
         merchant_city: Some(merchant.city.clone()),
         postal_code: None,
         additional_data: None,
-        language: None,
+        language: merchant.local.as_ref().map(LocalName::to_emv),
         other: BTreeMap::new(),
     })
 }

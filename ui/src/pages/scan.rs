@@ -29,7 +29,7 @@ enum Step {
     /// The code has no amount: the payer enters it, in the merchant's currency.
     Amount {
         payload: Rc<str>,
-        merchant: Option<String>,
+        merchant: Option<qr::Merchant>,
         currency: Option<String>,
     },
     Quoting,
@@ -161,10 +161,7 @@ pub fn scan() -> Html {
 fn amount_step(payload: Rc<str>) -> Step {
     let summary = qr::parse(&payload).ok().map(|code| code.summary());
     Step::Amount {
-        merchant: summary
-            .as_ref()
-            .and_then(|s| s.merchant.as_ref())
-            .and_then(|m| m.name.clone()),
+        merchant: summary.as_ref().and_then(|s| s.merchant.clone()),
         currency: summary
             .as_ref()
             .and_then(|s| s.currency)
@@ -375,7 +372,7 @@ async fn read_image(buffer: js_sys::Promise) -> Result<String, IpcError> {
 #[derive(Properties, PartialEq)]
 struct AmountProps {
     payload: Rc<str>,
-    merchant: Option<String>,
+    merchant: Option<qr::Merchant>,
     currency: Option<String>,
     onquote: Callback<(Rc<str>, Option<String>)>,
     oncancel: Callback<MouseEvent>,
@@ -419,7 +416,9 @@ fn amount_entry(props: &AmountProps) -> Html {
     let keypad = currency.map_or(AttrValue::Static("decimal"), amount_keypad);
     html! {
         <form class="panel pay-sheet" data-test="amount-entry" {onsubmit}>
-            <p class="pay-merchant">{ props.merchant.clone().unwrap_or_default() }</p>
+            if let Some(merchant) = &props.merchant {
+                <p class="pay-merchant">{ lang.shop_name(merchant.name.as_deref().unwrap_or_default(), merchant.local.as_ref()) }</p>
+            }
             <Field {label} value={(*amount).clone()} {oninput} test="pay-amount" inputmode={keypad}
                    invalid={note.is_some()} {note} />
             <div class="form-actions">
@@ -532,8 +531,8 @@ fn confirm(props: &ConfirmProps) -> Html {
     let discounted = offer.discount.minor() > 0;
     html! {
         <form class="panel pay-sheet" data-test="pay-sheet" {onsubmit} aria-busy={props.paying.then_some("true")}>
-            <p class="pay-merchant" data-test="pay-merchant">{ &quote.merchant_name }</p>
-            <p class="muted">{ format!("{} · {}", quote.merchant_city, quote.merchant_country) }</p>
+            <p class="pay-merchant" data-test="pay-merchant">{ lang.shop_name(&quote.merchant_name, quote.merchant_local.as_ref()) }</p>
+            <p class="muted">{ format!("{} · {}", lang.shop_city(&quote.merchant_city, quote.merchant_local.as_ref()), quote.merchant_country) }</p>
             <dl class="facts">
                 <div><dt>{ lang.text(Text::PayPrice) }</dt>
                     <dd data-test="pay-price" class={classes!(discounted.then_some("struck"))}>{ format::money(lang, quote.price) }</dd></div>
@@ -600,7 +599,7 @@ fn receipt(props: &ReceiptProps) -> Html {
             if receipt.discount.minor() > 0 {
                 <p class="saving-note" data-test="receipt-saving">{ format!("{} {}", lang.text(Text::PayYouSave), format::money(lang, receipt.discount)) }</p>
             }
-            <p class="pay-merchant" data-test="receipt-merchant">{ &receipt.merchant_name }</p>
+            <p class="pay-merchant" data-test="receipt-merchant">{ lang.shop_name(&receipt.merchant_name, receipt.merchant_local.as_ref()) }</p>
             <dl class="facts">
                 <div><dt>{ lang.text(Text::PayPrice) }</dt><dd>{ format::money(lang, receipt.price) }</dd></div>
                 { for receipt.applied.iter().map(|applied| html! {

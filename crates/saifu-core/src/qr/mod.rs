@@ -14,7 +14,9 @@ pub mod swiss;
 pub mod taler;
 pub mod upi;
 
-use serde::Serialize;
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
 
 use crate::money::{Currency, Money};
 
@@ -143,6 +145,42 @@ pub struct Merchant {
     pub city: Option<String>,
     pub country: Option<String>,
     pub mcc: Option<String>,
+    /// The name (and city) in the shop's own language, where the code carries them.
+    pub local: Option<LocalName>,
+}
+
+/// A shop's name and city in its own language and script, as an EMV code's tag 64 carries
+/// them: language "zh", 兰心面馆, 上海. Apps show it to people who read that language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LocalName {
+    /// ISO 639-1 in lower case: "zh", "ja".
+    pub language: String,
+    pub name: String,
+    pub city: Option<String>,
+}
+
+impl LocalName {
+    /// From an EMV code's tag 64: language preference (00), name (01), city (02).
+    pub fn from_emv(template: &emv::Template) -> Option<LocalName> {
+        Some(LocalName {
+            language: template.fields.get(&0)?.to_ascii_lowercase(),
+            name: template.fields.get(&1)?.clone(),
+            city: template.fields.get(&2).cloned(),
+        })
+    }
+
+    /// As an EMV code's tag 64.
+    pub fn to_emv(&self) -> emv::Template {
+        let mut fields = BTreeMap::from([
+            (0, self.language.to_ascii_uppercase()),
+            (1, self.name.clone()),
+        ]);
+        if let Some(city) = &self.city {
+            fields.insert(2, city.clone());
+        }
+        emv::Template { fields }
+    }
 }
 
 /// The facts every screen and service needs, whatever the format.
@@ -182,6 +220,7 @@ impl PaymentCode {
                     city: code.merchant_city.clone(),
                     country: code.country.clone(),
                     mcc: code.mcc.clone(),
+                    local: code.language.as_ref().and_then(LocalName::from_emv),
                 }),
                 code.amount,
                 Some(code.currency),
@@ -194,6 +233,7 @@ impl PaymentCode {
                     country: Some("IN".to_owned()),
                     mcc: link.mcc.clone(),
                     city: None,
+                    local: None,
                 }),
                 link.amount,
                 Some(link.currency),
@@ -216,6 +256,7 @@ impl PaymentCode {
                     city: bill.creditor.town.clone(),
                     country: Some(bill.creditor.country.clone()),
                     mcc: None,
+                    local: None,
                 }),
                 bill.amount,
                 Some(bill.currency),
@@ -241,6 +282,26 @@ impl PaymentCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_shops_own_name_comes_from_tag_64_and_goes_back_into_it() {
+        let payload = "00020101021126340009APP.SAIFU0117sh-lanxin-noodles5204581453031565802CN5919Lanxin Noodle House6008Shanghai64200002ZH0104兰心面馆0202上海63043F9B";
+        let merchant = parse(payload)
+            .expect("an EMV code")
+            .summary()
+            .merchant
+            .expect("a merchant");
+        let local = merchant.local.expect("tag 64");
+        assert_eq!(
+            local,
+            LocalName {
+                language: "zh".into(),
+                name: "兰心面馆".into(),
+                city: Some("上海".into()),
+            }
+        );
+        assert_eq!(LocalName::from_emv(&local.to_emv()), Some(local));
+    }
 
     #[test]
     fn formats_are_told_apart_by_their_prefix() {

@@ -47,10 +47,11 @@ impl Service {
                 created_at: row.created_at,
                 merchant: row
                     .merchant
-                    .map(|(merchant_id, name, city)| ActivityMerchant {
+                    .map(|(merchant_id, name, city, local)| ActivityMerchant {
                         merchant_id,
                         name,
                         city,
+                        local,
                     }),
                 card: row
                     .card

@@ -221,7 +221,7 @@ impl Service {
         self.publish(
             &wallet_id,
             WalletEvent::PaymentSucceeded {
-                receipt: receipt.clone(),
+                receipt: Box::new(receipt.clone()),
             },
         );
         Ok(receipt)
@@ -258,6 +258,7 @@ impl Service {
                     quote_id: quote.quote_id.clone(),
                     merchant_name: merchant.name.clone(),
                     merchant_city: merchant.city.clone(),
+                    merchant_local: merchant.local.clone(),
                     price: quote.price,
                     paid: offer.pay,
                     discount: offer.discount,

@@ -33,6 +33,7 @@ pub(super) fn merchant_view(row: MerchantRow) -> Merchant {
         country: row.country,
         mcc: row.mcc,
         currency: row.currency,
+        local: row.local,
     }
 }
 

@@ -3,6 +3,7 @@
 
 use saifu_core::card::Brand;
 use saifu_core::money::Money;
+use saifu_core::qr::LocalName;
 use sqlx::Row as _;
 
 use super::{Store, StoreError, WriteTx};
@@ -31,8 +32,8 @@ pub struct ActivityRow {
     pub reference_id: String,
     pub amount: Money,
     pub created_at: i64,
-    /// (id, name, city)
-    pub merchant: Option<(String, String, String)>,
+    /// (id, name, city, local name)
+    pub merchant: Option<(String, String, String, Option<LocalName>)>,
     /// (id, brand, issuer, last four)
     pub card: Option<(String, Brand, String, String)>,
 }
@@ -70,6 +71,7 @@ impl Store {
         let rows = sqlx::query(
             "SELECT a.activity_id, a.kind, a.reference_id, a.amount_minor, a.currency, a.created_at,
                     a.merchant_id, m.name AS merchant_name, m.city AS merchant_city,
+                    m.local_language, m.local_name, m.local_city,
                     a.card_id, c.brand, c.issuer, c.last4
              FROM activity a
              LEFT JOIN merchants m ON m.merchant_id = a.merchant_id
@@ -92,6 +94,7 @@ impl Store {
                         id,
                         row.try_get("merchant_name")?,
                         row.try_get("merchant_city")?,
+                        super::merchants::local_name(row)?,
                     )),
                     None => None,
                 };

@@ -10,7 +10,8 @@ use crate::common::{
 };
 use reqwest::{Method, StatusCode};
 use saifu_api::{
-    Card, CardList, ErrorCode, Funding, History, QuoteRequest, Receipt, TopUpReceipt, Wallet, paths,
+    Card, CardList, ErrorCode, Funding, History, LocalName, QuoteRequest, Receipt, TopUpReceipt,
+    Wallet, paths,
 };
 use saifu_core::money::Money;
 use saifu_server::{demo, unix_now};
@@ -190,6 +191,14 @@ async fn paying_a_shop_in_shanghai_and_one_in_osaka() {
     .await
     .expect("receipt");
     assert_eq!(receipt.merchant_name, "Lanxin Noodle House");
+    // The shop's own name travels with it, for readers of its language.
+    let local = Some(LocalName {
+        language: "zh".into(),
+        name: "兰心面馆".into(),
+        city: Some("上海".into()),
+    });
+    assert_eq!(noodles.merchant.local, local);
+    assert_eq!(receipt.merchant_local, local);
     assert_eq!(receipt.paid, Money::from_minor(1250, currency("CNY")));
     assert!(has_paid().await);
     assert_eq!(
@@ -256,6 +265,13 @@ async fn paying_a_shop_in_shanghai_and_one_in_osaka() {
         })
         .collect();
     assert_eq!(shops, ["Dotonbori Takoyaki", "Lanxin Noodle House"]);
+    let own_names: Vec<&str> = history
+        .entries
+        .iter()
+        .filter_map(|entry| entry.merchant.as_ref()?.local.as_ref())
+        .map(|local| local.name.as_str())
+        .collect();
+    assert_eq!(own_names, ["道頓堀たこ焼き", "兰心面馆"]);
     let top_up = &history.entries[2];
     let card = top_up.card.as_ref().expect("a top-up names its card");
     assert_eq!(

@@ -118,6 +118,7 @@ async fn own_shop(app: &TestApp) -> String {
         currency: currency("CNY"),
         group: None,
         utc_offset_minutes: 8 * 60,
+        local: None,
     };
     let merchant_id = row.merchant_id.clone();
     app.store
