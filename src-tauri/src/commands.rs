@@ -170,22 +170,12 @@ pub(crate) async fn scan_image(req: ScanImageRequest) -> Reply<ScannedCodes> {
 
 #[tauri::command]
 pub(crate) async fn quote(wallet: State<'_, Wallet>, req: QuoteRequest) -> Reply<QuoteView> {
-    let mut app = unlocked(&wallet)?.lock().await;
-    let quote = app
+    let quote = unlocked(&wallet)?
+        .lock()
+        .await
         .quote(&req.payload, req.amount.as_deref())
         .await
         .map_err(ipc_error)?;
-    // The offers name cards by id; the pay sheet names them as the user knows them.
-    let cards = app.cards().await.map_err(ipc_error)?;
-    drop(app);
-    let card_of = |funding: &api::Funding| match funding {
-        api::Funding::Card { card_id } => cards
-            .iter()
-            .find(|card| &card.card_id == card_id)
-            .cloned()
-            .map(card_view),
-        api::Funding::Balance => None,
-    };
     Ok(QuoteView {
         quote_id: quote.quote_id,
         merchant_name: quote.merchant.name,
@@ -199,7 +189,7 @@ pub(crate) async fn quote(wallet: State<'_, Wallet>, req: QuoteRequest) -> Reply
             .offers
             .into_iter()
             .map(|offer| OfferView {
-                card: card_of(&offer.funding),
+                card: offer.card.map(card_view),
                 funding: funding_choice(offer.funding),
                 discount: offer.discount,
                 applied: offer.applied.into_iter().map(applied_view).collect(),

@@ -791,6 +791,85 @@ async fn assert_beside(driver: &WebDriver, left: &str, right: &str) {
     assert_eq!(beside, Some(true), "{right} is not beside {left}");
 }
 
+/// Dark mode, as the system's theme asks for it: every screen still passes axe-core's
+/// contrast and other rules, on a phone-size window and on a desktop one.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the real app window: `cargo xtask test` runs it under Xvfb with a keyring"]
+async fn dark_mode_passes_the_same_accessibility_rules() {
+    let _window = WINDOW.lock().await;
+    let service = saifu_tests::service::start().await;
+    let data_dir = temp_dir("app-data-dark");
+    let tauri_driver = TauriDriver::start_with_env(&[
+        ("SAIFU_SERVICE_URL", service.base.as_ref()),
+        ("SAIFU_DATA_DIR", data_dir.as_os_str()),
+        ("GTK_THEME", "Adwaita:dark".as_ref()),
+    ]);
+    let code = service
+        .merchant_payload("tyo-ginza-sushi", Some("3000"))
+        .await;
+    for (index, size) in ["390x844", "1280x800"].into_iter().enumerate() {
+        let driver = tauri_driver
+            .open_app(&[&format!("--window-size={size}")])
+            .await;
+        if index == 0 {
+            first_launch(&driver).await;
+            let dark = driver
+                .execute(
+                    "return matchMedia('(prefers-color-scheme: dark)').matches;",
+                    vec![],
+                )
+                .await
+                .expect("ask the window")
+                .json()
+                .as_bool();
+            assert_eq!(dark, Some(true), "the window follows the dark theme");
+            open_wallet(&driver).await;
+            click(&driver, "Cards").await;
+            fill_card_form(&driver).await;
+            assert_accessible(&driver, &format!("the card form, dark, at {size}")).await;
+            click_test(&driver, "link-card").await;
+            fill(&driver, "top-up-amount", "500").await;
+            click_test(&driver, "top-up").await;
+            wait_for(&driver, "top-up-done").await;
+            click(&driver, "Home").await;
+        } else {
+            fill(&driver, "unlock-pin", PIN).await;
+            click_test(&driver, "unlock").await;
+        }
+        wait_for_text(&driver, "Balance").await;
+        // Settings is reached from Home on a phone: visit it right after Home.
+        for tab in ["Cards", "Offers", "History", "Home", "Settings", "Scan"] {
+            click(&driver, tab).await;
+            settle_screen(&driver).await;
+            assert_accessible(&driver, &format!("{tab}, dark, at {size}")).await;
+        }
+        screenshot(&driver, &format!("k-{size}-dark-scan")).await;
+        fill_textarea(&driver, "scan-paste", &code).await;
+        click_test(&driver, "scan-submit").await;
+        wait_for(&driver, "pay-rate").await;
+        fill(&driver, "pay-pin", "111112").await;
+        click_test(&driver, "pay-confirm").await;
+        wait_for(&driver, "pay-error").await;
+        assert_accessible(
+            &driver,
+            &format!("the pay sheet and a refusal, dark, at {size}"),
+        )
+        .await;
+        screenshot(&driver, &format!("k-{size}-dark-pay")).await;
+        fill(&driver, "pay-pin", PIN).await;
+        click_test(&driver, "pay-confirm").await;
+        wait_for(&driver, "receipt").await;
+        assert_accessible(&driver, &format!("the receipt, dark, at {size}")).await;
+        screenshot(&driver, &format!("k-{size}-dark-receipt")).await;
+        click_test(&driver, "receipt-done").await;
+        wait_for(&driver, "recent").await;
+        screenshot(&driver, &format!("k-{size}-dark-home")).await;
+        driver.quit().await.expect("end the WebDriver session");
+    }
+    drop(tauri_driver);
+    service.stop().await;
+}
+
 /// Forgets what the window kept, as on the app's first start.
 async fn first_launch(driver: &WebDriver) {
     driver

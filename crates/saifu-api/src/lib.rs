@@ -332,6 +332,10 @@ pub struct Quote {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct QuoteOffer {
     pub funding: Funding,
+    /// The card it pays with, as the wallet knows it, so a pay sheet can name it without
+    /// asking for the cards again.
+    #[serde(default)]
+    pub card: Option<Card>,
     /// The sum of the savings, in the merchant's currency.
     #[schema(value_type = MoneySchema)]
     pub discount: Money,

@@ -2,11 +2,12 @@
 //! promotions saifu-core's solver picks, converted at the stored rate when the wallet keeps
 //! another currency than the shop's.
 
-use saifu_api::{AppliedPromotion, Funding, Quote, QuoteOffer, QuoteRequest, RateShown};
+use saifu_api::{AppliedPromotion, Card, Funding, Quote, QuoteOffer, QuoteRequest, RateShown};
 use saifu_core::money::{ExchangeRate, Money};
 use saifu_core::promo::{self, FundingId, FundingOption};
 use saifu_core::qr::{self, PaymentCode};
 
+use super::cards::card_view;
 use super::money::positive_amount;
 use super::wallets::merchant_view;
 use super::{Service, ServiceError, SignedRequest, random_bytes, random_token};
@@ -90,13 +91,19 @@ impl Service {
                 .map_err(|error| ServiceError::AmountOutOfRange(error.to_string())),
         };
         let seed = promo_seed()?;
-        let fundings = self.funding_options(&wallet_id).await?;
+        let (fundings, cards) = self.funding_options(&wallet_id).await?;
         let context = self
             .promotion_context(&wallet_id, home, fundings, &merchant, price, now, seed)
             .await?;
         let offers = promo::offers(&context)
             .into_iter()
             .map(|offer| {
+                let card = match &offer.funding {
+                    FundingId::Balance => None,
+                    FundingId::Card(card_id) => {
+                        cards.iter().find(|card| &card.card_id == card_id).cloned()
+                    }
+                };
                 Ok(QuoteOffer {
                     pay: in_home(offer.pay)?,
                     discount: offer.saving(),
@@ -104,6 +111,7 @@ impl Service {
                         FundingId::Balance => Funding::Balance,
                         FundingId::Card(card_id) => Funding::Card { card_id },
                     },
+                    card,
                     applied: offer
                         .applied
                         .into_iter()
@@ -150,24 +158,29 @@ impl Service {
     }
 
     /// How the wallet can pay now, with what card promotions look at: the balance, and each
-    /// linked card that has not expired with its brand and BIN.
-    async fn funding_options(&self, wallet_id: &str) -> Result<Vec<FundingOption>, ServiceError> {
+    /// linked card that has not expired with its brand and BIN; and those cards as shown.
+    async fn funding_options(
+        &self,
+        wallet_id: &str,
+    ) -> Result<(Vec<FundingOption>, Vec<Card>), ServiceError> {
         let now = self.now();
         let mut options = vec![FundingOption {
             id: FundingId::Balance,
             brand: None,
             bin: None,
         }];
+        let mut cards = Vec::new();
         for card in self.store.linked_cards(wallet_id).await? {
             if card.expiry.is_valid_at(now) {
                 options.push(FundingOption {
                     brand: Some(card.brand),
-                    id: FundingId::Card(card.card_id),
-                    bin: card.bin,
+                    id: FundingId::Card(card.card_id.clone()),
+                    bin: card.bin.clone(),
                 });
+                cards.push(card_view(card));
             }
         }
-        Ok(options)
+        Ok((options, cards))
     }
 }
 

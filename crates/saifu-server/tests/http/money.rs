@@ -235,6 +235,19 @@ async fn paying_a_shop_in_shanghai_and_one_in_osaka() {
     let by_card = Funding::Card {
         card_id: card.card_id.clone(),
     };
+    // Each card offer names its card as the wallet lists it.
+    let card_offer = takoyaki
+        .offers
+        .iter()
+        .find(|offer| offer.funding == by_card)
+        .expect("an offer by card");
+    assert_eq!(card_offer.card.as_ref(), Some(&card));
+    assert!(
+        takoyaki
+            .offers
+            .iter()
+            .any(|offer| offer.funding == Funding::Balance && offer.card.is_none())
+    );
     let receipt: Receipt = pay(
         &app,
         &phone,
