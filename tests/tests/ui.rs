@@ -672,8 +672,8 @@ async fn a_desktop_window_uses_its_width_in_every_language() {
     service.stop().await;
 }
 
-/// A refusal's words as the catalogue has them: the first wrong PIN is tried in Japanese,
-/// the second in Chinese.
+/// A refusal's words as the catalogue has them. In the desktop test the first wrong PIN is
+/// tried in Japanese, the second in Chinese ("wrong PIN").
 fn refusal(language: &str, what: &str) -> &'static str {
     match (language, what) {
         ("English", "invalid code") => {
@@ -685,8 +685,28 @@ fn refusal(language: &str, what: &str) -> &'static str {
         ("简体中文", "invalid code") => {
             "这不是 Saifu 可以支付的收款码，或二维码已损坏。请重新扫描。"
         }
-        ("日本語", "wrong PIN") => "PIN が違います。あと 2 回間違えると入力が一時停止されます。",
-        ("简体中文", "wrong PIN") => "支付密码错误，还可尝试 1 次，之后将暂停输入。",
+        ("日本語", "wrong PIN" | "wrong PIN, 2 left") => {
+            "PIN が違います。あと 2 回間違えると入力が一時停止されます。"
+        }
+        ("日本語", "wrong PIN, 1 left") => {
+            "PIN が違います。あと 1 回間違えると入力が一時停止されます。"
+        }
+        ("日本語", "PIN paused") => "PIN が違います。30 秒待ってからもう一度お試しください。",
+        ("日本語", "declined") => {
+            "銀行がこのカードを承認しませんでした。別のカードを使うか、銀行にお問い合わせください。"
+        }
+        ("日本語", "balance too low") => {
+            "残高が足りません。チャージするか、カードで支払ってください。"
+        }
+        ("日本語", "expired") => "この価格は期限切れです。もう一度コードを読み取ってください。",
+        ("简体中文", "wrong PIN, 2 left") => "支付密码错误，还可尝试 2 次，之后将暂停输入。",
+        ("简体中文", "wrong PIN" | "wrong PIN, 1 left") => {
+            "支付密码错误，还可尝试 1 次，之后将暂停输入。"
+        }
+        ("简体中文", "PIN paused") => "支付密码错误，请等待 30 秒后再试。",
+        ("简体中文", "declined") => "银行拒绝了此卡。请换一张卡，或联系发卡银行。",
+        ("简体中文", "balance too low") => "余额不足以支付此金额。请充值，或使用银行卡付款。",
+        ("简体中文", "expired") => "该价格已过期，请重新扫码。",
         _ => panic!("no expected words for {what} in {language}"),
     }
 }
@@ -867,6 +887,109 @@ async fn dark_mode_passes_the_same_accessibility_rules() {
         driver.quit().await.expect("end the WebDriver session");
     }
     drop(tauri_driver);
+    service.stop().await;
+}
+
+/// A Chinese and a Japanese user each walk into every refusal: a declined card, a damaged
+/// code, a balance too low, a price that expired, and the pause after wrong PINs. Each is
+/// told in their language, word for word, with no English beyond names on the screen.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the real app window: `cargo xtask test` runs it under Xvfb with a keyring"]
+async fn refusals_read_in_chinese_and_japanese() {
+    let _window = WINDOW.lock().await;
+    let service = saifu_tests::service::start().await;
+    // About CN¥1,450: far more than the balance this walk tops up.
+    let sushi = service
+        .merchant_payload("tyo-ginza-sushi", Some("30000"))
+        .await;
+    for (language, tag, cards, scan) in [
+        ("简体中文", "zh", "银行卡", "扫一扫"),
+        ("日本語", "ja", "カード", "スキャン"),
+    ] {
+        let data_dir = temp_dir(&format!("app-data-refusals-{tag}"));
+        let tauri_driver = TauriDriver::start_with_env(&[
+            ("SAIFU_SERVICE_URL", service.base.as_ref()),
+            ("SAIFU_DATA_DIR", data_dir.as_os_str()),
+        ]);
+        let driver = tauri_driver.open_app(&["--window-size=1280x800"]).await;
+        let stored = if tag == "zh" { "zh-CN" } else { "ja" };
+        driver
+            .execute(
+                &format!(
+                    "localStorage.clear(); localStorage.setItem('saifu.language', '{stored}'); location.reload();"
+                ),
+                vec![],
+            )
+            .await
+            .expect("a first launch in the language");
+        fill(&driver, "pin", PIN).await;
+        fill(&driver, "pin-again", PIN).await;
+        click_test(&driver, "create-wallet").await;
+        wait_for(&driver, "balance").await;
+
+        click(&driver, cards).await;
+        settle_screen(&driver).await;
+        click_test(&driver, "add-card").await;
+        fill(&driver, "card-number", "4000 0000 0000 0002").await;
+        fill(&driver, "card-expiry", "12/30").await;
+        fill(&driver, "card-cvv", "123").await;
+        fill(&driver, "card-holder", "WANG MEI").await;
+        click_test(&driver, "link-card").await;
+        assert_eq!(
+            wait_for(&driver, "card-error").await,
+            refusal(language, "declined")
+        );
+        assert_no_english(&driver, language, "a declined card").await;
+        screenshot(&driver, &format!("r-{tag}-card-declined")).await;
+        fill(&driver, "card-number", "6200 0000 0000 0005").await;
+        fill(&driver, "card-cvv", "123").await;
+        click_test(&driver, "link-card").await;
+        wait_for(&driver, "card-tile").await;
+        fill(&driver, "top-up-amount", "10").await;
+        click_test(&driver, "top-up").await;
+        wait_for(&driver, "top-up-done").await;
+
+        click(&driver, scan).await;
+        fill_textarea(&driver, "scan-paste", "00020101021126BROKEN").await;
+        click_test(&driver, "scan-submit").await;
+        assert_eq!(
+            wait_for(&driver, "scan-error").await,
+            refusal(language, "invalid code")
+        );
+        screenshot(&driver, &format!("r-{tag}-invalid-code")).await;
+
+        fill_textarea(&driver, "scan-paste", &sushi).await;
+        click_test(&driver, "scan-submit").await;
+        wait_for(&driver, "pay-merchant").await;
+        click_test(&driver, "funding-balance").await;
+        fill(&driver, "pay-pin", PIN).await;
+        click_test(&driver, "pay-confirm").await;
+        wait_for_text(&driver, refusal(language, "balance too low")).await;
+        assert_no_english(&driver, language, "a balance too low").await;
+        screenshot(&driver, &format!("r-{tag}-balance-too-low")).await;
+
+        // Past the quote's two minutes, within the five a signed request stays fresh.
+        service.clock_offset.store(180, Ordering::Relaxed);
+        fill(&driver, "pay-pin", PIN).await;
+        click_test(&driver, "pay-confirm").await;
+        wait_for_text(&driver, refusal(language, "expired")).await;
+        service.clock_offset.store(0, Ordering::Relaxed);
+        screenshot(&driver, &format!("r-{tag}-expired")).await;
+
+        fill_textarea(&driver, "scan-paste", &sushi).await;
+        click_test(&driver, "scan-submit").await;
+        wait_for(&driver, "pay-merchant").await;
+        // Two wrong tries say how many are left; the third begins a pause.
+        for told in ["wrong PIN, 2 left", "wrong PIN, 1 left", "PIN paused"] {
+            fill(&driver, "pay-pin", "111112").await;
+            click_test(&driver, "pay-confirm").await;
+            wait_for_text(&driver, refusal(language, told)).await;
+        }
+        assert_no_english(&driver, language, "a PIN pause").await;
+        screenshot(&driver, &format!("r-{tag}-pin-paused")).await;
+        driver.quit().await.expect("end the WebDriver session");
+        drop(tauri_driver);
+    }
     service.stop().await;
 }
 

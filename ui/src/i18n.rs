@@ -178,8 +178,9 @@ catalogue! {
     CardNumber => "Card number", "卡号", "カード番号";
     CardNumberCheck => "This card number has a typo: check the digits.", "卡号有误，请检查数字。", "カード番号に誤りがあります。数字を確認してください。";
     CardNumberInvalid => "This is not a card number Saifu knows.", "无法识别此卡号。", "このカード番号は利用できません。";
-    CardExpiry => "Expiry (MM/YY)", "有效期 (MM/YY)", "有効期限 (MM/YY)";
-    CardExpiryInvalid => "Write the expiry as MM/YY, e.g. 08/29.", "请按 MM/YY 格式填写，例如 08/29。", "MM/YY の形式で入力してください（例: 08/29）。";
+    CardExpiry => "Expiry (MM/YY)", "有效期（月/年）", "有効期限（月/年）";
+    CardExpiryInvalid => "Write the expiry as MM/YY, e.g. 08/29.", "请按“月/年”填写，例如 08/29。", "「月/年」の形式で入力してください（例: 08/29）。";
+    CardExpiryPlaceholder => "MM/YY", "月/年", "月/年";
     CardExpired => "This card has expired: use a current card.", "此卡已过期，请使用有效的银行卡。", "このカードは有効期限が切れています。有効なカードをお使いください。";
     CardSecurityCode => "Security code", "安全码", "セキュリティコード";
     CardHolder => "Name on card", "持卡人姓名", "カード名義";

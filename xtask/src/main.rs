@@ -215,13 +215,31 @@ fn test() -> Result<(), Failure> {
         ["build", "--workspace", "--all-targets"],
     )
     .run()?;
-    // One Xvfb and one Secret Service for the whole run: the tests ignored by a plain
-    // `cargo test` open the real app window on the display and keep device keys in a real
-    // keyring.
-    with_display_and_keyring("run every test, UI tests under Xvfb with a Secret Service")?
-        .arg(step::cargo())
-        .args(["test", "--workspace", "--", "--include-ignored"])
-        .run()?;
+    Step::cargo(
+        "run every test that needs no window",
+        ["test", "--workspace"],
+    )
+    .run()?;
+    // The tests a plain `cargo test` ignores open the real app window on a virtual display
+    // and keep device keys in a real keyring: one Xvfb and one Secret Service for them all.
+    let window_tests = |title: &str| {
+        with_display_and_keyring(title).map(|step| {
+            step.arg(step::cargo())
+                .args(["test", "--workspace", "--", "--ignored"])
+        })
+    };
+    if window_tests("run the UI and keyring tests under Xvfb with a Secret Service")?
+        .run()
+        .is_err()
+    {
+        // WebKitGTK's web process now and then dies as it starts under Xvfb (GLib:
+        // "getauxval () failed: Interrupted system call"), failing whichever test opened
+        // it. A failure that is the product's fails again.
+        println!(
+            "\nxtask: the UI and keyring tests failed; running them once more, as a WebKit web process that died at start-up fails one now and then"
+        );
+        window_tests("run the UI and keyring tests again")?.run()?;
+    }
     let cluster = postgres::Cluster::start()?;
     // The service's tests again on PostgreSQL; `--workspace` keeps the feature set, and so
     // the build, of the run above.

@@ -295,7 +295,7 @@ fn add_card(props: &AddCardProps) -> Html {
                    note={number_problem.map(AttrValue::from).or_else(|| brand.map(|brand| AttrValue::from(brand.name())))} />
             <div class="field-row">
                 <Field label={lang.text(Text::CardExpiry)} value={(*expiry).clone()} oninput={set(&expiry)} test="card-expiry"
-                       inputmode="numeric" autocomplete="cc-exp" placeholder="MM/YY" maxlength="7"
+                       inputmode="numeric" autocomplete="cc-exp" placeholder={lang.text(Text::CardExpiryPlaceholder)} maxlength="7"
                        invalid={expiry_problem.is_some()} note={expiry_problem.map(AttrValue::from)} />
                 <Field label={lang.text(Text::CardSecurityCode)} value={(*security_code).clone()} oninput={set_code} test="card-cvv"
                        kind="password" inputmode="numeric" autocomplete="cc-csc" maxlength="4" />
