@@ -325,7 +325,7 @@ pub(crate) fn notify(app: tauri::AppHandle, req: NotifyRequest) -> Reply<()> {
         .body(req.body)
         .show()
     {
-        eprintln!("saifu: notification not shown: {error}");
+        tracing::info!(%error, "notification not shown");
     }
     Ok(())
 }
@@ -383,8 +383,11 @@ fn unlocked<'a>(
     }
 }
 
+/// The UI words the code; what the client said is logged here, for whoever reads the log.
 fn ipc_error(error: ClientError) -> IpcError {
-    IpcError::new(error.code(), error.to_string()).with_detail(error.detail())
+    let code = error.code();
+    tracing::info!(?code, %error, "refused");
+    IpcError::new(code, error.to_string()).with_detail(error.detail())
 }
 
 fn rate_view(rate: api::RateShown) -> Reply<RateView> {

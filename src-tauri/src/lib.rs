@@ -52,6 +52,13 @@ register_commands! {
 
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
+    // To stderr; SAIFU_LOG (an env-filter directive such as "debug") says how much.
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SAIFU_LOG")
+        .unwrap_or_else(|_| "warn,saifu_app=info".into());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
     let window_size = window_size_from_args(std::env::args());
     builder()
         .setup(move |app| {

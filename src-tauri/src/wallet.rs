@@ -40,7 +40,7 @@ fn os_keyring() -> Arc<dyn KeyStore> {
     match saifu_client::keys::OsKeyring::connect() {
         Ok(keyring) => Arc::new(keyring),
         Err(error) => {
-            eprintln!("saifu: {error}");
+            tracing::warn!(%error, "no system keyring: this device cannot keep a key");
             Arc::new(NoKeyStore(error.to_string()))
         }
     }
@@ -67,7 +67,7 @@ pub fn listen(app: tauri::AppHandle) {
                     continue;
                 }
                 Err(error) => {
-                    eprintln!("saifu: stopped listening to the wallet: {error}");
+                    tracing::warn!(%error, "stopped listening to the wallet's events");
                     break;
                 }
             };
@@ -75,7 +75,7 @@ pub fn listen(app: tauri::AppHandle) {
             while let Ok(Some(pushed)) = stream.next().await {
                 let mut app_wallet = wallet.app.lock().await;
                 if let Err(error) = app_wallet.on_pushed(&pushed).await {
-                    eprintln!("saifu: {error}");
+                    tracing::warn!(%error, "a pushed event could not be acted on");
                 }
                 let this_device = app_wallet
                     .profile()

@@ -593,15 +593,11 @@ impl Lang {
                     }
                 }
             }
+            // A wrong PIN with no tries left begins a pause, worded above.
             (Code::WrongPin, None, Some(tries)) => match (self, tries) {
-                (Lang::En, 0) => "Wrong PIN. One more wrong try pauses PIN entry.".to_owned(),
                 (Lang::En, 1) => "Wrong PIN. 1 more try before a pause.".to_owned(),
                 (Lang::En, _) => format!("Wrong PIN. {tries} more tries before a pause."),
-                (Lang::ZhCn, 0) => "支付密码错误，再错一次将暂停输入。".to_owned(),
                 (Lang::ZhCn, _) => format!("支付密码错误，还可尝试 {tries} 次，之后将暂停输入。"),
-                (Lang::Ja, 0) => {
-                    "PIN が違います。次に間違えると入力が一時停止されます。".to_owned()
-                }
                 (Lang::Ja, _) => {
                     format!("PIN が違います。あと {tries} 回間違えると入力が一時停止されます。")
                 }
