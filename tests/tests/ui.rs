@@ -110,6 +110,11 @@ async fn the_whole_journey_in_the_app_window() {
     // which needs that card; the balance would get the shop's discount only.
     assert_eq!(shown(&driver, "pay-total").await, "CN¥29.65");
     assert_eq!(shown(&driver, "pay-saving").await, "You save CN¥8.85");
+    // The struck-through price says what it is to a screen reader.
+    assert_eq!(
+        shown(&driver, "pay-price").await,
+        "Before discounts: CN¥38.50"
+    );
     let promotions = driver
         .find_all(by_test("pay-promotion"))
         .await
@@ -154,6 +159,11 @@ async fn the_whole_journey_in_the_app_window() {
     screenshot(&driver, "11-history").await;
     click_test(&driver, "history-entry").await;
     let detail = wait_for(&driver, "activity-detail").await;
+    assert_eq!(
+        focused(&driver).await,
+        "activity-detail",
+        "the entry takes focus"
+    );
     assert!(
         detail.contains("Lanxin Noodle House") && detail.contains("Payment"),
         "{detail}"
@@ -167,6 +177,11 @@ async fn the_whole_journey_in_the_app_window() {
     );
     screenshot(&driver, "11a-history-detail").await;
     click_test(&driver, "activity-detail-close").await;
+    assert_eq!(
+        focused(&driver).await,
+        "history-entry",
+        "focus returns to the line it came from"
+    );
 
     // Promotions: every running offer in words, and a coupon claimed into the wallet.
     click(&driver, "Offers").await;
@@ -912,16 +927,7 @@ async fn refusals_read_in_chinese_and_japanese() {
             ("SAIFU_DATA_DIR", data_dir.as_os_str()),
         ]);
         let driver = tauri_driver.open_app(&["--window-size=1280x800"]).await;
-        let stored = if tag == "zh" { "zh-CN" } else { "ja" };
-        driver
-            .execute(
-                &format!(
-                    "localStorage.clear(); localStorage.setItem('saifu.language', '{stored}'); location.reload();"
-                ),
-                vec![],
-            )
-            .await
-            .expect("a first launch in the language");
+        first_launch_in(&driver, if tag == "zh" { "zh-CN" } else { "ja" }).await;
         fill(&driver, "pin", PIN).await;
         fill(&driver, "pin-again", PIN).await;
         click_test(&driver, "create-wallet").await;
@@ -993,12 +999,59 @@ async fn refusals_read_in_chinese_and_japanese() {
     service.stop().await;
 }
 
+/// The `data-test` of the element holding the keyboard focus.
+async fn focused(driver: &WebDriver) -> String {
+    driver
+        .execute(
+            "return document.activeElement && document.activeElement.getAttribute('data-test');",
+            vec![],
+        )
+        .await
+        .expect("ask for the focus")
+        .json()
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// Forgets what the window kept, as on the app's first start.
 async fn first_launch(driver: &WebDriver) {
+    reload(driver, "localStorage.clear();").await;
+}
+
+/// A first start with the language chosen before, by its tag ("zh-CN").
+async fn first_launch_in(driver: &WebDriver, language: &str) {
+    reload(
+        driver,
+        &format!("localStorage.clear(); localStorage.setItem('saifu.language', '{language}');"),
+    )
+    .await;
+}
+
+/// Runs `script`, reloads the page, and waits for the new page: looking for an element
+/// before that could find it on the old one, just as it goes.
+async fn reload(driver: &WebDriver, script: &str) {
     driver
-        .execute("localStorage.clear(); location.reload();", vec![])
+        .execute(
+            &format!("window.saifuOldPage = true; {script} location.reload();"),
+            vec![],
+        )
         .await
-        .expect("start from a first launch");
+        .expect("reload the window");
+    for _ in 0..150 {
+        let fresh = driver
+            .execute(
+                "return !window.saifuOldPage && document.readyState === 'complete';",
+                vec![],
+            )
+            .await
+            .is_ok_and(|answer| answer.json().as_bool() == Some(true));
+        if fresh {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the window did not reload");
 }
 
 /// Onboarding with the test PIN: the form checked for fit, filled and sent.
@@ -1058,7 +1111,7 @@ async fn assert_fits(driver: &WebDriver, screen: &str) {
             const found = [];
             for (const el of document.querySelectorAll("body *")) {
                 const text = [...el.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent.trim()).join("");
-                if (!text) continue;
+                if (!text || el.closest(".visually-hidden")) continue;
                 const box = el.getBoundingClientRect();
                 if (box.width === 0 || box.height === 0) continue;
                 const style = getComputedStyle(el);

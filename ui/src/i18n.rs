@@ -414,6 +414,7 @@ catalogue! {
         "Enter the amount in digits, such as 12.50 or 1,280.",
         "请用数字输入金额，例如 12.50 或 1,280。",
         "金額は 12.50 や 1,280 のように数字で入力してください。";
+    PriceBeforeDiscount => "Before discounts:", "优惠前：", "割引前:";
     ErrorNoShell =>
         "This page needs the Saifu app. Open Saifu from your apps to see it.",
         "此页面需要在 Saifu 应用中打开。",

@@ -1,6 +1,7 @@
 //! Every payment and top-up, newest first, a page at a time.
 
 use saifu_ipc::{ActivityKind, ActivityView, HistoryRequest, IpcError};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::components::{EmptyState, ErrorNote, activity_content, use_wide};
@@ -64,9 +65,15 @@ pub fn history() -> Html {
         .as_ref()
         .and_then(|id| entries.iter().find(|activity| &activity.activity_id == id))
         .cloned();
+    // Closing the entry hands the keyboard back to the line it was opened from.
     let close = {
         let selected = selected.clone();
-        Callback::from(move |_| selected.set(None))
+        Callback::from(move |_| {
+            if let Some(id) = selected.as_ref() {
+                focus(&format!("[data-activity='{id}']"));
+            }
+            selected.set(None);
+        })
     };
     let detail = shown.map(|activity| html! { <ActivityDetail {activity} onclose={close} /> });
     let list = html! {
@@ -81,7 +88,8 @@ pub fn history() -> Html {
                     let current = selected.as_deref() == Some(activity.activity_id.as_str());
                     html! {
                         <li>
-                            <button class="activity activity-button" {onclick} aria-current={current.then_some("true")} data-test="history-entry">
+                            <button class="activity activity-button" {onclick} aria-current={current.then_some("true")}
+                                    data-activity={activity.activity_id.clone()} data-test="history-entry">
                                 { activity_content(lang, activity) }
                             </button>
                         </li>
@@ -122,12 +130,23 @@ struct DetailProps {
 fn activity_detail(props: &DetailProps) -> Html {
     let lang = use_app().lang;
     let activity = &props.activity;
+    // Opening an entry takes the keyboard there, as a dialog does.
+    let dialog = use_node_ref();
+    {
+        let dialog = dialog.clone();
+        use_effect_with(activity.activity_id.clone(), move |_| {
+            if let Some(element) = dialog.cast::<web_sys::HtmlElement>() {
+                let _ = element.focus();
+            }
+        });
+    }
     let kind = match activity.kind {
         ActivityKind::Payment => Text::ActivityPayment,
         ActivityKind::TopUp => Text::ActivityTopUp,
     };
     html! {
-        <section class="activity-detail" data-test="activity-detail" role="dialog" aria-labelledby="activity-detail-title">
+        <section class="activity-detail" data-test="activity-detail" role="dialog" aria-labelledby="activity-detail-title"
+                 ref={dialog} tabindex="-1">
             <h2 id="activity-detail-title">{ lang.activity_title(activity) }</h2>
             <dl class="facts">
                 <div><dt>{ lang.text(Text::ActivityAmount) }</dt><dd>{ format::signed_money(lang, activity.amount) }</dd></div>
@@ -147,5 +166,16 @@ fn activity_reference(activity: &ActivityView) -> &str {
         &activity.activity_id
     } else {
         &activity.reference
+    }
+}
+
+/// Moves the keyboard focus to the element `selector` finds, if any.
+fn focus(selector: &str) {
+    let found = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.query_selector(selector).ok().flatten())
+        .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(element) = found {
+        let _ = element.focus();
     }
 }

@@ -535,7 +535,11 @@ fn confirm(props: &ConfirmProps) -> Html {
             <p class="muted">{ format!("{} · {}", lang.shop_city(&quote.merchant_city, quote.merchant_local.as_ref()), quote.merchant_country) }</p>
             <dl class="facts">
                 <div><dt>{ lang.text(Text::PayPrice) }</dt>
-                    <dd data-test="pay-price" class={classes!(discounted.then_some("struck"))}>{ format::money(lang, quote.price) }</dd></div>
+                    <dd data-test="pay-price" class={classes!(discounted.then_some("struck"))}>
+                        // A strike-through is not read out: say what the number is.
+                        if discounted { <span class="visually-hidden">{ lang.text(Text::PriceBeforeDiscount) }{ " " }</span> }
+                        { format::money(lang, quote.price) }
+                    </dd></div>
                 { for offer.applied.iter().map(|applied| html! {
                     <div class="saving" data-test="pay-promotion">
                         // Unnamed in this language, the offer goes by who gives it.
