@@ -1,7 +1,8 @@
 //! The real app window against a real local service, driven like a person would: onboard,
 //! link a card, top up, scan a shop's code from an image, confirm with the PIN, see the
 //! receipt and the history, lock a lost device, lock the app; the wrong turns on the way
-//! (declined card, invalid code, wrong PIN, expired price) each show a clear message.
+//! (declined card, invalid code, wrong PIN) each show a clear message, and an expired price
+//! is asked for again and shown before anything is paid.
 //! Screenshots of every screen land in target/ui-shots.
 
 use std::sync::atomic::Ordering;
@@ -201,14 +202,26 @@ async fn the_whole_journey_in_the_app_window() {
     let rate = shown(&driver, "pay-rate").await;
     assert!(rate.contains("JPY") && rate.contains("CNY"), "{rate}");
     screenshot(&driver, "12-pay-cross-border").await;
-    // The price expires while the user hesitates: they are told to scan again.
+    // The price expires while the user hesitates: the app asks for the current one and
+    // shows it, saying so; nothing is paid until the user confirms again.
     // Past the quote's two minutes, within the five a signed request stays fresh.
     service.clock_offset.store(180, Ordering::Relaxed);
     fill(&driver, "pay-pin", PIN).await;
     click_test(&driver, "pay-confirm").await;
-    let expired = wait_for(&driver, "pay-error").await;
-    assert!(expired.contains("expired"), "{expired}");
-    screenshot(&driver, "13-pay-expired").await;
+    assert_eq!(
+        wait_for(&driver, "price-renewed").await,
+        "The price changed while you were deciding. Here is the current one: check it, then pay."
+    );
+    assert_eq!(wait_for(&driver, "pay-merchant").await, "Sushi Kanda Ginza");
+    assert!(
+        driver
+            .find_all(by_test("receipt"))
+            .await
+            .expect("query")
+            .is_empty(),
+        "nothing is paid until the user confirms the new price"
+    );
+    screenshot(&driver, "13-pay-price-renewed").await;
     service.clock_offset.store(0, Ordering::Relaxed);
 
     // A second device joins the wallet, is lost, and is locked from Settings.
@@ -713,7 +726,9 @@ fn refusal(language: &str, what: &str) -> &'static str {
         ("日本語", "balance too low") => {
             "残高が足りません。チャージするか、カードで支払ってください。"
         }
-        ("日本語", "expired") => "この価格は期限切れです。もう一度コードを読み取ってください。",
+        ("日本語", "price renewed") => {
+            "ご検討中に価格が変わりました。最新の価格をご確認のうえ、お支払いください。"
+        }
         ("简体中文", "wrong PIN, 2 left") => "支付密码错误，还可尝试 2 次，之后将暂停输入。",
         ("简体中文", "wrong PIN" | "wrong PIN, 1 left") => {
             "支付密码错误，还可尝试 1 次，之后将暂停输入。"
@@ -721,7 +736,7 @@ fn refusal(language: &str, what: &str) -> &'static str {
         ("简体中文", "PIN paused") => "支付密码错误，请等待 30 秒后再试。",
         ("简体中文", "declined") => "银行拒绝了此卡。请换一张卡，或联系发卡银行。",
         ("简体中文", "balance too low") => "余额不足以支付此金额。请充值，或使用银行卡付款。",
-        ("简体中文", "expired") => "该价格已过期，请重新扫码。",
+        ("简体中文", "price renewed") => "您确认期间价格有变，以下是最新价格，请确认后再付款。",
         _ => panic!("no expected words for {what} in {language}"),
     }
 }
@@ -906,8 +921,9 @@ async fn dark_mode_passes_the_same_accessibility_rules() {
 }
 
 /// A Chinese and a Japanese user each walk into every refusal: a declined card, a damaged
-/// code, a balance too low, a price that expired, and the pause after wrong PINs. Each is
-/// told in their language, word for word, with no English beyond names on the screen.
+/// code, a balance too low, the pause after wrong PINs, and a price that expired, which is
+/// asked for again and shown. Each is told in their language, word for word, with no
+/// English beyond names on the screen.
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "drives the real app window: `cargo xtask test` runs it under Xvfb with a keyring"]
 async fn refusals_read_in_chinese_and_japanese() {
@@ -978,14 +994,13 @@ async fn refusals_read_in_chinese_and_japanese() {
         service.clock_offset.store(180, Ordering::Relaxed);
         fill(&driver, "pay-pin", PIN).await;
         click_test(&driver, "pay-confirm").await;
-        wait_for_text(&driver, refusal(language, "expired")).await;
+        wait_for_text(&driver, refusal(language, "price renewed")).await;
         service.clock_offset.store(0, Ordering::Relaxed);
-        screenshot(&driver, &format!("r-{tag}-expired")).await;
+        assert_no_english(&driver, language, "a price asked for again").await;
+        screenshot(&driver, &format!("r-{tag}-price-renewed")).await;
 
-        fill_textarea(&driver, "scan-paste", &sushi).await;
-        click_test(&driver, "scan-submit").await;
-        wait_for(&driver, "pay-merchant").await;
-        // Two wrong tries say how many are left; the third begins a pause.
+        // On the price asked for again: two wrong tries say how many are left; the third
+        // begins a pause.
         for told in ["wrong PIN, 2 left", "wrong PIN, 1 left", "PIN paused"] {
             fill(&driver, "pay-pin", "111112").await;
             click_test(&driver, "pay-confirm").await;

@@ -414,6 +414,10 @@ catalogue! {
         "Enter the amount in digits, such as 12.50 or 1,280.",
         "请用数字输入金额，例如 12.50 或 1,280。",
         "金額は 12.50 や 1,280 のように数字で入力してください。";
+    PriceRenewed =>
+        "The price changed while you were deciding. Here is the current one: check it, then pay.",
+        "您确认期间价格有变，以下是最新价格，请确认后再付款。",
+        "ご検討中に価格が変わりました。最新の価格をご確認のうえ、お支払いください。";
     PriceBeforeDiscount => "Before discounts:", "优惠前：", "割引前:";
     ErrorNoShell =>
         "This page needs the Saifu app. Open Saifu from your apps to see it.",

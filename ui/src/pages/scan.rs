@@ -8,7 +8,7 @@ use saifu_core::money::Currency;
 use saifu_core::qr;
 use saifu_ipc::{
     AppInfoRequest, CAMERA_EVENTS_ARG, CameraEvent, CameraProblem, CameraStartRequest,
-    CameraStopRequest, IpcError, OfferView, PayRequest, QuoteRequest, QuoteView, ReceiptView,
+    CameraStopRequest, Code, IpcError, OfferView, PayRequest, QuoteRequest, QuoteView, ReceiptView,
     ScanImageRequest,
 };
 use wasm_bindgen::JsCast;
@@ -46,11 +46,15 @@ pub fn scan() -> Html {
     let error = use_state(|| None::<IpcError>);
     let wide = use_wide();
 
+    // What the price was last asked for, to ask again when it went stale before paying.
+    let asked = use_mut_ref(|| None::<(Rc<str>, Option<String>)>);
+    let renewed = use_state(|| false);
     // Asks for a price; a code without an amount asks the payer first.
     let quote = {
-        let (step, error) = (step.clone(), error.clone());
+        let (step, error, asked) = (step.clone(), error.clone(), asked.clone());
         Callback::from(move |(payload, amount): (Rc<str>, Option<String>)| {
             let (step, error) = (step.clone(), error.clone());
+            *asked.borrow_mut() = Some((payload.clone(), amount.clone()));
             step.set(Step::Quoting);
             error.set(None);
             wasm_bindgen_futures::spawn_local(async move {
@@ -60,7 +64,7 @@ pub fn scan() -> Html {
                 };
                 match ipc::call(&request).await {
                     Ok(quote) => step.set(Step::Confirm(Rc::new(quote))),
-                    Err(failure) if failure.code == saifu_ipc::Code::AmountRequired => {
+                    Err(failure) if failure.code == Code::AmountRequired => {
                         step.set(amount_step(payload));
                     }
                     Err(failure) => {
@@ -74,17 +78,32 @@ pub fn scan() -> Html {
     // A code the camera finds while a payment is under way waits for the next scan.
     let paying = use_mut_ref(|| false);
     *paying.borrow_mut() = matches!(&*step, Step::Paying(_));
+    // The price expired or an offer in it ran out: the current price is asked for and
+    // shown, with a word that it changed; nothing is paid until the payer confirms it.
+    let requote = {
+        let (quote, asked, renewed) = (quote.clone(), asked.clone(), renewed.clone());
+        Callback::from(move |()| {
+            // Cloned out first: asking again records the request, which borrows it anew.
+            let request = asked.borrow().clone();
+            if let Some(request) = request {
+                quote.emit(request);
+                renewed.set(true);
+            }
+        })
+    };
     let scanned = {
-        let (quote, step, error) = (quote.clone(), step.clone(), error.clone());
+        let (quote, step, error, renewed) =
+            (quote.clone(), step.clone(), error.clone(), renewed.clone());
         Callback::from(move |payload: String| {
             if *paying.borrow() {
                 return;
             }
+            renewed.set(false);
             let payload: Rc<str> = payload.trim().into();
             match qr::parse(&payload) {
                 Err(problem) => {
                     error.set(Some(IpcError::new(
-                        saifu_ipc::Code::InvalidPaymentCode,
+                        Code::InvalidPaymentCode,
                         problem.to_string(),
                     )));
                 }
@@ -112,10 +131,11 @@ pub fn scan() -> Html {
         });
     }
     let restart = {
-        let (step, error) = (step.clone(), error.clone());
+        let (step, error, renewed) = (step.clone(), error.clone(), renewed.clone());
         Callback::from(move |_| {
             step.set(Step::Capture);
             error.set(None);
+            renewed.set(false);
         })
     };
 
@@ -134,8 +154,14 @@ pub fn scan() -> Html {
             html! { <section class="panel skeleton tall" aria-busy="true" data-test="quoting"></section> },
         ),
         Step::Confirm(quote_view) | Step::Paying(quote_view) => Some(html! {
-            <Confirm quote={quote_view.clone()} paying={matches!(&*step, Step::Paying(_))}
-                     step={step.setter()} oncancel={restart.clone()} />
+            <>
+                // Said over the new price only, never over the stale one being left.
+                if *renewed && matches!(&*step, Step::Confirm(_)) {
+                    <p class="panel notice" role="status" data-test="price-renewed">{ lang.text(Text::PriceRenewed) }</p>
+                }
+                <Confirm quote={quote_view.clone()} paying={matches!(&*step, Step::Paying(_))}
+                         step={step.setter()} oncancel={restart.clone()} onstale={requote.clone()} />
+            </>
         }),
         Step::Done(receipt) => Some(html! { <Receipt receipt={receipt.clone()} /> }),
     };
@@ -336,12 +362,7 @@ fn capture(props: &CaptureProps) -> Html {
 
 /// The first code the shell reads in the image at `url`, one of the app's own.
 async fn read_image_at(url: &str) -> Result<String, IpcError> {
-    let unreadable = |_| {
-        IpcError::new(
-            saifu_ipc::Code::NotAnImage,
-            "the image could not be fetched",
-        )
-    };
+    let unreadable = |_| IpcError::new(Code::NotAnImage, "the image could not be fetched");
     let window = web_sys::window().ok_or_else(|| unreadable(wasm_bindgen::JsValue::NULL))?;
     let response: web_sys::Response =
         wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(url))
@@ -353,7 +374,7 @@ async fn read_image_at(url: &str) -> Result<String, IpcError> {
 
 /// The first code the shell reads in the image whose bytes `buffer` will hold.
 async fn read_image(buffer: js_sys::Promise) -> Result<String, IpcError> {
-    let unreadable = |_| IpcError::new(saifu_ipc::Code::NotAnImage, "the file could not be read");
+    let unreadable = |_| IpcError::new(Code::NotAnImage, "the file could not be read");
     let buffer = wasm_bindgen_futures::JsFuture::from(buffer)
         .await
         .map_err(unreadable)?;
@@ -366,7 +387,7 @@ async fn read_image(buffer: js_sys::Promise) -> Result<String, IpcError> {
         .payloads
         .into_iter()
         .next()
-        .ok_or_else(|| IpcError::new(saifu_ipc::Code::NoCode, "no code in the image"))
+        .ok_or_else(|| IpcError::new(Code::NoCode, "no code in the image"))
 }
 
 #[derive(Properties, PartialEq)]
@@ -437,6 +458,8 @@ struct ConfirmProps {
     paying: bool,
     step: UseStateSetter<Step>,
     oncancel: Callback<MouseEvent>,
+    /// The price can no longer be paid as shown: ask for the current one.
+    onstale: Callback<()>,
 }
 
 /// The moment of paying: who, how much, at what rate, which promotions, from where; the
@@ -460,13 +483,14 @@ fn confirm(props: &ConfirmProps) -> Html {
         })
     };
     let onsubmit = {
-        let (app, quote, funding, pin, error, step) = (
+        let (app, quote, funding, pin, error, step, onstale) = (
             app.clone(),
             quote.clone(),
             offer.funding.clone(),
             pin.clone(),
             error.clone(),
             props.step.clone(),
+            props.onstale.clone(),
         );
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
@@ -475,12 +499,13 @@ fn confirm(props: &ConfirmProps) -> Html {
                 funding: funding.clone(),
                 pin: (*pin).clone(),
             };
-            let (app, quote, pin, error, step) = (
+            let (app, quote, pin, error, step, onstale) = (
                 app.clone(),
                 quote.clone(),
                 pin.clone(),
                 error.clone(),
                 step.clone(),
+                onstale.clone(),
             );
             step.set(Step::Paying(quote.clone()));
             error.set(None);
@@ -489,6 +514,14 @@ fn confirm(props: &ConfirmProps) -> Html {
                     Ok(receipt) => {
                         app.dispatch(Action::Changed);
                         step.set(Step::Done(Rc::new(receipt)));
+                    }
+                    Err(failure)
+                        if matches!(
+                            failure.code,
+                            Code::QuoteExpired | Code::OfferChanged | Code::FundingNotQuoted
+                        ) =>
+                    {
+                        onstale.emit(());
                     }
                     Err(failure) => {
                         pin.set(String::new());
