@@ -726,7 +726,6 @@ fn error_text(code: saifu_ipc::Code) -> Text {
         Code::PinPaused => Text::ErrorPinPaused,
         Code::NotAnImage => Text::ErrorNotAnImage,
         Code::NoCode => Text::ErrorNoCode,
-        Code::CameraFailed => Text::CameraFailedTitle,
         Code::Storage => Text::ErrorStorage,
     }
 }

@@ -1,7 +1,7 @@
 //! Typed calls to the shell: `call::<C>(&request)` for any `saifu_ipc::Command`.
 
 use js_sys::{Function, Object, Promise, Reflect};
-use saifu_ipc::{Code as ErrorCode, Command, IpcError, REQUEST_ARG};
+use saifu_ipc::{Code, Command, IpcError, REQUEST_ARG};
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -17,7 +17,7 @@ async fn invoke_command<C: Command>(
     extra: &[(&str, &JsValue)],
 ) -> Result<C::Output, IpcError> {
     let invoke = tauri_invoke()
-        .ok_or_else(|| IpcError::new(ErrorCode::NoShell, "window.__TAURI__ is missing"))?;
+        .ok_or_else(|| IpcError::new(Code::NoShell, "window.__TAURI__ is missing"))?;
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     let request = request.serialize(&serializer).map_err(bad_request)?;
     let args = Object::new();
@@ -51,12 +51,12 @@ fn tauri_function(module: &str, name: &str) -> Option<Function> {
 }
 
 fn bad_request(error: serde_wasm_bindgen::Error) -> IpcError {
-    IpcError::new(ErrorCode::BadRequest, error.to_string())
+    IpcError::new(Code::BadRequest, error.to_string())
 }
 
 fn js_error(value: JsValue) -> IpcError {
     let message = value.as_string().unwrap_or_else(|| format!("{value:?}"));
-    IpcError::new(ErrorCode::Internal, message)
+    IpcError::new(Code::Internal, message)
 }
 
 /// What a screen loaded: nothing yet, or the shell's answer.
@@ -103,7 +103,7 @@ pub fn listen<T: DeserializeOwned + 'static>(event: &str, handler: impl Fn(T) + 
 /// Android and iOS only): the text, as a scanned image or a pasted code gives it.
 pub async fn scan_with_phone_camera() -> Result<String, IpcError> {
     let invoke = tauri_invoke()
-        .ok_or_else(|| IpcError::new(ErrorCode::NoShell, "window.__TAURI__ is missing"))?;
+        .ok_or_else(|| IpcError::new(Code::NoShell, "window.__TAURI__ is missing"))?;
     let args = Object::new();
     let formats = js_sys::Array::of1(&"QR_CODE".into());
     Reflect::set(&args, &"formats".into(), &formats).map_err(js_error)?;
@@ -117,7 +117,7 @@ pub async fn scan_with_phone_camera() -> Result<String, IpcError> {
     Reflect::get(&scanned, &"content".into())
         .ok()
         .and_then(|content| content.as_string())
-        .ok_or_else(|| IpcError::new(ErrorCode::NoCode, "the camera read no code"))
+        .ok_or_else(|| IpcError::new(Code::NoCode, "the camera read no code"))
 }
 
 /// [`call`] with a channel: the shell sends `on_event` a stream of events under the
@@ -127,12 +127,8 @@ pub async fn call_with_channel<C: Command, E: DeserializeOwned + 'static>(
     channel_arg: &str,
     on_event: impl Fn(E) + 'static,
 ) -> Result<C::Output, IpcError> {
-    let channel_class = tauri_function("core", "Channel").ok_or_else(|| {
-        IpcError::new(
-            ErrorCode::NoShell,
-            "window.__TAURI__.core.Channel is missing",
-        )
-    })?;
+    let channel_class = tauri_function("core", "Channel")
+        .ok_or_else(|| IpcError::new(Code::NoShell, "window.__TAURI__.core.Channel is missing"))?;
     let channel = Reflect::construct(&channel_class, &js_sys::Array::new()).map_err(js_error)?;
     let handler =
         wasm_bindgen::closure::Closure::<dyn Fn(JsValue)>::new(move |message: JsValue| {

@@ -103,15 +103,15 @@ fn target_dir() -> PathBuf {
 }
 
 fn run_command(args: &[String]) -> Result<(), Failure> {
-    let port = |arg: Option<&String>| {
-        arg.and_then(|port| port.parse().ok())
-            .ok_or_else(|| Failure::new("--webdriver takes two port numbers"))
+    let port = |arg: &String| {
+        arg.parse()
+            .map_err(|_| Failure::new("--webdriver takes two port numbers"))
     };
     let opener = match args {
         [] => Opener::Window,
-        [flag, rest @ ..] if flag == "--webdriver" => Opener::WebDriver {
-            port: port(rest.first())?,
-            native_port: port(rest.get(1))?,
+        [flag, webdriver, native] if flag == "--webdriver" => Opener::WebDriver {
+            port: port(webdriver)?,
+            native_port: port(native)?,
         },
         _ => return Err(Failure::new(format!("unexpected arguments\n\n{USAGE}"))),
     };

@@ -112,8 +112,6 @@ pub enum Code {
     NotAnImage,
     /// The image has no readable code.
     NoCode,
-    /// The camera could not be used.
-    CameraFailed,
     /// The device could not keep its own files.
     Storage,
 }
@@ -168,7 +166,6 @@ impl Code {
             | Code::PinPaused
             | Code::NotAnImage
             | Code::NoCode
-            | Code::CameraFailed
             | Code::Storage => 500,
         }
     }

@@ -102,9 +102,46 @@ pub fn use_wide() -> bool {
     *wide
 }
 
-/// An amount typed for `currency` (full-width digits and grouping commas welcome), or the
-/// words that say what to fix.
-pub fn typed_amount(text: &str, currency: Currency) -> Result<Money, Text> {
+/// An amount field's text, read for its currency where that is known (full-width digits
+/// and grouping commas welcome): what to say under the field, and what to send.
+pub struct TypedAmount {
+    /// What to fix, once something is typed.
+    pub note: Option<AttrValue>,
+    /// The amount as the service reads it; the text as typed where the currency is
+    /// unknown, for the service to judge.
+    pub to_send: String,
+    /// The keypad: no decimal point where the currency has no decimals.
+    pub keypad: AttrValue,
+}
+
+impl TypedAmount {
+    pub fn read(lang: Lang, text: &str, currency: Option<Currency>) -> TypedAmount {
+        let typed = text.trim();
+        let checked = currency.map(|currency| check_amount(typed, currency));
+        let note = match &checked {
+            Some(Err(words)) if !typed.is_empty() => Some(AttrValue::from(lang.text(*words))),
+            _ => None,
+        };
+        let to_send = match &checked {
+            Some(Ok(amount)) => amount.to_decimal_string(),
+            _ => typed.to_owned(),
+        };
+        let whole = currency.is_some_and(|currency| currency.exponent() == 0);
+        TypedAmount {
+            note,
+            to_send,
+            keypad: AttrValue::Static(if whole { "numeric" } else { "decimal" }),
+        }
+    }
+
+    /// Something is typed and nothing in it needs fixing.
+    pub fn ready(&self) -> bool {
+        !self.to_send.is_empty() && self.note.is_none()
+    }
+}
+
+/// An amount typed for `currency`, or the words that say what to fix.
+fn check_amount(text: &str, currency: Currency) -> Result<Money, Text> {
     match Money::parse_typed(text, currency) {
         Ok(amount) if amount.minor() <= 0 => Err(Text::AmountZero),
         Ok(amount) => amount
@@ -116,13 +153,4 @@ pub fn typed_amount(text: &str, currency: Currency) -> Result<Money, Text> {
         Err(MoneyError::Malformed(_)) => Err(Text::AmountDecimal),
         Err(_) => Err(Text::ErrorAmountOutOfRange),
     }
-}
-
-/// The keypad for amounts in `currency`: no decimal point where it has no decimals.
-pub fn amount_keypad(currency: Currency) -> AttrValue {
-    AttrValue::Static(if currency.exponent() == 0 {
-        "numeric"
-    } else {
-        "decimal"
-    })
 }

@@ -8,7 +8,7 @@ use saifu_ipc::{
 };
 use yew::prelude::*;
 
-use crate::components::{EmptyState, ErrorNote, Field, amount_keypad, card_tile, typed_amount};
+use crate::components::{EmptyState, ErrorNote, Field, TypedAmount, card_tile};
 use crate::format;
 use crate::i18n::{Lang, Text};
 use crate::icons::Icon;
@@ -69,19 +69,9 @@ fn linked_card(props: &LinkedCardProps) -> Html {
     let busy = use_state(|| false);
     let outcome = use_state(|| None::<Result<String, IpcError>>);
     let card_id = props.card.card_id.clone();
-    let checked = props
-        .currency
-        .map(|currency| typed_amount(&amount, currency));
-    let typed = amount.trim().to_owned();
-    let note = match &checked {
-        Some(Err(text)) if !typed.is_empty() => Some(AttrValue::from(lang.text(*text))),
-        _ => None,
-    };
-    let ready = !typed.is_empty() && note.is_none() && !*busy;
-    let to_send = match &checked {
-        Some(Ok(money)) => money.to_decimal_string(),
-        _ => typed,
-    };
+    let typed = TypedAmount::read(lang, &amount, props.currency);
+    let ready = typed.ready() && !*busy;
+    let to_send = typed.to_send;
     let ontopup = {
         let (app, amount, busy, outcome, card_id) = (
             app.clone(),
@@ -143,8 +133,8 @@ fn linked_card(props: &LinkedCardProps) -> Html {
             { card_tile(&props.card) }
             <form class="inline-form" onsubmit={ontopup}>
                 <Field label={lang.text(Text::TopUpAmount)} value={(*amount).clone()} oninput={set_amount}
-                       test="top-up-amount" inputmode={props.currency.map_or(AttrValue::Static("decimal"), amount_keypad)}
-                       invalid={note.is_some()} {note} />
+                       test="top-up-amount" inputmode={typed.keypad}
+                       invalid={typed.note.is_some()} note={typed.note} />
                 <button class="primary" type="submit" disabled={!ready} data-test="top-up">
                     { lang.text(Text::TopUp) }
                 </button>

@@ -15,7 +15,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::components::{ErrorNote, Field, amount_keypad, typed_amount, use_wide};
+use crate::components::{ErrorNote, Field, TypedAmount, use_wide};
 use crate::format;
 use crate::i18n::{Lang, Text};
 use crate::icons::{Icon, IconView};
@@ -412,18 +412,10 @@ fn amount_entry(props: &AmountProps) -> Html {
         .currency
         .as_deref()
         .and_then(|code| Currency::from_code(code).ok());
-    let checked = currency.map(|currency| typed_amount(&amount, currency));
-    let typed = amount.trim().to_owned();
-    let note = match &checked {
-        Some(Err(text)) if !typed.is_empty() => Some(AttrValue::from(lang.text(*text))),
-        _ => None,
-    };
-    let ready = !typed.is_empty() && note.is_none();
+    let typed = TypedAmount::read(lang, &amount, currency);
+    let ready = typed.ready();
     let onsubmit = {
-        let to_send = match &checked {
-            Some(Ok(money)) => money.to_decimal_string(),
-            _ => typed,
-        };
+        let to_send = typed.to_send;
         let (payload, onquote) = (props.payload.clone(), props.onquote.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
@@ -434,14 +426,13 @@ fn amount_entry(props: &AmountProps) -> Html {
         Some(code) => format!("{} ({code})", lang.text(Text::PayAmount)),
         None => lang.text(Text::PayAmount).to_owned(),
     };
-    let keypad = currency.map_or(AttrValue::Static("decimal"), amount_keypad);
     html! {
         <form class="panel pay-sheet" data-test="amount-entry" {onsubmit}>
             if let Some(merchant) = &props.merchant {
                 <p class="pay-merchant">{ lang.shop_name(merchant.name.as_deref().unwrap_or_default(), merchant.local.as_ref()) }</p>
             }
-            <Field {label} value={(*amount).clone()} {oninput} test="pay-amount" inputmode={keypad}
-                   invalid={note.is_some()} {note} />
+            <Field {label} value={(*amount).clone()} {oninput} test="pay-amount" inputmode={typed.keypad}
+                   invalid={typed.note.is_some()} note={typed.note} />
             <div class="form-actions">
                 <button type="button" class="secondary" onclick={props.oncancel.clone()}>{ lang.text(Text::Cancel) }</button>
                 <button class="primary" type="submit" disabled={!ready} data-test="amount-continue">
