@@ -1,36 +1,29 @@
-//! The shell's one piece of state: the wallet of this device, and whether the app is
-//! unlocked for this session.
+//! The shell's one piece of state: the wallet of this device, and its event listener.
 
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use saifu_client::{ClientError, KeyStore, NoKeyStore, Pushed, WalletApp};
+use saifu_client::{ClientError, KeyStore, NoKeyStore, WalletApp};
 use tauri::{Emitter, Manager};
-use tokio::sync::Mutex;
 
 /// The service onboarding proposes: the reference service `cargo xtask run` starts.
 const DEFAULT_SERVICE_URL: &str = "http://127.0.0.1:8787";
 
 pub struct Wallet {
-    pub app: Mutex<WalletApp>,
-    /// Set by the right PIN, cleared by "Lock the app"; every start begins locked.
-    pub unlocked: AtomicBool,
+    pub app: WalletApp,
     /// Whether the event listener runs.
     listening: AtomicBool,
-    pub default_service_url: String,
 }
 
 impl Wallet {
-    pub fn open(data_dir: &Path) -> Result<Wallet, saifu_client::ClientError> {
-        let app = WalletApp::open(data_dir, os_keyring())?;
+    pub fn open(data_dir: &Path) -> Result<Wallet, ClientError> {
+        let default_service_url =
+            std::env::var("SAIFU_SERVICE_URL").unwrap_or_else(|_| DEFAULT_SERVICE_URL.to_owned());
         Ok(Wallet {
-            app: Mutex::new(app),
-            unlocked: AtomicBool::new(false),
+            app: WalletApp::open(data_dir, os_keyring(), default_service_url)?,
             listening: AtomicBool::new(false),
-            default_service_url: std::env::var("SAIFU_SERVICE_URL")
-                .unwrap_or_else(|_| DEFAULT_SERVICE_URL.to_owned()),
         })
     }
 }
@@ -58,8 +51,7 @@ pub fn listen(app: tauri::AppHandle) {
         let wallet = app.state::<Wallet>();
         let mut pause = Duration::from_secs(1);
         loop {
-            let subscribed = wallet.app.lock().await.subscribe().await;
-            let mut stream = match subscribed {
+            let mut stream = match wallet.app.events().await {
                 Ok(stream) => stream,
                 Err(ClientError::Unreachable { .. } | ClientError::Protocol(_)) => {
                     tokio::time::sleep(pause).await;
@@ -72,52 +64,19 @@ pub fn listen(app: tauri::AppHandle) {
                 }
             };
             pause = Duration::from_secs(1);
-            while let Ok(Some(pushed)) = stream.next().await {
-                let mut app_wallet = wallet.app.lock().await;
-                if let Err(error) = app_wallet.on_pushed(&pushed).await {
-                    tracing::warn!(%error, "a pushed event could not be acted on");
-                }
-                let this_device = app_wallet
-                    .profile()
-                    .map(|profile| profile.device_id.clone());
-                drop(app_wallet);
-                if let Some(shown) = for_ui(pushed, this_device.as_deref()) {
-                    let _ = app.emit(saifu_ipc::WALLET_EVENT, shown);
+            loop {
+                match wallet.app.next_event(&mut stream).await {
+                    Ok(Some(shown)) => {
+                        let _ = app.emit(saifu_ipc::WALLET_EVENT, shown);
+                    }
+                    Ok(None) => break,
+                    Err(error) => {
+                        tracing::info!(%error, "the event stream broke off");
+                        break;
+                    }
                 }
             }
         }
         wallet.listening.store(false, Ordering::SeqCst);
     });
-}
-
-fn for_ui(pushed: Pushed, this_device: Option<&str>) -> Option<saifu_ipc::Pushed> {
-    use saifu_client::api::WalletEvent;
-    use saifu_ipc::Pushed as Ui;
-    let event = match pushed {
-        Pushed::Missed => return Some(Ui::Missed),
-        Pushed::Event(event) => *event,
-    };
-    Some(match event {
-        WalletEvent::PaymentSucceeded { receipt } => Ui::PaymentSucceeded {
-            merchant_name: receipt.merchant_name,
-            merchant_local: receipt.merchant_local,
-            paid: receipt.paid,
-        },
-        WalletEvent::ToppedUp { receipt } => Ui::ToppedUp {
-            amount: receipt.amount,
-            balance: receipt.balance,
-        },
-        WalletEvent::CardLinked { card } => Ui::CardLinked {
-            brand: card.brand,
-            last4: card.last4,
-        },
-        WalletEvent::CardUnlinked { .. } => Ui::CardUnlinked,
-        WalletEvent::CouponClaimed { coupon } => Ui::CouponClaimed { name: coupon.name },
-        WalletEvent::DeviceAdded { device } => Ui::DeviceAdded {
-            device_name: device.device_name,
-        },
-        WalletEvent::DeviceLocked { device_id } => Ui::DeviceLocked {
-            this_device: Some(device_id.as_str()) == this_device,
-        },
-    })
 }

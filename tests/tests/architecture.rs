@@ -9,7 +9,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("saifu-api", &["saifu-core"]),
     ("saifu-ipc", &["saifu-core"]),
     ("saifu-scan", &["saifu-core"]),
-    ("saifu-client", &["saifu-core", "saifu-api"]),
+    ("saifu-client", &["saifu-core", "saifu-api", "saifu-ipc"]),
     ("saifu-server", &["saifu-core", "saifu-api"]),
     (
         "saifu-cli",

@@ -4,14 +4,12 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use saifu_api::{ErrorCode, Funding, LinkCard};
 use saifu_client::pin::PinError;
-use saifu_client::{
-    ClientError, KeyStore, MemoryKeyStore, Onboarding, Sensitive, Status, WalletApp,
-    device_registration, new_device_key,
-};
+use saifu_client::{ClientError, KeyStore, MemoryKeyStore, Onboarding, Sensitive, WalletApp};
+use saifu_core::code::Code;
 use saifu_core::money::Currency;
-use saifu_tests::service::{LocalService as Service, temp_dir};
+use saifu_ipc::{FundingChoice, LinkCardRequest, Pushed, RewardView, Stage};
+use saifu_tests::service::{LocalService as Service, OtherDevice, temp_dir};
 
 const PIN: &str = "482913";
 
@@ -20,11 +18,15 @@ fn pin(text: &str) -> Sensitive<String> {
 }
 
 async fn onboarded(service: &Service, keys: Arc<dyn KeyStore>) -> (WalletApp, PathBuf) {
+    onboarded_at(&service.base, keys).await
+}
+
+async fn onboarded_at(service_url: &str, keys: Arc<dyn KeyStore>) -> (WalletApp, PathBuf) {
     let dir = temp_dir("app");
-    let mut app = WalletApp::open(&dir, keys).expect("open");
-    assert_eq!(app.status().await.expect("status"), Status::Welcome);
+    let app = WalletApp::open(&dir, keys, "").expect("open");
+    assert_eq!(app.status().await.expect("status").stage, Stage::Welcome);
     app.onboard(Onboarding {
-        service_url: service.base.clone(),
+        service_url: service_url.to_owned(),
         device_name: "Mei's phone".into(),
         home_currency: Currency::from_code("CNY").unwrap(),
         pin: pin(PIN),
@@ -34,8 +36,8 @@ async fn onboarded(service: &Service, keys: Arc<dyn KeyStore>) -> (WalletApp, Pa
     (app, dir)
 }
 
-fn visa() -> LinkCard {
-    LinkCard {
+fn visa() -> LinkCardRequest {
+    LinkCardRequest {
         number: "4242 4242 4242 4242".into(),
         expiry: "12/30".into(),
         security_code: "123".into(),
@@ -47,8 +49,8 @@ fn visa() -> LinkCard {
 async fn the_whole_journey_from_onboarding_to_a_receipt() {
     let service = saifu_tests::service::start().await;
     let keys: Arc<dyn KeyStore> = Arc::new(MemoryKeyStore::default());
-    let (mut app, dir) = onboarded(&service, keys.clone()).await;
-    assert_eq!(app.status().await.unwrap(), Status::Ready);
+    let (app, dir) = onboarded(&service, keys.clone()).await;
+    assert_eq!(app.status().await.unwrap().stage, Stage::Ready);
 
     // The profile on disk holds neither the key nor the PIN.
     let profile = std::fs::read_to_string(dir.join("wallet.json")).expect("profile");
@@ -72,11 +74,11 @@ async fn the_whole_journey_from_onboarding_to_a_receipt() {
         )
         .await
         .expect("quote");
-    assert_eq!(quote.merchant.name, "Lanxin Noodle House");
+    assert_eq!(quote.merchant_name, "Lanxin Noodle House");
     assert_eq!(quote.price.to_decimal_string(), "38.50");
     // The shop's "¥5 off ¥30" applies whichever way the user pays; ties go to the balance.
-    assert_eq!(quote.pay.to_decimal_string(), "33.50");
-    assert_eq!(quote.offers[0].funding, Funding::Balance);
+    assert_eq!(quote.offers[0].pay.to_decimal_string(), "33.50");
+    assert_eq!(quote.offers[0].funding, FundingChoice::Balance);
     assert_eq!(
         quote.offers[0].applied[0].saving.to_decimal_string(),
         "5.00"
@@ -84,7 +86,7 @@ async fn the_whole_journey_from_onboarding_to_a_receipt() {
 
     // A wrong PIN pays nothing.
     let wrong = app
-        .pay(&quote.quote_id, Funding::Balance, &pin("111112"))
+        .pay(&quote.quote_id, FundingChoice::Balance, &pin("111112"))
         .await;
     assert!(
         matches!(
@@ -94,7 +96,7 @@ async fn the_whole_journey_from_onboarding_to_a_receipt() {
         "{wrong:?}"
     );
     let receipt = app
-        .pay(&quote.quote_id, Funding::Balance, &pin(PIN))
+        .pay(&quote.quote_id, FundingChoice::Balance, &pin(PIN))
         .await
         .expect("pay");
     assert_eq!(receipt.paid.to_decimal_string(), "33.50");
@@ -102,25 +104,24 @@ async fn the_whole_journey_from_onboarding_to_a_receipt() {
 
     let overview = app.overview().await.expect("overview");
     assert!(overview.fresh);
-    assert_eq!(
-        overview.balance.unwrap().balance.to_decimal_string(),
-        "166.50"
-    );
+    assert_eq!(overview.balance.unwrap().to_decimal_string(), "166.50");
+    assert!(overview.has_paid);
     assert_eq!(overview.cards.len(), 1);
     assert_eq!(overview.recent.len(), 2);
-    let shop = overview.recent[0]
-        .merchant
-        .as_ref()
-        .map(|merchant| merchant.name.as_str());
-    assert_eq!(shop, Some("Lanxin Noodle House"));
+    assert_eq!(
+        overview.recent[0].merchant.as_deref(),
+        Some("Lanxin Noodle House")
+    );
 
     // Paying the same quote again is refused by the service, with its code.
-    let again = app.pay(&quote.quote_id, Funding::Balance, &pin(PIN)).await;
+    let again = app
+        .pay(&quote.quote_id, FundingChoice::Balance, &pin(PIN))
+        .await;
     assert!(
         matches!(
             &again,
             Err(ClientError::Service {
-                code: ErrorCode::QuoteAlreadyPaid,
+                code: Code::QuoteAlreadyPaid,
                 ..
             })
         ),
@@ -131,30 +132,32 @@ async fn the_whole_journey_from_onboarding_to_a_receipt() {
     service.stop().await;
     let offline = app.overview().await.expect("cached overview");
     assert!(!offline.fresh);
-    assert_eq!(
-        offline.balance.unwrap().balance.to_decimal_string(),
-        "166.50"
-    );
-    let mut reopened = WalletApp::open(&dir, keys).expect("reopen");
+    assert_eq!(offline.balance.unwrap().to_decimal_string(), "166.50");
+    // A reopened app is locked until the PIN is given.
+    let reopened = WalletApp::open(&dir, keys, "").expect("reopen");
+    assert_eq!(reopened.status().await.unwrap().stage, Stage::Locked);
+    let locked = reopened.overview().await.unwrap_err();
+    assert_eq!(locked.code(), Code::AppLocked);
+    reopened.unlock(&pin(PIN)).expect("unlock");
     let cached = reopened.overview().await.expect("cached after restart");
     assert!(!cached.fresh);
     assert_eq!(cached.recent.len(), 2);
     let error = reopened.top_up(&card.card_id, "1.00").await.unwrap_err();
-    assert_eq!(error.code(), ErrorCode::Unreachable);
+    assert_eq!(error.code(), Code::Unreachable);
 }
 
 #[tokio::test]
 async fn bad_input_gets_the_services_code_and_nothing_is_charged() {
     let service = saifu_tests::service::start().await;
-    let (mut app, _dir) = onboarded(&service, Arc::new(MemoryKeyStore::default())).await;
-    let declined = LinkCard {
+    let (app, _dir) = onboarded(&service, Arc::new(MemoryKeyStore::default())).await;
+    let declined = LinkCardRequest {
         number: "4000 0000 0000 0002".into(),
         ..visa()
     };
     let error = app.link_card(declined).await.unwrap_err();
-    assert_eq!(error.code(), ErrorCode::CardDeclined);
+    assert_eq!(error.code(), Code::CardDeclined);
     let error = app.quote("not a payment code", None).await.unwrap_err();
-    assert_eq!(error.code(), ErrorCode::InvalidPaymentCode);
+    assert_eq!(error.code(), Code::InvalidPaymentCode);
     let error = app
         .quote(
             &service.merchant_payload("tyo-ginza-sushi", None).await,
@@ -162,9 +165,9 @@ async fn bad_input_gets_the_services_code_and_nothing_is_charged() {
         )
         .await
         .unwrap_err();
-    assert_eq!(error.code(), ErrorCode::AmountRequired);
+    assert_eq!(error.code(), Code::AmountRequired);
     let overview = app.overview().await.unwrap();
-    assert_eq!(overview.balance.unwrap().balance.minor(), 0);
+    assert_eq!(overview.balance.unwrap().minor(), 0);
     assert!(overview.recent.is_empty());
 }
 
@@ -177,63 +180,35 @@ async fn a_lost_key_is_a_state_the_user_can_recover_from() {
     drop(app);
     keys.delete(&format!("device-key/{device_id}")).unwrap();
 
-    let mut app = WalletApp::open(&dir, keys).expect("open");
-    assert_eq!(app.status().await.unwrap(), Status::KeyMissing);
-    assert_eq!(
-        app.overview().await.unwrap_err().code(),
-        ErrorCode::KeyMissing
-    );
+    let app = WalletApp::open(&dir, keys, "").expect("open");
+    assert_eq!(app.status().await.unwrap().stage, Stage::KeyMissing);
+    app.unlock(&pin(PIN)).expect("unlock");
+    assert_eq!(app.overview().await.unwrap_err().code(), Code::KeyMissing);
     app.forget().await.expect("forget");
-    assert_eq!(app.status().await.unwrap(), Status::Welcome);
+    assert_eq!(app.status().await.unwrap().stage, Stage::Welcome);
 }
 
 #[tokio::test]
 async fn a_device_locked_from_another_is_refused_and_wipes_its_key() {
     let service = saifu_tests::service::start().await;
     let keys: Arc<dyn KeyStore> = Arc::new(MemoryKeyStore::default());
-    let (mut phone, _) = onboarded(&service, keys.clone()).await;
+    let (phone, _) = onboarded(&service, keys.clone()).await;
 
     // A second device joins: its registration, approved by the first.
-    let tablet_keys: Arc<dyn KeyStore> = Arc::new(MemoryKeyStore::default());
-    let tablet_key = new_device_key().unwrap();
-    let api = saifu_client::Api::new(&service.base).unwrap();
-    let challenge = api
-        .public(
-            saifu_client::Method::POST,
-            saifu_api::paths::CHALLENGES,
-            None::<&()>,
-        )
-        .await
-        .unwrap();
-    let registration =
-        device_registration(&challenge, "dev_tablet", "Tablet", &tablet_key).unwrap();
+    let (tablet, registration) = OtherDevice::new(&service.base, "dev_tablet", "Tablet").await;
     let added = phone.approve_device(&registration).await.expect("approve");
     assert_eq!(added.device_name, "Tablet");
     let devices = phone.devices().await.unwrap();
     assert_eq!(devices.len(), 2);
 
     // The tablet locks the phone (the phone was lost).
-    let tablet = saifu_client::DeviceIdentity {
-        device_id: "dev_tablet".into(),
-        key: Sensitive::new(tablet_key),
-    };
-    let phone_id = phone.profile().unwrap().device_id.clone();
-    let locked: saifu_api::Device = api
-        .signed(
-            &tablet,
-            saifu_client::Method::POST,
-            &saifu_api::paths::device_lock(&phone_id),
-            None::<&()>,
-            None,
-        )
-        .await
-        .expect("lock");
+    let phone_id = phone.profile().unwrap().device_id;
+    let locked = tablet.lock(&phone_id).await.expect("lock");
     assert!(locked.locked_at.is_some());
-    drop(tablet_keys);
 
     let error = phone.overview().await.unwrap_err();
-    assert_eq!(error.code(), ErrorCode::DeviceLocked);
-    assert_eq!(phone.status().await.unwrap(), Status::DeviceLocked);
+    assert_eq!(error.code(), Code::DeviceLocked);
+    assert_eq!(phone.status().await.unwrap().stage, Stage::DeviceLocked);
     assert!(
         keys.load(&format!("device-key/{phone_id}"))
             .unwrap()
@@ -245,7 +220,7 @@ async fn a_device_locked_from_another_is_refused_and_wipes_its_key() {
 async fn onboarding_refuses_a_weak_pin_and_a_bad_address_before_anything_is_created() {
     let keys: Arc<dyn KeyStore> = Arc::new(MemoryKeyStore::default());
     let dir = temp_dir("refused");
-    let mut app = WalletApp::open(&dir, keys).unwrap();
+    let app = WalletApp::open(&dir, keys, "").unwrap();
     let onboarding = |service_url: &str, pin_text: &str| Onboarding {
         service_url: service_url.into(),
         device_name: "Phone".into(),
@@ -256,18 +231,18 @@ async fn onboarding_refuses_a_weak_pin_and_a_bad_address_before_anything_is_crea
         .onboard(onboarding("http://127.0.0.1:9", "123456"))
         .await
         .unwrap_err();
-    assert_eq!(error.code(), ErrorCode::PinTooSimple);
+    assert_eq!(error.code(), Code::PinTooSimple);
     let error = app
         .onboard(onboarding("ftp://wallet", PIN))
         .await
         .unwrap_err();
-    assert_eq!(error.code(), ErrorCode::InvalidServiceAddress);
+    assert_eq!(error.code(), Code::InvalidServiceAddress);
     let error = app
         .onboard(onboarding("http://127.0.0.1:9", PIN))
         .await
         .unwrap_err();
-    assert_eq!(error.code(), ErrorCode::Unreachable);
-    assert_eq!(app.status().await.unwrap(), Status::Welcome);
+    assert_eq!(error.code(), Code::Unreachable);
+    assert_eq!(app.status().await.unwrap().stage, Stage::Welcome);
     assert!(!dir.join("wallet.json").exists());
 }
 
@@ -275,58 +250,37 @@ async fn onboarding_refuses_a_weak_pin_and_a_bad_address_before_anything_is_crea
 async fn pushed_events_arrive_and_a_lock_of_this_device_wipes_its_key_at_once() {
     let service = saifu_tests::service::start().await;
     let keys: Arc<dyn KeyStore> = Arc::new(MemoryKeyStore::default());
-    let (mut phone, _) = onboarded(&service, keys.clone()).await;
-    let mut events = phone.subscribe().await.expect("subscribe");
+    let (phone, _) = onboarded(&service, keys.clone()).await;
+    let mut events = phone.events().await.expect("subscribe");
 
     let card = phone.link_card(visa()).await.expect("link");
-    let linked = events.next().await.expect("read").expect("an event");
-    let saifu_client::Pushed::Event(linked) = linked else {
-        panic!("expected an event, got {linked:?}");
-    };
-    assert!(
-        matches!(&*linked, saifu_api::WalletEvent::CardLinked { card: pushed } if pushed.card_id == card.card_id),
-        "{linked:?}"
+    let linked = phone.next_event(&mut events).await.expect("read");
+    assert_eq!(
+        linked,
+        Some(Pushed::CardLinked {
+            brand: card.brand,
+            last4: "4242".into()
+        })
     );
 
     // A tablet joins, then locks the phone: the phone hears it without asking anything.
-    let tablet_key = new_device_key().unwrap();
-    let api = saifu_client::Api::new(&service.base).unwrap();
-    let challenge = api
-        .public(
-            saifu_client::Method::POST,
-            saifu_api::paths::CHALLENGES,
-            None::<&()>,
-        )
-        .await
-        .unwrap();
-    let registration =
-        device_registration(&challenge, "dev_tablet_events", "Tablet", &tablet_key).unwrap();
+    let (tablet, registration) =
+        OtherDevice::new(&service.base, "dev_tablet_events", "Tablet").await;
     phone.approve_device(&registration).await.expect("approve");
-    let tablet = saifu_client::DeviceIdentity {
-        device_id: "dev_tablet_events".into(),
-        key: Sensitive::new(tablet_key),
-    };
-    let phone_id = phone.profile().unwrap().device_id.clone();
-    let _: saifu_api::Device = api
-        .signed(
-            &tablet,
-            saifu_client::Method::POST,
-            &saifu_api::paths::device_lock(&phone_id),
-            None::<&()>,
-            None,
-        )
-        .await
-        .expect("lock");
-    let locked = loop {
-        let pushed = events.next().await.expect("read").expect("an event");
-        if let saifu_client::Pushed::Event(event) = &pushed
-            && matches!(&**event, saifu_api::WalletEvent::DeviceLocked { .. })
-        {
-            break pushed;
+    let phone_id = phone.profile().unwrap().device_id;
+    tablet.lock(&phone_id).await.expect("lock");
+    loop {
+        let pushed = phone.next_event(&mut events).await.expect("read");
+        match pushed.expect("an event") {
+            Pushed::DeviceLocked { this_device } => {
+                assert!(this_device);
+                break;
+            }
+            Pushed::DeviceAdded { device_name } => assert_eq!(device_name, "Tablet"),
+            other => panic!("unexpected {other:?}"),
         }
-    };
-    phone.on_pushed(&locked).await.expect("act on it");
-    assert_eq!(phone.status().await.unwrap(), Status::DeviceLocked);
+    }
+    assert_eq!(phone.status().await.unwrap().stage, Stage::DeviceLocked);
     assert!(
         keys.load(&format!("device-key/{phone_id}"))
             .unwrap()
@@ -337,19 +291,31 @@ async fn pushed_events_arrive_and_a_lock_of_this_device_wipes_its_key_at_once() 
 #[tokio::test]
 async fn promotions_are_listed_and_a_claimed_coupon_comes_off_the_next_payment() {
     let service = saifu_tests::service::start().await;
-    let (mut app, _dir) = onboarded(&service, Arc::new(MemoryKeyStore::default())).await;
+    let (app, _dir) = onboarded(&service, Arc::new(MemoryKeyStore::default())).await;
     let card = app.link_card(visa()).await.expect("link");
     app.top_up(&card.card_id, "100").await.expect("top up");
 
-    let promotions = app.promotions(None).await.expect("promotions");
+    let promotions = app.promotions().await.expect("promotions");
+    let in_yuan = |reward: &RewardView| {
+        let money = match reward {
+            RewardView::PercentOff { cap, .. } => {
+                return cap.is_some_and(|cap| cap.currency().code() == "CNY");
+            }
+            RewardView::AmountOff { off }
+            | RewardView::ThresholdOff { off, .. }
+            | RewardView::FirstPaymentBonus { off } => off,
+            RewardView::RandomOff { min, .. } => min,
+        };
+        money.currency().code() == "CNY"
+    };
     let welcome = promotions
         .iter()
-        .find(|promotion| promotion.coupon && promotion.currency.code() == "CNY")
+        .find(|promotion| promotion.coupon && in_yuan(&promotion.reward))
         .expect("a CNY coupon in the demo");
     assert!(!welcome.coupon_held);
     app.claim_coupon(&welcome.campaign_id).await.expect("claim");
     let again = app.claim_coupon(&welcome.campaign_id).await.unwrap_err();
-    assert_eq!(again.code(), ErrorCode::CouponAlreadyClaimed);
+    assert_eq!(again.code(), Code::CouponAlreadyClaimed);
 
     let quote = app
         .quote(
@@ -363,19 +329,108 @@ async fn promotions_are_listed_and_a_claimed_coupon_comes_off_the_next_payment()
     let balance_offer = quote
         .offers
         .iter()
-        .find(|offer| offer.funding == Funding::Balance)
+        .find(|offer| offer.funding == FundingChoice::Balance)
         .expect("a balance offer");
     assert!(
-        balance_offer
-            .applied
-            .iter()
-            .any(|applied| applied.coupon_id.is_some()),
+        balance_offer.applied.iter().any(|applied| applied.coupon),
         "{balance_offer:?}"
     );
     let receipt = app
-        .pay(&quote.quote_id, Funding::Balance, &pin(PIN))
+        .pay(&quote.quote_id, FundingChoice::Balance, &pin(PIN))
         .await
         .expect("pay");
     assert_eq!(receipt.paid, balance_offer.pay);
     assert!(receipt.discount.minor() > 0);
+}
+
+#[tokio::test]
+async fn a_stalled_refresh_holds_up_no_payment() {
+    let service = saifu_tests::service::start().await;
+    let proxy = StallingProxy::start(&service.base, "GET /v1/history").await;
+    let keys: Arc<dyn KeyStore> = Arc::new(MemoryKeyStore::default());
+    let (app, _dir) = onboarded_at(&proxy.base, keys).await;
+    let app = Arc::new(app);
+    let card = app.link_card(visa()).await.expect("link");
+    app.top_up(&card.card_id, "100").await.expect("top up");
+
+    // Home refreshes; the service is slow to send the history.
+    let refresh = tokio::spawn({
+        let app = app.clone();
+        async move { app.overview().await }
+    });
+    proxy.held.notified().await;
+
+    // Meanwhile the user pays at the counter.
+    let payload = service.merchant_payload("sh-lanxin-noodles", None).await;
+    let quote = app.quote(&payload, Some("12")).await.expect("quote");
+    // A bound on the wait turns "the payment waited for the refresh" into a failure.
+    let pin = pin(PIN);
+    let paying = app.pay(&quote.quote_id, FundingChoice::Balance, &pin);
+    let receipt = tokio::time::timeout(std::time::Duration::from_secs(30), paying)
+        .await
+        .expect("the payment waited for the refresh")
+        .expect("paid while the refresh waits");
+    assert_eq!(receipt.paid.to_decimal_string(), "12.00");
+    assert!(!refresh.is_finished(), "the refresh was not held");
+
+    proxy.release.notify_one();
+    let overview = refresh.await.expect("refresh task").expect("overview");
+    assert!(overview.fresh);
+    assert_eq!(overview.recent.len(), 2, "{:?}", overview.recent);
+}
+
+/// A proxy in front of the service that holds the first request starting with `held_line`
+/// until `release` is notified, and passes everything else straight through.
+struct StallingProxy {
+    base: String,
+    held: Arc<tokio::sync::Notify>,
+    release: Arc<tokio::sync::Notify>,
+}
+
+impl StallingProxy {
+    async fn start(service: &str, held_line: &'static str) -> StallingProxy {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let upstream = service.trim_start_matches("http://").to_owned();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let held = Arc::new(tokio::sync::Notify::new());
+        let release = Arc::new(tokio::sync::Notify::new());
+        let holding = Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let (held_, release_) = (held.clone(), release.clone());
+        tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                let server = tokio::net::TcpStream::connect(&upstream).await.unwrap();
+                let (mut client_read, mut client_write) = client.into_split();
+                let (mut server_read, mut server_write) = server.into_split();
+                let (held, release, holding) = (held_.clone(), release_.clone(), holding.clone());
+                tokio::spawn(async move {
+                    let mut buffer = vec![0_u8; 64 * 1024];
+                    loop {
+                        let read = match client_read.read(&mut buffer).await {
+                            Ok(0) | Err(_) => break,
+                            Ok(read) => read,
+                        };
+                        // A request's head arrives in one write from the client.
+                        if buffer[..read].starts_with(held_line.as_bytes())
+                            && holding.swap(false, std::sync::atomic::Ordering::SeqCst)
+                        {
+                            held.notify_one();
+                            release.notified().await;
+                        }
+                        if server_write.write_all(&buffer[..read]).await.is_err() {
+                            break;
+                        }
+                    }
+                });
+                tokio::spawn(async move {
+                    let _ = tokio::io::copy(&mut server_read, &mut client_write).await;
+                });
+            }
+        });
+        StallingProxy {
+            base,
+            held,
+            release,
+        }
+    }
 }

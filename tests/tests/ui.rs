@@ -8,11 +8,9 @@
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+use saifu_client::KeyStore;
 use saifu_client::keys::OsKeyring;
-use saifu_client::{
-    Api, DeviceIdentity, KeyStore, Method, Sensitive, device_registration, new_device_key,
-};
-use saifu_tests::service::{LocalService, temp_dir};
+use saifu_tests::service::{LocalService, OtherDevice, temp_dir};
 use saifu_tests::{
     TauriDriver, XtaskRun, accessibility_violations, button_named, by_test, screenshot,
     wait_for_text,
@@ -237,18 +235,11 @@ async fn the_whole_journey_in_the_app_window() {
         .first()
         .await
         .expect("the tablet shows as locked");
-    let api = Api::new(&service.base).expect("client");
-    let refused = api
-        .signed::<saifu_client::api::Wallet>(
-            &tablet,
-            Method::GET,
-            saifu_client::api::paths::WALLET,
-            None::<&()>,
-            None,
-        )
+    let refused = tablet
+        .wallet()
         .await
         .expect_err("a locked device is refused");
-    assert_eq!(refused.code(), saifu_api::ErrorCode::DeviceLocked);
+    assert_eq!(refused.code(), saifu_core::code::Code::DeviceLocked);
     screenshot(&driver, "15-settings-device-locked").await;
 
     // Languages: every word from the catalogues.
@@ -327,14 +318,8 @@ async fn the_whole_journey_in_the_app_window() {
         .as_str()
         .expect("device id")
         .to_owned();
-    let _: saifu_client::api::Device = api
-        .signed(
-            &watch,
-            Method::POST,
-            &saifu_client::api::paths::device_lock(&phone_id),
-            None::<&()>,
-            None,
-        )
+    watch
+        .lock(&phone_id)
         .await
         .expect("the watch locks this device");
     wait_for(&driver, "device-locked").await;
@@ -1152,7 +1137,7 @@ async fn join_device(
     data_dir: &std::path::Path,
     device_id: &str,
     device_name: &str,
-) -> DeviceIdentity {
+) -> OtherDevice {
     let profile: serde_json::Value = serde_json::from_slice(
         &std::fs::read(data_dir.join("wallet.json")).expect("the app's profile"),
     )
@@ -1168,38 +1153,14 @@ async fn join_device(
     .await
     .expect("keyring thread")
     .expect("the app's key is in the keyring");
-    let phone = DeviceIdentity {
-        device_id: phone_id,
-        key: Sensitive::new(
-            saifu_core::auth::DeviceSigningKey::from_base64url(secret.expose()).expect("key"),
-        ),
-    };
-    let api = Api::new(&service.base).expect("client");
-    let challenge: saifu_client::api::Challenge = api
-        .public(
-            Method::POST,
-            saifu_client::api::paths::CHALLENGES,
-            None::<&()>,
-        )
+    let key = saifu_core::auth::DeviceSigningKey::from_base64url(secret.expose()).expect("key");
+    let phone = OtherDevice::enrolled(&service.base, &phone_id, key);
+    let (device, registration) = OtherDevice::new(&service.base, device_id, device_name).await;
+    phone
+        .approve(&registration)
         .await
-        .expect("challenge");
-    let tablet_key = new_device_key().expect("key");
-    let registration =
-        device_registration(&challenge, device_id, device_name, &tablet_key).expect("registration");
-    let _: saifu_client::api::Device = api
-        .signed(
-            &phone,
-            Method::POST,
-            saifu_client::api::paths::DEVICES,
-            Some(&registration),
-            None,
-        )
-        .await
-        .expect("the phone approves the tablet");
-    DeviceIdentity {
-        device_id: device_id.into(),
-        key: Sensitive::new(tablet_key),
-    }
+        .expect("the phone approves the new device");
+    device
 }
 
 async fn gear_to_settings(driver: &WebDriver) {

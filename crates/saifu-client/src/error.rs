@@ -16,6 +16,8 @@ pub enum ClientError {
     Protocol(String),
     #[error("Set up the wallet on this device first.")]
     NotOnboarded,
+    #[error("The app is locked: unlock it with the PIN.")]
+    AppLocked,
     #[error(
         "This device's key is no longer in the system keyring. Set the wallet up again on this device."
     )]
@@ -41,6 +43,7 @@ impl ClientError {
             ClientError::Unreachable { .. } => Code::Unreachable,
             ClientError::Protocol(_) => Code::Protocol,
             ClientError::NotOnboarded => Code::NotOnboarded,
+            ClientError::AppLocked => Code::AppLocked,
             ClientError::KeyMissing => Code::KeyMissing,
             ClientError::DeviceLocked => Code::DeviceLocked,
             ClientError::KeyStore(KeyStoreError::Unavailable(_)) => Code::KeyringUnavailable,

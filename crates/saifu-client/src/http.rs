@@ -191,7 +191,7 @@ impl Api {
 
 /// What the service pushed.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Pushed {
+pub(crate) enum Pushed {
     Event(Box<WalletEvent>),
     /// The service dropped events this device was too slow for: refresh everything.
     Missed,
@@ -205,7 +205,7 @@ pub struct EventStream {
 
 impl EventStream {
     /// The next event, or `None` when the service closed the stream.
-    pub async fn next(&mut self) -> Result<Option<Pushed>, ClientError> {
+    pub(crate) async fn next(&mut self) -> Result<Option<Pushed>, ClientError> {
         loop {
             if let Some(end) = self.buffer.find("\n\n") {
                 let block: String = self.buffer.drain(..end + 2).collect();

@@ -1,41 +1,34 @@
 //! The wallet as the app uses it: onboarding, money, payments and devices, each a method
-//! that signs with the device key from the keyring and keeps the offline cache fresh.
+//! that signs with the device key from the keyring, keeps the offline cache fresh and
+//! answers with what the screen shows.
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use reqwest::Method;
 use saifu_api::{
-    Activity, Card, CardList, Challenge, ClaimCoupon, Coupon, CreateWallet, Device, DeviceList,
-    DeviceRegistration, ErrorCode, Funding, History, LinkCard, Pay, Promotion, PromotionList,
-    Quote, QuoteRequest, Receipt, TopUp, TopUpReceipt, WalletCreated, WalletEvent, paths,
+    CardList, Challenge, ClaimCoupon, CreateWallet, DeviceList, DeviceRegistration, History,
+    LinkCard, Pay, PromotionList, QuoteRequest, TopUp, WalletCreated, paths,
 };
 use saifu_core::auth::{self, DeviceSigningKey};
 use saifu_core::code::Code;
 use saifu_core::money::Currency;
-use serde::{Deserialize, Serialize};
+use saifu_ipc::{
+    AppStatus, CardView, CouponView, DeviceView, FundingChoice, HistoryPage, LinkCardRequest,
+    OnboardRequest, Overview, PromotionView, QuoteView, ReceiptView, Stage, TopUpDone,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use crate::http::{Api, DeviceIdentity, EventStream, Pushed, idempotency_key, unix_now};
 use crate::keys::KeyStore;
 use crate::pin::{PinRecord, check_new_pin};
 use crate::profile::{Cache, Profile, ProfileFile};
-use crate::{ClientError, Sensitive};
+use crate::{ClientError, Sensitive, views};
 
 /// Recent activity kept for the home screen and offline display.
 const RECENT: usize = 20;
-
-/// Where the app stands on this device.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// No wallet on this device yet.
-    Welcome,
-    Ready,
-    /// The profile is here but the keyring lost the device key: set up again.
-    KeyMissing,
-    /// Another device locked this one; its key is wiped.
-    DeviceLocked,
-}
 
 /// What onboarding asks for.
 #[derive(Debug)]
@@ -46,16 +39,15 @@ pub struct Onboarding {
     pub pin: Sensitive<String>,
 }
 
-/// The home screen's data: live, or the cache marked as not fresh.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Overview {
-    pub balance: Option<saifu_api::Wallet>,
-    pub cards: Vec<Card>,
-    pub recent: Vec<Activity>,
-    /// False when the service could not be reached and this is the cache.
-    pub fresh: bool,
-    /// Unix seconds when this data came from the service.
-    pub as_of: i64,
+impl From<OnboardRequest> for Onboarding {
+    fn from(request: OnboardRequest) -> Onboarding {
+        Onboarding {
+            service_url: request.service_url,
+            device_name: request.device_name,
+            home_currency: request.home_currency,
+            pin: Sensitive::new(request.pin),
+        }
+    }
 }
 
 /// A device key, fresh from the system's randomness.
@@ -94,18 +86,37 @@ fn key_account(device_id: &str) -> String {
     format!("device-key/{device_id}")
 }
 
-/// One wallet on this device.
+/// One wallet on this device. Every method takes `&self` and may run beside any other: the
+/// state is locked only between requests, never across one, so a slow refresh never holds
+/// up a payment.
 pub struct WalletApp {
     file: ProfileFile,
     keys: Arc<dyn KeyStore>,
+    /// The service onboarding proposes.
+    default_service_url: String,
+    state: Mutex<State>,
+    /// Onboarding and forgetting, one at a time.
+    setup: tokio::sync::Mutex<()>,
+    /// Set by the right PIN, cleared by [`WalletApp::lock`]; every start begins locked.
+    unlocked: AtomicBool,
+}
+
+#[derive(Default)]
+struct State {
     profile: Option<Profile>,
-    device: Option<DeviceIdentity>,
+    /// The device key, read from the keyring the first time it is needed.
+    device: Option<Arc<DeviceIdentity>>,
     api: Option<Api>,
 }
 
 impl WalletApp {
-    /// Opens the wallet kept in `dir`, if there is one.
-    pub fn open(dir: &Path, keys: Arc<dyn KeyStore>) -> Result<WalletApp, ClientError> {
+    /// Opens the wallet kept in `dir`, if there is one; onboarding proposes
+    /// `default_service_url`.
+    pub fn open(
+        dir: &Path,
+        keys: Arc<dyn KeyStore>,
+        default_service_url: impl Into<String>,
+    ) -> Result<WalletApp, ClientError> {
         let file = ProfileFile::in_dir(dir);
         let profile = file.load()?;
         let api = match &profile {
@@ -115,40 +126,55 @@ impl WalletApp {
         Ok(WalletApp {
             file,
             keys,
-            profile,
-            device: None,
-            api,
+            default_service_url: default_service_url.into(),
+            state: Mutex::new(State {
+                profile,
+                device: None,
+                api,
+            }),
+            setup: tokio::sync::Mutex::new(()),
+            unlocked: AtomicBool::new(false),
         })
     }
 
-    pub fn profile(&self) -> Option<&Profile> {
-        self.profile.as_ref()
+    /// What the profile on disk holds now.
+    pub fn profile(&self) -> Option<Profile> {
+        self.state().profile.clone()
     }
 
     /// Where the app stands. Reads the keyring, so the answer is what it holds now.
-    /// Whether a device key can be kept on this device: the system keyring answers.
-    pub fn keyring_ready(&self) -> bool {
-        self.keys.unavailable().is_none()
-    }
-
-    pub async fn status(&mut self) -> Result<Status, ClientError> {
-        let Some(profile) = &self.profile else {
-            return Ok(Status::Welcome);
+    pub async fn status(&self) -> Result<AppStatus, ClientError> {
+        let stage = match self.device().await {
+            Ok(_) if self.unlocked.load(Ordering::SeqCst) => Stage::Ready,
+            Ok(_) => Stage::Locked,
+            Err(ClientError::NotOnboarded) => Stage::Welcome,
+            Err(ClientError::DeviceLocked) => Stage::DeviceLocked,
+            Err(ClientError::KeyMissing) => Stage::KeyMissing,
+            Err(error) => return Err(error),
         };
-        if profile.locked {
-            return Ok(Status::DeviceLocked);
-        }
-        match self.device().await {
-            Ok(_) => Ok(Status::Ready),
-            Err(ClientError::KeyMissing) => Ok(Status::KeyMissing),
-            Err(error) => Err(error),
-        }
+        let state = self.state();
+        let profile = state.profile.as_ref();
+        Ok(AppStatus {
+            stage,
+            service_url: profile.map_or_else(
+                || self.default_service_url.clone(),
+                |profile| profile.service_url.clone(),
+            ),
+            device_name: profile.map(|profile| profile.device_name.clone()),
+            keyring_ready: self.keys.unavailable().is_none(),
+        })
     }
 
     /// Creates a wallet with this device: a new key into the keyring, registered with the
-    /// service, and the PIN's hash kept here.
-    pub async fn onboard(&mut self, onboarding: Onboarding) -> Result<(), ClientError> {
-        if self.profile.as_ref().is_some_and(|profile| !profile.locked) {
+    /// service, and the PIN's hash kept here. The app is unlocked after.
+    pub async fn onboard(&self, onboarding: Onboarding) -> Result<AppStatus, ClientError> {
+        let _setup = self.setup.lock().await;
+        if self
+            .state()
+            .profile
+            .as_ref()
+            .is_some_and(|profile| !profile.locked)
+        {
             return Err(ClientError::invalid(
                 Code::AlreadyOnboarded,
                 "this device has a wallet already",
@@ -198,50 +224,69 @@ impl WalletApp {
         };
         self.file.save(&profile)?;
         // A previous, locked wallet's profile is replaced; its key is gone already.
-        self.profile = Some(profile);
-        self.device = Some(DeviceIdentity {
-            device_id: created.device_id,
-            key: Sensitive::new(key),
-        });
-        self.api = Some(api);
-        Ok(())
+        *self.state() = State {
+            profile: Some(profile),
+            device: Some(Arc::new(DeviceIdentity {
+                device_id: created.device_id,
+                key: Sensitive::new(key),
+            })),
+            api: Some(api),
+        };
+        self.unlocked.store(true, Ordering::SeqCst);
+        self.status().await
     }
 
     /// Forgets the wallet on this device: key and profile. The wallet itself stays with the
     /// service and its other devices.
-    pub async fn forget(&mut self) -> Result<(), ClientError> {
-        if let Some(profile) = &self.profile {
-            let account = key_account(&profile.device_id);
+    pub async fn forget(&self) -> Result<AppStatus, ClientError> {
+        let _setup = self.setup.lock().await;
+        let device_id = self
+            .state()
+            .profile
+            .as_ref()
+            .map(|profile| profile.device_id.clone());
+        if let Some(device_id) = device_id {
+            let account = key_account(&device_id);
             self.with_keys(move |keys| keys.delete(&account)).await?;
         }
         self.file.delete()?;
-        self.profile = None;
-        self.device = None;
-        self.api = None;
+        *self.state() = State::default();
+        self.unlocked.store(false, Ordering::SeqCst);
+        self.status().await
+    }
+
+    /// Opens the app for this session with the PIN; wrong tries count towards the pause.
+    pub fn unlock(&self, pin: &Sensitive<String>) -> Result<(), ClientError> {
+        self.check_pin(pin)?;
+        self.unlocked.store(true, Ordering::SeqCst);
         Ok(())
     }
 
-    pub async fn overview(&mut self) -> Result<Overview, ClientError> {
-        let live = async {
-            let balance: saifu_api::Wallet = self.get(paths::WALLET).await?;
-            let cards: CardList = self.get(paths::CARDS).await?;
-            let history: History = self.get(paths::HISTORY).await?;
-            Ok::<_, ClientError>((balance, cards.cards, history.entries))
-        }
-        .await;
-        let profile = self.profile.as_mut().ok_or(ClientError::NotOnboarded)?;
+    /// Closes the app until the PIN is given again.
+    pub fn lock(&self) {
+        self.unlocked.store(false, Ordering::SeqCst);
+    }
+
+    /// Balance, cards and recent activity: live, or the last saved marked as not fresh.
+    pub async fn overview(&self) -> Result<Overview, ClientError> {
+        let live = tokio::try_join!(
+            self.get::<saifu_api::Wallet>(paths::WALLET),
+            self.get::<CardList>(paths::CARDS),
+            self.get::<History>(paths::HISTORY),
+        );
+        let mut state = self.state();
+        let profile = state.profile.as_mut().ok_or(ClientError::NotOnboarded)?;
         match live {
-            Ok((balance, cards, mut recent)) => {
-                recent.truncate(RECENT);
+            Ok((balance, cards, mut history)) => {
+                history.entries.truncate(RECENT);
                 profile.cache = Cache {
                     balance: Some(balance),
-                    cards,
-                    recent,
+                    cards: cards.cards,
+                    recent: history.entries,
                     saved_at: unix_now(),
                 };
-                let overview = overview_of(&profile.cache, true);
                 self.file.save(profile)?;
-                Ok(overview)
+                Ok(overview_of(&profile.cache, true))
             }
             Err(ClientError::Unreachable { .. }) if profile.cache.saved_at > 0 => {
                 Ok(overview_of(&profile.cache, false))
@@ -250,179 +295,195 @@ impl WalletApp {
         }
     }
 
-    pub async fn cards(&mut self) -> Result<Vec<Card>, ClientError> {
-        let list: CardList = self.get(paths::CARDS).await?;
-        Ok(list.cards)
+    pub async fn link_card(&self, link: LinkCardRequest) -> Result<CardView, ClientError> {
+        let link = LinkCard {
+            number: link.number,
+            expiry: link.expiry,
+            security_code: link.security_code,
+            holder: link.holder,
+        };
+        let card = self
+            .send(Method::POST, paths::CARDS, Some(&link), None)
+            .await?;
+        Ok(views::card(card))
     }
 
-    pub async fn link_card(&mut self, link: LinkCard) -> Result<Card, ClientError> {
-        self.send(Method::POST, paths::CARDS, Some(&link), None)
-            .await
-    }
-
-    pub async fn unlink_card(&mut self, card_id: &str) -> Result<Vec<Card>, ClientError> {
+    pub async fn unlink_card(&self, card_id: &str) -> Result<Vec<CardView>, ClientError> {
         let list: CardList = self
             .send(Method::DELETE, &paths::card(card_id), None::<&()>, None)
             .await?;
-        Ok(list.cards)
+        Ok(list.cards.into_iter().map(views::card).collect())
     }
 
-    pub async fn top_up(
-        &mut self,
-        card_id: &str,
-        amount: &str,
-    ) -> Result<TopUpReceipt, ClientError> {
+    pub async fn top_up(&self, card_id: &str, amount: &str) -> Result<TopUpDone, ClientError> {
         let key = idempotency_key()?;
         let body = TopUp {
             card_id: card_id.to_owned(),
             amount: amount.trim().to_owned(),
         };
-        self.send(Method::POST, paths::TOP_UPS, Some(&body), Some(&key))
-            .await
+        let receipt = self
+            .send(Method::POST, paths::TOP_UPS, Some(&body), Some(&key))
+            .await?;
+        Ok(views::top_up(receipt))
     }
 
     /// Prices a scanned or pasted payment code; `amount` when the code carries none.
     pub async fn quote(
-        &mut self,
+        &self,
         payload: &str,
         amount: Option<&str>,
-    ) -> Result<Quote, ClientError> {
+    ) -> Result<QuoteView, ClientError> {
         let body = QuoteRequest {
             payload: payload.trim().to_owned(),
             amount: amount
                 .map(|amount| amount.trim().to_owned())
                 .filter(|a| !a.is_empty()),
         };
-        self.send(Method::POST, paths::QUOTES, Some(&body), None)
-            .await
+        let quote = self
+            .send(Method::POST, paths::QUOTES, Some(&body), None)
+            .await?;
+        views::quote(quote)
     }
 
     /// Pays a quote once the PIN is confirmed. A wrong PIN counts towards the pause.
     pub async fn pay(
-        &mut self,
+        &self,
         quote_id: &str,
-        funding: Funding,
+        funding: FundingChoice,
         pin: &Sensitive<String>,
-    ) -> Result<Receipt, ClientError> {
+    ) -> Result<ReceiptView, ClientError> {
+        self.ensure_unlocked()?;
         self.check_pin(pin)?;
         let key = idempotency_key()?;
         let body = Pay {
             quote_id: quote_id.to_owned(),
-            funding,
+            funding: views::funding(funding),
         };
-        self.send(Method::POST, paths::PAYMENTS, Some(&body), Some(&key))
-            .await
+        let receipt = self
+            .send(Method::POST, paths::PAYMENTS, Some(&body), Some(&key))
+            .await?;
+        views::receipt(receipt)
     }
 
-    /// Promotions running now: all the wallet may use, or those of one shop.
-    pub async fn promotions(
-        &mut self,
-        merchant_id: Option<&str>,
-    ) -> Result<Vec<Promotion>, ClientError> {
-        let path = match merchant_id {
-            Some(merchant_id) => format!("{}?merchant_id={merchant_id}", paths::PROMOTIONS),
-            None => paths::PROMOTIONS.to_owned(),
-        };
-        let list: PromotionList = self.get(&path).await?;
-        Ok(list.promotions)
+    /// Promotions running now that the wallet may use.
+    pub async fn promotions(&self) -> Result<Vec<PromotionView>, ClientError> {
+        let list: PromotionList = self.get(paths::PROMOTIONS).await?;
+        Ok(list.promotions.into_iter().map(views::promotion).collect())
     }
 
     /// Claims a coupon into the wallet; the next payment it fits uses it.
-    pub async fn claim_coupon(&mut self, campaign_id: &str) -> Result<Coupon, ClientError> {
+    pub async fn claim_coupon(&self, campaign_id: &str) -> Result<CouponView, ClientError> {
         let body = ClaimCoupon {
             campaign_id: campaign_id.to_owned(),
         };
-        self.send(Method::POST, paths::COUPONS, Some(&body), None)
-            .await
+        let coupon = self
+            .send(Method::POST, paths::COUPONS, Some(&body), None)
+            .await?;
+        Ok(views::coupon(coupon))
     }
 
-    pub async fn history(&mut self, cursor: Option<&str>) -> Result<History, ClientError> {
+    pub async fn history(&self, cursor: Option<&str>) -> Result<HistoryPage, ClientError> {
         let path = match cursor {
             Some(cursor) => format!("{}?cursor={cursor}", paths::HISTORY),
             None => paths::HISTORY.to_owned(),
         };
-        self.get(&path).await
+        Ok(views::history(self.get(&path).await?))
     }
 
-    pub async fn devices(&mut self) -> Result<Vec<Device>, ClientError> {
+    pub async fn devices(&self) -> Result<Vec<DeviceView>, ClientError> {
         let list: DeviceList = self.get(paths::DEVICES).await?;
-        Ok(list.devices)
+        Ok(list.devices.into_iter().map(views::device).collect())
     }
 
     /// Locks another device of this wallet, for good.
-    pub async fn lock_device(&mut self, device_id: &str) -> Result<Device, ClientError> {
-        self.send(
-            Method::POST,
-            &paths::device_lock(device_id),
-            None::<&()>,
-            None,
-        )
-        .await
+    pub async fn lock_device(&self, device_id: &str) -> Result<DeviceView, ClientError> {
+        let device = self
+            .send(
+                Method::POST,
+                &paths::device_lock(device_id),
+                None::<&()>,
+                None,
+            )
+            .await?;
+        Ok(views::device(device))
     }
 
     /// Adds another device to this wallet from its signed registration.
     pub async fn approve_device(
-        &mut self,
+        &self,
         registration: &DeviceRegistration,
-    ) -> Result<Device, ClientError> {
-        self.send(Method::POST, paths::DEVICES, Some(registration), None)
-            .await
+    ) -> Result<DeviceView, ClientError> {
+        let device = self
+            .send(Method::POST, paths::DEVICES, Some(registration), None)
+            .await?;
+        Ok(views::device(device))
     }
 
-    /// The wallet's live events. Read them outside the lock on this wallet, and hand each
-    /// to [`WalletApp::on_pushed`].
-    pub async fn subscribe(&mut self) -> Result<EventStream, ClientError> {
-        self.device().await?;
-        let (Some(api), Some(device)) = (&self.api, &self.device) else {
-            return Err(ClientError::NotOnboarded);
-        };
-        api.events(device).await
+    /// The wallet's live events; read them with [`WalletApp::next_event`].
+    pub async fn events(&self) -> Result<EventStream, ClientError> {
+        let (api, device) = self.device().await?;
+        api.events(&device).await
     }
 
-    /// Acts on a pushed event: a lock of this very device wipes its key at once.
-    pub async fn on_pushed(&mut self, pushed: &Pushed) -> Result<(), ClientError> {
-        let locked_here = match (pushed, &self.profile) {
-            (Pushed::Event(event), Some(profile)) => matches!(
-                &**event,
-                WalletEvent::DeviceLocked { device_id } if *device_id == profile.device_id
-            ),
-            _ => false,
+    /// The next event of `stream` as the UI shows it, once acted on: a lock of this very
+    /// device wipes its key at once. `None` when the service closed the stream.
+    pub async fn next_event(
+        &self,
+        stream: &mut EventStream,
+    ) -> Result<Option<saifu_ipc::Pushed>, ClientError> {
+        let event = match stream.next().await? {
+            None => return Ok(None),
+            Some(Pushed::Missed) => return Ok(Some(saifu_ipc::Pushed::Missed)),
+            Some(Pushed::Event(event)) => *event,
         };
-        if locked_here {
+        let this_device = self
+            .state()
+            .profile
+            .as_ref()
+            .map(|profile| profile.device_id.clone());
+        let shown = views::pushed(event, this_device.as_deref());
+        if shown == (saifu_ipc::Pushed::DeviceLocked { this_device: true }) {
             self.wipe_locked_device().await?;
         }
-        Ok(())
+        Ok(Some(shown))
     }
 
     /// Checks the app PIN; wrong tries count towards the pause, saved at once.
-    pub fn check_pin(&mut self, pin: &Sensitive<String>) -> Result<(), ClientError> {
-        let profile = self.profile.as_mut().ok_or(ClientError::NotOnboarded)?;
+    fn check_pin(&self, pin: &Sensitive<String>) -> Result<(), ClientError> {
+        let mut state = self.state();
+        let profile = state.profile.as_mut().ok_or(ClientError::NotOnboarded)?;
         let outcome = profile.pin.verify(pin, unix_now());
         // Failures count even if the app is closed right after.
         self.file.save(profile)?;
         Ok(outcome?)
     }
 
-    async fn get<T: serde::de::DeserializeOwned>(&mut self, path: &str) -> Result<T, ClientError> {
+    fn ensure_unlocked(&self) -> Result<(), ClientError> {
+        if self.unlocked.load(Ordering::SeqCst) {
+            Ok(())
+        } else {
+            Err(ClientError::AppLocked)
+        }
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
         self.send(Method::GET, path, None::<&()>, None).await
     }
 
-    async fn send<T: serde::de::DeserializeOwned>(
-        &mut self,
+    async fn send<T: DeserializeOwned>(
+        &self,
         method: Method,
         path: &str,
-        body: Option<&impl Serialize>,
+        body: Option<&(impl Serialize + Sync)>,
         idempotency_key: Option<&str>,
     ) -> Result<T, ClientError> {
-        self.device().await?;
-        let (Some(api), Some(device)) = (&self.api, &self.device) else {
-            return Err(ClientError::NotOnboarded);
-        };
+        self.ensure_unlocked()?;
+        let (api, device) = self.device().await?;
         let outcome = api
-            .signed(device, method, path, body, idempotency_key)
+            .signed(&device, method, path, body, idempotency_key)
             .await;
         if let Err(ClientError::Service {
-            code: ErrorCode::DeviceLocked,
+            code: Code::DeviceLocked,
             ..
         }) = &outcome
         {
@@ -433,37 +494,60 @@ impl WalletApp {
     }
 
     /// The service refuses this device for good: its key goes, and the app says why.
-    async fn wipe_locked_device(&mut self) -> Result<(), ClientError> {
-        let profile = self.profile.as_mut().ok_or(ClientError::NotOnboarded)?;
-        profile.locked = true;
-        profile.cache = Cache::default();
-        self.file.save(profile)?;
-        let account = key_account(&profile.device_id);
-        self.device = None;
+    async fn wipe_locked_device(&self) -> Result<(), ClientError> {
+        let account = {
+            let mut state = self.state();
+            state.device = None;
+            let profile = state.profile.as_mut().ok_or(ClientError::NotOnboarded)?;
+            profile.locked = true;
+            profile.cache = Cache::default();
+            self.file.save(profile)?;
+            key_account(&profile.device_id)
+        };
         self.with_keys(move |keys| keys.delete(&account)).await
     }
 
-    /// The device key, read from the keyring the first time it is needed.
-    async fn device(&mut self) -> Result<&DeviceIdentity, ClientError> {
-        let profile = self.profile.as_ref().ok_or(ClientError::NotOnboarded)?;
-        if profile.locked {
-            return Err(ClientError::DeviceLocked);
+    /// The service's client and this device's key, read from the keyring the first time.
+    async fn device(&self) -> Result<(Api, Arc<DeviceIdentity>), ClientError> {
+        let (api, device_id) = {
+            let state = self.state();
+            let profile = state.profile.as_ref().ok_or(ClientError::NotOnboarded)?;
+            if profile.locked {
+                return Err(ClientError::DeviceLocked);
+            }
+            let api = state.api.clone().ok_or(ClientError::NotOnboarded)?;
+            if let Some(device) = &state.device {
+                return Ok((api, device.clone()));
+            }
+            (api, profile.device_id.clone())
+        };
+        let account = key_account(&device_id);
+        let secret = self
+            .with_keys(move |keys| keys.load(&account))
+            .await?
+            .ok_or(ClientError::KeyMissing)?;
+        let key = DeviceSigningKey::from_base64url(secret.expose())
+            .map_err(|_| ClientError::KeyMissing)?;
+        let device = Arc::new(DeviceIdentity {
+            device_id: device_id.clone(),
+            key: Sensitive::new(key),
+        });
+        let mut state = self.state();
+        // Forgotten, replaced or locked while the keyring answered: this key is not to be used.
+        match &state.profile {
+            Some(profile) if profile.device_id == device_id && !profile.locked => {
+                state.device = Some(device.clone());
+                Ok((api, device))
+            }
+            Some(profile) if profile.locked => Err(ClientError::DeviceLocked),
+            _ => Err(ClientError::NotOnboarded),
         }
-        if self.device.is_none() {
-            let device_id = profile.device_id.clone();
-            let account = key_account(&device_id);
-            let secret = self
-                .with_keys(move |keys| keys.load(&account))
-                .await?
-                .ok_or(ClientError::KeyMissing)?;
-            let key = DeviceSigningKey::from_base64url(secret.expose())
-                .map_err(|_| ClientError::KeyMissing)?;
-            self.device = Some(DeviceIdentity {
-                device_id,
-                key: Sensitive::new(key),
-            });
-        }
-        self.device.as_ref().ok_or(ClientError::KeyMissing)
+    }
+
+    /// The state, between two awaits only: the guard cannot cross one.
+    fn state(&self) -> MutexGuard<'_, State> {
+        // A panic while the lock was held leaves plain data, still whole.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Runs a keyring call on a blocking thread: it may wait on another process.
@@ -481,9 +565,10 @@ impl WalletApp {
 
 fn overview_of(cache: &Cache, fresh: bool) -> Overview {
     Overview {
-        balance: cache.balance.clone(),
-        cards: cache.cards.clone(),
-        recent: cache.recent.clone(),
+        has_paid: cache.balance.as_ref().is_some_and(|wallet| wallet.has_paid),
+        balance: cache.balance.as_ref().map(|wallet| wallet.balance),
+        cards: cache.cards.iter().cloned().map(views::card).collect(),
+        recent: cache.recent.iter().cloned().map(views::activity).collect(),
         fresh,
         as_of: cache.saved_at,
     }
