@@ -455,25 +455,32 @@ impl Lang {
         }
     }
 
-    /// A shop's name as this reader knows it: in the shop's own language and script when
-    /// that language is theirs (兰心面馆 for a Chinese reader), else the one it goes by abroad.
+    /// A shop's name as this reader knows it: as on the shop's sign when the reader reads it
+    /// (兰心面馆 for a Chinese reader), else the one it goes by abroad.
     pub fn shop_name<'a>(self, name: &'a str, local: Option<&'a saifu_ipc::LocalName>) -> &'a str {
         match local {
-            Some(local) if self.reads(local) => &local.name,
+            Some(local) if self.reads(&local.language, &local.name) => &local.name,
             _ => name,
         }
     }
 
     /// A shop's city, chosen as [`Lang::shop_name`] chooses its name.
     pub fn shop_city<'a>(self, city: &'a str, local: Option<&'a saifu_ipc::LocalName>) -> &'a str {
-        match local.and_then(|local| local.city.as_deref().filter(|_| self.reads(local))) {
-            Some(local_city) => local_city,
-            None => city,
-        }
+        let local_city = local.and_then(|local| {
+            let local_city = local.city.as_deref()?;
+            self.reads(&local.language, local_city)
+                .then_some(local_city)
+        });
+        local_city.unwrap_or(city)
     }
 
-    fn reads(self, local: &saifu_ipc::LocalName) -> bool {
-        self.tag().split('-').next() == Some(local.language.as_str())
+    /// Whether this reader reads `text`, written in `language`: their own language, or
+    /// Chinese or Japanese in Han characters alone, which readers of both read (a Chinese
+    /// tourist looks for 大阪 and 蘭心麺館 on the sign; kana would be lost on them).
+    fn reads(self, language: &str, text: &str) -> bool {
+        let mine = self.tag().split('-').next().unwrap_or_default();
+        let han_reader = |language: &str| matches!(language, "zh" | "ja");
+        mine == language || (han_reader(mine) && han_reader(language) && is_han_only(text))
     }
 
     /// A promotion's reward in words, e.g. "10% off, up to CN¥20.00".
@@ -730,9 +737,48 @@ fn error_text(code: saifu_ipc::Code) -> Text {
     }
 }
 
+/// Han characters with nothing beside them but spaces, digits and punctuation.
+fn is_han_only(text: &str) -> bool {
+    let han = |c: char| matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3134F}');
+    let neutral = |c: char| {
+        c.is_whitespace()
+            || c.is_ascii_digit()
+            || c.is_ascii_punctuation()
+            || matches!(c, '\u{3000}'..='\u{3003}' | '\u{3008}'..='\u{3011}' | '\u{FF01}'..='\u{FF0F}')
+    };
+    text.chars().any(han) && text.chars().all(|c| han(c) || neutral(c))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shops_go_by_the_name_on_their_sign_where_the_reader_reads_it() {
+        let local = |language: &str, name: &str, city: &str| saifu_ipc::LocalName {
+            language: language.into(),
+            name: name.into(),
+            city: Some(city.into()),
+        };
+        let shanghai = local("zh", "兰心面馆", "上海");
+        let osaka = local("ja", "道頓堀たこ焼き", "大阪");
+        let tokyo = local("ja", "秋葉原電気店", "東京");
+        let name = |lang: Lang, local| lang.shop_name("Latin", Some(local));
+        let city = |lang: Lang, local| lang.shop_city("Latin", Some(local));
+        assert_eq!(name(Lang::ZhCn, &shanghai), "兰心面馆");
+        assert_eq!(name(Lang::Ja, &shanghai), "兰心面馆");
+        assert_eq!(name(Lang::En, &shanghai), "Latin");
+        assert_eq!(city(Lang::En, &shanghai), "Latin");
+        // Kana is not a Chinese reader's script; the city and a kanji-only name are.
+        assert_eq!(name(Lang::ZhCn, &osaka), "Latin");
+        assert_eq!(city(Lang::ZhCn, &osaka), "大阪");
+        assert_eq!(name(Lang::ZhCn, &tokyo), "秋葉原電気店");
+        assert_eq!(name(Lang::Ja, &osaka), "道頓堀たこ焼き");
+        let korean = local("ko", "명동교자", "서울");
+        assert_eq!(name(Lang::ZhCn, &korean), "Latin");
+        assert_eq!(name(Lang::Ja, &local("ko", "明洞", "")), "Latin");
+        assert_eq!(Lang::Ja.shop_name("Latin", None), "Latin");
+    }
 
     #[test]
     fn system_tags_map_to_languages() {
