@@ -69,11 +69,19 @@ impl TauriDriver {
     pub async fn open_app(&self, args: &[&str]) -> WebDriver {
         open_app(&self.url, args).await
     }
+
+    /// Opens another Tauri binary in a new WebDriver session.
+    pub async fn open_binary(&self, binary: &Path) -> WebDriver {
+        open_binary(&self.url, binary, &[]).await
+    }
 }
 
 /// Opens the app binary, started with `args`, in a new session of the tauri-driver at `url`.
 async fn open_app(url: &str, args: &[&str]) -> WebDriver {
-    let app = app_binary();
+    open_binary(url, &app_binary(), args).await
+}
+
+async fn open_binary(url: &str, app: &Path, args: &[&str]) -> WebDriver {
     assert!(
         app.exists(),
         "{} is missing: build the UI and the app first (`cargo xtask test` does)",

@@ -403,15 +403,35 @@ fn app() -> Result<(), Failure> {
     )
     .run()?;
     Step::cargo(
+        "build a bare Tauri window for release, the stack's own floor",
+        [
+            "build",
+            "--release",
+            "-p",
+            "saifu-app",
+            "--example",
+            "bare-window",
+            "--features",
+            "bare-window",
+        ],
+    )
+    .run()?;
+    Step::cargo(
         "build the measuring harness",
         ["build", "-p", "saifu-tests", "--bin", "app-bench"],
     )
     .run()?;
     let target = crate::root().join("target");
-    let measured = crate::with_display_and_keyring("launch the app five times, then let it idle")?
-        .arg(target.join("debug/app-bench"))
-        .env("SAIFU_APP_BINARY", target.join("release/saifu-app"))
-        .run();
+    let measured = crate::with_display_and_keyring(
+        "launch the app and a bare window five times each, then let each idle",
+    )?
+    .arg(target.join("debug/app-bench"))
+    .env("SAIFU_APP_BINARY", target.join("release/saifu-app"))
+    .env(
+        "SAIFU_BARE_WINDOW_BINARY",
+        target.join("release/examples/bare-window"),
+    )
+    .run();
     // Leave the UI as the other tasks build it.
     crate::build_ui()?;
     measured
