@@ -314,6 +314,10 @@ catalogue! {
         "その間に状況が変わりました。もう一度お試しください。";
     ErrorForbidden => "This device may not do that.", "本设备无权执行此操作。", "この端末ではその操作はできません。";
     ErrorNotFound => "That is no longer there.", "该内容已不存在。", "その項目はもうありません。";
+    ErrorInvalidInvite =>
+        "This invite code is not valid, used or expired. Ask the shop's owner for a new one.",
+        "邀请码无效、已使用或已过期，请向店主索取新的邀请码。",
+        "この招待コードは無効か、使用済みか、期限切れです。店舗のオーナーに新しいコードを依頼してください。";
     ErrorInvalidCard =>
         "The card number, expiry or security code is not valid. Check them and try again.",
         "卡号、有效期或安全码无效，请检查后重试。",
@@ -697,6 +701,7 @@ fn error_text(code: saifu_ipc::Code) -> Text {
         Code::UnknownDevice => Text::ErrorUnknownDevice,
         Code::DeviceLocked => Text::DeviceLockedTitle,
         Code::InvalidChallenge => Text::ErrorTryAgain,
+        Code::InvalidInvite => Text::ErrorInvalidInvite,
         Code::Conflict | Code::IdempotencyKeyReused => Text::ErrorConflict,
         Code::Forbidden => Text::ErrorForbidden,
         Code::NotFound => Text::ErrorNotFound,

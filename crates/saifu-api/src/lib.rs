@@ -53,6 +53,15 @@ pub mod paths {
     /// The service's OpenAPI document.
     pub const OPENAPI: &str = "/openapi.json";
 
+    /// The shop a till belongs to, and the till's role: signed by a till.
+    pub const SHOP: &str = "/v1/merchant";
+    /// Enrol a browser as a till with an invite (POST, unsigned), or list the shop's tills
+    /// (GET, an owner's till).
+    pub const TILLS: &str = "/v1/merchant/tills";
+    pub const TILL_LOCK: &str = "/v1/merchant/tills/{till_id}/lock";
+    /// A one-time invite for another till of the shop: an owner's till.
+    pub const INVITES: &str = "/v1/merchant/invites";
+
     /// The header that makes a top-up or payment safe to retry.
     pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
@@ -69,6 +78,11 @@ pub mod paths {
     /// `DEVICE_LOCK` for one device.
     pub fn device_lock(device_id: &str) -> String {
         DEVICE_LOCK.replace("{device_id}", device_id)
+    }
+
+    /// `TILL_LOCK` for one till.
+    pub fn till_lock(till_id: &str) -> String {
+        TILL_LOCK.replace("{till_id}", till_id)
     }
 }
 
@@ -166,6 +180,62 @@ pub struct Merchant {
     /// Its name and city in its own language and script, where it has them.
     #[serde(default)]
     pub local: Option<LocalName>,
+}
+
+/// What a shop's till may do. Staff take payments and see the feed; an owner also refunds,
+/// invites and locks tills, and reads statements.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TillRole {
+    Owner,
+    Staff,
+}
+
+/// A browser becoming a shop's till: the invite its owner issued, and the till's key proven
+/// over a fresh challenge exactly as a device registers (`device_id` is the till's id).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct EnrolTill {
+    pub invite_code: String,
+    pub till: DeviceRegistration,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Till {
+    pub till_id: String,
+    pub till_name: String,
+    pub role: TillRole,
+    pub enrolled_at: i64,
+    /// When an owner's till locked this one.
+    pub locked_at: Option<i64>,
+    /// Whether this is the till that asked.
+    pub this_till: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TillList {
+    pub tills: Vec<Till>,
+}
+
+/// The shop a till works for, and the till as the shop knows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Shop {
+    pub merchant: Merchant,
+    pub till: Till,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CreateInvite {
+    pub role: TillRole,
+}
+
+/// A one-time code that makes one browser a till of the shop, until it expires.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Invite {
+    /// Twelve letters and digits in groups of four (`K7QD-M2XP-9HTA`); case and dashes do
+    /// not matter when it is typed.
+    pub code: String,
+    pub role: TillRole,
+    pub expires_at: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

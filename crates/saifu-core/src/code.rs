@@ -23,9 +23,12 @@ pub enum Code {
     DeviceLocked,
     /// The registration challenge is unknown, used or expired: ask for a new one.
     InvalidChallenge,
+    /// The till invite is unknown, used or expired: ask the shop's owner for a new one.
+    InvalidInvite,
     /// The request conflicts with the current state (an id already taken, locking oneself).
     Conflict,
-    /// The device may not do this (for example, act on another wallet's device).
+    /// The device or till may not do this (for example, act on another wallet's device, or
+    /// a staff till asking for what only the shop's owner may do).
     Forbidden,
     NotFound,
     /// The card number, expiry or security code is invalid.
@@ -147,7 +150,7 @@ impl Code {
             | Code::UnknownDevice => 401,
             Code::DeviceLocked | Code::Forbidden => 403,
             Code::NotFound => 404,
-            Code::InvalidChallenge | Code::Conflict => 409,
+            Code::InvalidChallenge | Code::InvalidInvite | Code::Conflict => 409,
             Code::Internal
             | Code::NoShell
             | Code::Unreachable

@@ -15,5 +15,5 @@ pub mod store;
 pub mod testing;
 
 pub use http::{serve, serve_with};
-pub use service::{Service, unix_now};
+pub use service::{Service, ServiceError, unix_now};
 pub use store::Store;

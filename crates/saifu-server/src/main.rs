@@ -16,6 +16,9 @@ usage:
                                                      draw it to FILE (default MERCHANT.png)
   saifu-server shop-codes DIR [--db URL]            draw every shop's static code to
                                                      DIR/MERCHANT.png, to scan in the app
+  saifu-server invite MERCHANT [--staff] [--db URL]  print a one-time code that makes a
+                                                     browser a till of the shop (an owner's
+                                                     till, or with --staff a staff one)
 
 --db: sqlite://FILE (default sqlite://saifu-server.db, created and migrated on first use)
       or postgres://USER@HOST/DB
@@ -31,6 +34,7 @@ struct Options {
     addr: String,
     amount: Option<String>,
     png: Option<String>,
+    staff: bool,
 }
 
 fn parse_args(args: Vec<String>) -> Result<Options, String> {
@@ -43,6 +47,7 @@ fn parse_args(args: Vec<String>) -> Result<Options, String> {
         addr: DEFAULT_ADDR.into(),
         amount: None,
         png: None,
+        staff: false,
     };
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
@@ -51,6 +56,7 @@ fn parse_args(args: Vec<String>) -> Result<Options, String> {
             "--addr" => options.addr = value("--addr")?,
             "--amount" => options.amount = Some(value("--amount")?),
             "--png" => options.png = Some(value("--png")?),
+            "--staff" => options.staff = true,
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
             _ => options.positional.push(arg),
         }
@@ -60,7 +66,9 @@ fn parse_args(args: Vec<String>) -> Result<Options, String> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // The log goes to stderr: stdout carries what a command prints (a code, an invite).
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "saifu_server=info".into()),
@@ -155,6 +163,24 @@ async fn run(options: Options) -> Result<(), String> {
                 demo::write_qr_png(&payload, &png).map_err(|error| error.to_string())?;
                 println!("{}  {} ({})", png.display(), merchant.name, merchant.city);
             }
+            Ok(())
+        }
+        ("invite", [merchant_id]) => {
+            let role = if options.staff {
+                saifu_api::TillRole::Staff
+            } else {
+                saifu_api::TillRole::Owner
+            };
+            let invite = Service::new(db().await?)
+                .issue_invite(merchant_id, role)
+                .await
+                .map_err(|error| match error {
+                    saifu_server::ServiceError::UnknownMerchant => {
+                        format!("no merchant {merchant_id} (run seed-demo for the demo ones)")
+                    }
+                    other => other.to_string(),
+                })?;
+            println!("{}", invite.code);
             Ok(())
         }
         _ => Err(format!("unexpected arguments\n\n{USAGE}")),

@@ -15,6 +15,7 @@ mod payments;
 mod promotions;
 mod quotes;
 mod signed;
+mod tills;
 mod top_ups;
 mod wallet;
 mod wallets;
@@ -81,6 +82,10 @@ pub fn router(service: Service) -> Router {
         .route(paths::PROMOTIONS, get(promotions::list))
         .route(paths::COUPONS, get(coupons::list).post(coupons::claim))
         .route(paths::EVENTS, get(events::stream))
+        .route(paths::SHOP, get(tills::shop))
+        .route(paths::TILLS, get(tills::list).post(tills::enrol))
+        .route(paths::TILL_LOCK, post(tills::lock))
+        .route(paths::INVITES, post(tills::invite))
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -118,7 +123,7 @@ async fn wrong_method() -> ServiceError {
 #[openapi(
     info(
         title = "Saifu wallet service",
-        description = "Every /v1 request but challenges and wallets is signed by a registered device: headers x-saifu-device, x-saifu-timestamp, x-saifu-nonce and x-saifu-signature over the canonical bytes of saifu_core::auth (saifu-request-v1). Every refusal is an ErrorResponse."
+        description = "Every /v1 request but challenges, wallets and till enrolment is signed by a registered device, or under /v1/merchant by an enrolled till: headers x-saifu-device, x-saifu-timestamp, x-saifu-nonce and x-saifu-signature over the canonical bytes of saifu_core::auth (saifu-request-v1). Every refusal is an ErrorResponse."
     ),
     paths(
         health,
@@ -142,6 +147,11 @@ async fn wrong_method() -> ServiceError {
         coupons::claim,
         coupons::list,
         events::stream,
+        tills::enrol,
+        tills::shop,
+        tills::list,
+        tills::lock,
+        tills::invite,
     ),
     components(schemas(saifu_api::ErrorResponse))
 )]

@@ -6,7 +6,9 @@
 use axum::extract::{FromRequest, Request};
 use saifu_core::auth::{HEADER_DEVICE, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP};
 
-use crate::service::{RawSignedRequest, Service, ServiceError, SignedRequest, SignedWrite};
+use crate::service::{
+    RawSignedRequest, Service, ServiceError, SignedRequest, SignedTillRequest, SignedWrite,
+};
 
 /// Bodies are small JSON documents; anything larger is refused before it is hashed.
 pub(super) const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -58,5 +60,13 @@ impl FromRequest<Service> for SignedWrite {
         let raw = raw(request).await?;
         let permit = service.money_move_permit().await?;
         service.authenticate_write(raw, permit).await
+    }
+}
+
+impl FromRequest<Service> for SignedTillRequest {
+    type Rejection = ServiceError;
+
+    async fn from_request(request: Request, service: &Service) -> Result<Self, ServiceError> {
+        service.authenticate_till(raw(request).await?).await
     }
 }

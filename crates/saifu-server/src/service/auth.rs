@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use tokio::sync::OwnedSemaphorePermit;
 
 use super::{Service, ServiceError};
-use crate::store::{DeviceRow, NonceUse, WriteTx};
+use crate::store::{DeviceRow, NonceUse, Signer, TillRow, WriteTx};
 
 /// How far a request's timestamp may be from the service's clock.
 pub const FRESHNESS_WINDOW_SECONDS: i64 = 300;
@@ -77,10 +77,50 @@ impl Drop for SignedWrite {
         // every path that answers ends in `transact`.
         if let Some(nonce) = &self.nonce {
             tracing::warn!(
-                device_id = nonce.device_id,
+                signer = nonce.signer.id(),
                 "a signed write ended unanswered"
             );
         }
+    }
+}
+
+/// A verified request from a shop's till whose nonce is recorded: its till and body.
+#[derive(Debug)]
+pub struct SignedTillRequest {
+    pub till: TillRow,
+    body: Bytes,
+}
+
+impl SignedTillRequest {
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, ServiceError> {
+        parse(&self.body)
+    }
+}
+
+/// A request's signature, read and fresh, not yet checked against its signer's key.
+struct ReadSignature {
+    signer_id: String,
+    nonce: String,
+    signature: Signature,
+    canonical: CanonicalRequest,
+    now: i64,
+    body: Bytes,
+}
+
+impl ReadSignature {
+    fn verify_with(&self, public_key: &str) -> Result<(), ServiceError> {
+        DevicePublicKey::from_base64url(public_key)
+            .and_then(|key| key.verify_request(&self.canonical, &self.signature))
+            .map_err(signature_error)
+    }
+
+    fn into_parts(self, signer: Signer) -> (Bytes, NonceUse) {
+        let nonce = NonceUse {
+            signer,
+            nonce: self.nonce,
+            seen_at: self.now,
+        };
+        (self.body, nonce)
     }
 }
 
@@ -123,10 +163,46 @@ impl Service {
         &self,
         raw: RawSignedRequest,
     ) -> Result<(DeviceRow, Bytes, NonceUse), ServiceError> {
+        let request = self.read_signature(raw)?;
+        let device = self
+            .store
+            .device(&request.signer_id)
+            .await?
+            .ok_or(ServiceError::UnknownDevice)?;
+        request.verify_with(&device.public_key)?;
+        if device.locked_at.is_some() {
+            return Err(ServiceError::DeviceLocked);
+        }
+        let (body, nonce) = request.into_parts(Signer::Device(device.device_id.clone()));
+        Ok((device, body, nonce))
+    }
+
+    /// Checks a request signed by a shop's till and records its nonce.
+    pub async fn authenticate_till(
+        &self,
+        raw: RawSignedRequest,
+    ) -> Result<SignedTillRequest, ServiceError> {
+        let request = self.read_signature(raw)?;
+        let till = self
+            .store
+            .till(&request.signer_id)
+            .await?
+            .ok_or(ServiceError::UnknownDevice)?;
+        request.verify_with(&till.public_key)?;
+        if till.locked_at.is_some() {
+            return Err(ServiceError::DeviceLocked);
+        }
+        let (body, nonce) = request.into_parts(Signer::Till(till.till_id.clone()));
+        self.store.record_nonce(nonce).await?;
+        Ok(SignedTillRequest { till, body })
+    }
+
+    /// The signature headers checked for form and freshness, before the signer is looked up.
+    fn read_signature(&self, raw: RawSignedRequest) -> Result<ReadSignature, ServiceError> {
         let missing = |name: &str| {
             ServiceError::InvalidSignature(format!("the {name} header must be given exactly once"))
         };
-        let device_id = raw.device_id.ok_or_else(|| missing(auth::HEADER_DEVICE))?;
+        let signer_id = raw.device_id.ok_or_else(|| missing(auth::HEADER_DEVICE))?;
         let nonce = raw.nonce.ok_or_else(|| missing(auth::HEADER_NONCE))?;
         let signature = Signature::from_base64url(
             &raw.signature
@@ -146,28 +222,17 @@ impl Service {
             &raw.body,
             timestamp,
             &nonce,
-            &device_id,
+            &signer_id,
         )
         .map_err(signature_error)?;
-        let device = self
-            .store
-            .device(&device_id)
-            .await?
-            .ok_or(ServiceError::UnknownDevice)?;
-        let public_key =
-            DevicePublicKey::from_base64url(&device.public_key).map_err(signature_error)?;
-        public_key
-            .verify_request(&canonical, &signature)
-            .map_err(signature_error)?;
-        if device.locked_at.is_some() {
-            return Err(ServiceError::DeviceLocked);
-        }
-        let nonce = NonceUse {
-            device_id,
+        Ok(ReadSignature {
+            signer_id,
             nonce,
-            seen_at: now,
-        };
-        Ok((device, raw.body, nonce))
+            signature,
+            canonical,
+            now,
+            body: raw.body,
+        })
     }
 
     /// Ends a signed write: with its `plan` refused, records the nonce alone and answers the

@@ -23,6 +23,10 @@ pub enum ServiceError {
     DeviceLocked,
     #[error("the registration challenge is unknown, used or expired")]
     InvalidChallenge,
+    #[error("the till invite is unknown, used or expired")]
+    InvalidInvite,
+    #[error("{0}")]
+    Forbidden(&'static str),
     #[error("{0}")]
     Conflict(&'static str),
     #[error("{0}")]
@@ -84,6 +88,8 @@ impl ServiceError {
             ServiceError::UnknownDevice => ErrorCode::UnknownDevice,
             ServiceError::DeviceLocked => ErrorCode::DeviceLocked,
             ServiceError::InvalidChallenge => ErrorCode::InvalidChallenge,
+            ServiceError::InvalidInvite => ErrorCode::InvalidInvite,
+            ServiceError::Forbidden(_) => ErrorCode::Forbidden,
             ServiceError::Conflict(_) => ErrorCode::Conflict,
             ServiceError::NotFound(_) => ErrorCode::NotFound,
             ServiceError::InvalidCard(_) => ErrorCode::InvalidCard,

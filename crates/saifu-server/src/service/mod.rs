@@ -13,14 +13,16 @@ mod issuer;
 mod money;
 mod promotions;
 mod quotes;
+mod tills;
 mod wallets;
 
-pub use auth::{RawSignedRequest, SignedRequest, SignedWrite};
+pub use auth::{RawSignedRequest, SignedRequest, SignedTillRequest, SignedWrite};
 pub use error::ServiceError;
 pub use events::Pushed;
 pub use issuer::{Issuer, IssuerDecision, SandboxIssuer};
 pub use money::IdempotencyKey;
 pub use promotions::{COUPON_SECONDS, CampaignError, upsert_campaign};
+pub use tills::INVITE_SECONDS;
 
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};

@@ -66,7 +66,7 @@ impl Service {
 
     /// Checks that the registering device holds the key it presents, and answers the row
     /// to insert for `wallet_id`. Its challenge is used up with the insert.
-    fn verify_registration(
+    pub(super) fn verify_registration(
         &self,
         registration: &DeviceRegistration,
         wallet_id: &str,

@@ -16,6 +16,7 @@ mod merchants;
 mod payments;
 mod promotions;
 mod quotes;
+mod tills;
 mod writer;
 
 pub use accounts::{AccountRow, EntryRow};
@@ -26,6 +27,7 @@ pub use error::StoreError;
 pub use merchants::MerchantRow;
 pub use promotions::{CampaignRow, CouponRow, FundedBy, Standing};
 pub use quotes::QuoteRow;
+pub use tills::{TillRole, TillRow};
 
 use saifu_core::money::Currency;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -54,9 +56,24 @@ pub struct WriteTx<'c> {
 /// request's effect, or alone by [`Store::record_nonce`].
 #[derive(Clone, Debug)]
 pub struct NonceUse {
-    pub device_id: String,
+    pub signer: Signer,
     pub nonce: String,
     pub seen_at: i64,
+}
+
+/// Who signed a request: a wallet's device or a shop's till, each with nonces of its own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Signer {
+    Device(String),
+    Till(String),
+}
+
+impl Signer {
+    pub fn id(&self) -> &str {
+        match self {
+            Signer::Device(id) | Signer::Till(id) => id,
+        }
+    }
 }
 
 impl Store {
@@ -136,14 +153,20 @@ impl Store {
 impl WriteTx<'_> {
     /// Records a request's nonce: [`StoreError::NonceUsed`] when it was recorded before.
     async fn insert_nonce(&mut self, nonce: &NonceUse) -> Result<(), StoreError> {
-        let inserted = sqlx::query(
-            "INSERT INTO request_nonces (device_id, nonce, seen_at) VALUES ($1, $2, $3) ON CONFLICT (device_id, nonce) DO NOTHING",
-        )
-        .bind(&nonce.device_id)
-        .bind(&nonce.nonce)
-        .bind(nonce.seen_at)
-        .execute(&mut *self.connection)
-        .await?;
+        let sql = match nonce.signer {
+            Signer::Device(_) => {
+                "INSERT INTO request_nonces (device_id, nonce, seen_at) VALUES ($1, $2, $3) ON CONFLICT (device_id, nonce) DO NOTHING"
+            }
+            Signer::Till(_) => {
+                "INSERT INTO till_nonces (till_id, nonce, seen_at) VALUES ($1, $2, $3) ON CONFLICT (till_id, nonce) DO NOTHING"
+            }
+        };
+        let inserted = sqlx::query(sql)
+            .bind(nonce.signer.id())
+            .bind(&nonce.nonce)
+            .bind(nonce.seen_at)
+            .execute(&mut *self.connection)
+            .await?;
         if inserted.rows_affected() == 1 {
             Ok(())
         } else {

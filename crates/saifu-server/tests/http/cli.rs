@@ -119,3 +119,36 @@ fn merchant_codes_are_printed_and_drawn_so_a_scanner_reads_them() {
     let usage = saifu_server(&["merchant-qr"]);
     assert!(!usage.status.success());
 }
+
+#[test]
+fn an_invite_is_printed_for_a_known_shop_only() {
+    let dir = std::env::temp_dir().join(format!("saifu-server-invite-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let db = format!("sqlite://{}", dir.join("demo.db").display());
+    assert!(saifu_server(&["seed-demo", "--db", &db]).status.success());
+
+    for extra in [&[][..], &["--staff"][..]] {
+        let mut args = vec!["invite", "osa-dotonbori-takoyaki", "--db", &db];
+        args.extend(extra);
+        let printed = saifu_server(&args);
+        assert!(
+            printed.status.success(),
+            "{}",
+            String::from_utf8_lossy(&printed.stderr)
+        );
+        let code = String::from_utf8(printed.stdout).expect("UTF-8");
+        let groups: Vec<&str> = code.trim().split('-').collect();
+        assert!(
+            groups.len() == 3
+                && groups.iter().all(|group| group.len() == 4
+                    && group
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())),
+            "{code}"
+        );
+    }
+
+    let unknown = saifu_server(&["invite", "no-such-shop", "--db", &db]);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no merchant no-such-shop"));
+}

@@ -12,3 +12,4 @@ mod logs;
 mod money;
 mod promotions;
 mod store;
+mod tills;
