@@ -3,12 +3,14 @@
 //! answer it gives is checked against its OpenAPI document.
 
 use reqwest::Method;
-use saifu_api::{Challenge, Device, DeviceRegistration, Wallet, paths};
+use saifu_api::{
+    Challenge, Device, DeviceRegistration, EnrolTill, Refund, TillRole, Wallet, paths,
+};
 use saifu_client::{
     Api, ClientError, DeviceIdentity, Sensitive, device_registration, new_device_key,
 };
 use saifu_core::auth::DeviceSigningKey;
-pub use saifu_server::testing::{TestApp as LocalService, temp_dir};
+pub use saifu_server::testing::{TestApp as LocalService, TestDevice, temp_dir};
 use serde::de::DeserializeOwned;
 
 /// The service with the demo shops and promotions, on a port of its own.
@@ -76,4 +78,48 @@ impl OtherDevice {
             .signed(&self.identity, method, path, body, None)
             .await
     }
+}
+
+/// A browser enrolled as the owner's till of `merchant_id`, as `saifu-server invite` and the
+/// console would make it.
+pub async fn owner_till(service: &LocalService, merchant_id: &str) -> TestDevice {
+    let invite = saifu_server::Service::new(service.store.clone())
+        .issue_invite(merchant_id, TillRole::Owner)
+        .await
+        .expect("an invite");
+    let till = TestDevice::new();
+    let enrol = EnrolTill {
+        invite_code: invite.code,
+        till: till.registration(&service.challenge().await),
+    };
+    let response = service
+        .http
+        .post(format!("{}{}", service.base, paths::TILLS))
+        .json(&enrol)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), reqwest::StatusCode::OK, "enrol the till");
+    till
+}
+
+/// The owner's till gives back `amount` of payment `payment_id`.
+pub async fn refund(
+    service: &LocalService,
+    till: &TestDevice,
+    payment_id: &str,
+    amount: &str,
+) -> Refund {
+    let body = serde_json::json!({ "payment_id": payment_id, "amount": amount }).to_string();
+    let response = till
+        .signed(service, Method::POST, paths::REFUNDS, &body)
+        .header(
+            paths::IDEMPOTENCY_KEY,
+            saifu_server::testing::unique("refund-key"),
+        )
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), reqwest::StatusCode::OK, "refund");
+    response.json().await.expect("a refund")
 }

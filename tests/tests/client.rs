@@ -8,7 +8,7 @@ use saifu_client::pin::PinError;
 use saifu_client::{ClientError, KeyStore, MemoryKeyStore, Onboarding, Sensitive, WalletApp};
 use saifu_core::code::Code;
 use saifu_core::money::Currency;
-use saifu_ipc::{FundingChoice, LinkCardRequest, Pushed, RewardView, Stage};
+use saifu_ipc::{ActivityKind, FundingChoice, LinkCardRequest, Pushed, RewardView, Stage};
 use saifu_tests::service::{LocalService as Service, OtherDevice, temp_dir};
 
 const PIN: &str = "482913";
@@ -341,6 +341,47 @@ async fn promotions_are_listed_and_a_claimed_coupon_comes_off_the_next_payment()
         .expect("pay");
     assert_eq!(receipt.paid, balance_offer.pay);
     assert!(receipt.discount.minor() > 0);
+}
+
+#[tokio::test]
+async fn a_refund_from_the_shop_arrives_and_shows_in_history() {
+    let service = saifu_tests::service::start().await;
+    let (app, _dir) = onboarded(&service, Arc::new(MemoryKeyStore::default())).await;
+    let card = app.link_card(visa()).await.expect("link");
+    app.top_up(&card.card_id, "100").await.expect("top up");
+    let payload = service.merchant_payload("sh-bund-books", None).await;
+    let quote = app.quote(&payload, Some("20")).await.expect("quote");
+    let receipt = app
+        .pay(&quote.quote_id, FundingChoice::Balance, &pin(PIN))
+        .await
+        .expect("pay");
+    let mut events = app.events().await.expect("subscribe");
+
+    let till = saifu_tests::service::owner_till(&service, "sh-bund-books").await;
+    let refund = saifu_tests::service::refund(&service, &till, &receipt.payment_id, "5.00").await;
+
+    let pushed = app.next_event(&mut events).await.expect("read");
+    assert_eq!(
+        pushed,
+        Some(Pushed::Refunded {
+            merchant_name: "Bund Books & Tea".into(),
+            merchant_local: receipt.merchant_local.clone(),
+            returned: refund.returned,
+        })
+    );
+    let history = app.history(None).await.expect("history");
+    let line = &history.entries[0];
+    assert_eq!(line.kind, ActivityKind::Refund);
+    assert_eq!(line.amount, refund.returned);
+    assert_eq!(
+        line.payment_id.as_deref(),
+        Some(receipt.payment_id.as_str())
+    );
+    let overview = app.overview().await.expect("overview");
+    assert_eq!(
+        overview.balance.unwrap().minor(),
+        10_000 - receipt.paid.minor() + refund.returned.minor()
+    );
 }
 
 #[tokio::test]

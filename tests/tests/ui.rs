@@ -175,12 +175,22 @@ async fn the_whole_journey_in_the_app_window() {
         "{detail}"
     );
     screenshot(&driver, "11a-history-detail").await;
+    let payment_id = shown(&driver, "activity-reference").await;
     click_test(&driver, "activity-detail-close").await;
     assert_eq!(
         focused(&driver).await,
         "history-entry",
         "focus returns to the line it came from"
     );
+
+    // The shop gives part of it back: the app hears of it and shows the refund, to the card.
+    let till = saifu_tests::service::owner_till(&service, "sh-lanxin-noodles").await;
+    saifu_tests::service::refund(&service, &till, &payment_id, "10.00").await;
+    wait_for_text(&driver, "Refund from Lanxin Noodle House").await;
+    click_test(&driver, "history-entry").await;
+    assert_eq!(shown(&driver, "activity-refund-of").await, payment_id);
+    screenshot(&driver, "11c-history-refund").await;
+    click_test(&driver, "activity-detail-close").await;
 
     // Promotions: every running offer in words, and a coupon claimed into the wallet.
     click(&driver, "Offers").await;

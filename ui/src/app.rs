@@ -117,6 +117,18 @@ fn notification(lang: Lang, pushed: &Pushed) -> Option<NotifyRequest> {
                 format::money(lang, *balance)
             ),
         ),
+        Pushed::Refunded {
+            merchant_name,
+            merchant_local,
+            returned,
+        } => (
+            lang.text(Text::NotifyRefunded),
+            format!(
+                "+{} · {}",
+                format::money(lang, *returned),
+                lang.shop_name(merchant_name, merchant_local.as_ref())
+            ),
+        ),
         Pushed::CardLinked { brand, last4 } => (
             lang.text(Text::NotifyCardLinked),
             format!("{} •••• {last4}", brand.name()),

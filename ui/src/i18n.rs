@@ -232,6 +232,8 @@ catalogue! {
     Done => "Done", "完成", "完了";
     ActivityPayment => "Payment", "付款", "支払い";
     ActivityTopUp => "Top-up", "充值", "チャージ";
+    ActivityRefund => "Refund", "退款", "返金";
+    ActivityRefundOf => "For payment", "原付款", "元の支払い";
     ActivityKindLabel => "Type", "类型", "種類";
     ActivityAmount => "Amount", "金额", "金額";
     ActivityReference => "Reference", "流水号", "参照番号";
@@ -273,6 +275,7 @@ catalogue! {
     Until => "until", "截止", "期限";
 
     NotifyPaid => "Payment made", "付款成功", "支払いが完了しました";
+    NotifyRefunded => "Money refunded", "已退款", "返金されました";
     NotifyToppedUp => "Wallet topped up", "充值成功", "チャージが完了しました";
     NotifyCardLinked => "Card linked", "银行卡已绑定", "カードを登録しました";
     NotifyDeviceLocked => "A device of your wallet was locked", "你的钱包中的一台设备已被锁定", "ウォレットの端末がロックされました";
@@ -314,6 +317,14 @@ catalogue! {
         "その間に状況が変わりました。もう一度お試しください。";
     ErrorForbidden => "This device may not do that.", "本设备无权执行此操作。", "この端末ではその操作はできません。";
     ErrorNotFound => "That is no longer there.", "该内容已不存在。", "その項目はもうありません。";
+    ErrorRefundExceedsPayment =>
+        "That is more than is left of the payment to refund.",
+        "退款金额超过了该笔付款的剩余可退金额。",
+        "返金額が、この支払いの返金できる残額を超えています。";
+    ErrorRefundWindowClosed =>
+        "This payment is too old to refund.",
+        "该笔付款已超过可退款期限。",
+        "この支払いは返金できる期間を過ぎています。";
     ErrorInvalidInvite =>
         "This invite code is not valid, used or expired. Ask the shop's owner for a new one.",
         "邀请码无效、已使用或已过期，请向店主索取新的邀请码。",
@@ -456,6 +467,17 @@ impl Lang {
                 self.text(Text::ActivityPayment).to_owned()
             }
             (saifu_ipc::ActivityKind::TopUp, _, None) => self.text(Text::ActivityTopUp).to_owned(),
+            (saifu_ipc::ActivityKind::Refund, Some(shop), _) => {
+                let shop = self.shop_name(shop, activity.merchant_local.as_ref());
+                match self {
+                    Lang::En => format!("Refund from {shop}"),
+                    Lang::ZhCn => format!("{shop} 退款"),
+                    Lang::Ja => format!("{shop} からの返金"),
+                }
+            }
+            (saifu_ipc::ActivityKind::Refund, None, _) => {
+                self.text(Text::ActivityRefund).to_owned()
+            }
         }
     }
 
@@ -702,6 +724,8 @@ fn error_text(code: saifu_ipc::Code) -> Text {
         Code::DeviceLocked => Text::DeviceLockedTitle,
         Code::InvalidChallenge => Text::ErrorTryAgain,
         Code::InvalidInvite => Text::ErrorInvalidInvite,
+        Code::RefundExceedsPayment => Text::ErrorRefundExceedsPayment,
+        Code::RefundWindowClosed => Text::ErrorRefundWindowClosed,
         Code::Conflict | Code::IdempotencyKeyReused => Text::ErrorConflict,
         Code::Forbidden => Text::ErrorForbidden,
         Code::NotFound => Text::ErrorNotFound,

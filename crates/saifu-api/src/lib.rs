@@ -61,6 +61,8 @@ pub mod paths {
     pub const TILL_LOCK: &str = "/v1/merchant/tills/{till_id}/lock";
     /// A one-time invite for another till of the shop: an owner's till.
     pub const INVITES: &str = "/v1/merchant/invites";
+    /// Give back all or part of a payment: an owner's till, with an idempotency key.
+    pub const REFUNDS: &str = "/v1/merchant/refunds";
 
     /// The header that makes a top-up or payment safe to retry.
     pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
@@ -628,6 +630,39 @@ pub struct ClaimCoupon {
     pub campaign_id: String,
 }
 
+/// An owner's till gives back `amount` of a payment's price (a decimal in the price's
+/// currency, as typed).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct RefundRequest {
+    pub payment_id: String,
+    pub amount: String,
+}
+
+/// Money given back of a payment: `amount` of its price, of which the promotions' funders
+/// take back their share of the discount and the rest, `returned`, goes to where the money
+/// came from, at the payment's own rate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Refund {
+    pub refund_id: String,
+    pub payment_id: String,
+    pub merchant_name: String,
+    #[serde(default)]
+    pub merchant_local: Option<LocalName>,
+    /// Of the price, in the merchant's currency.
+    #[schema(value_type = MoneySchema)]
+    pub amount: Money,
+    /// To the balance or the card, in the currency the payment left in.
+    #[schema(value_type = MoneySchema)]
+    pub returned: Money,
+    /// Of the price, refunded so far, this refund included.
+    #[schema(value_type = MoneySchema)]
+    pub refunded: Money,
+    #[schema(value_type = MoneySchema)]
+    pub price: Money,
+    pub funding: Funding,
+    pub created_at: i64,
+}
+
 /// A coupon in the wallet: it unlocks its promotion for one payment before `expires_at`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Coupon {
@@ -690,6 +725,8 @@ pub struct Receipt {
 pub enum ActivityKind {
     Payment,
     TopUp,
+    /// Money a shop gave back of a payment (`payment_id`).
+    Refund,
 }
 
 /// One line of the wallet's history, as facts the app words: money out is negative.
@@ -710,6 +747,9 @@ pub struct Activity {
     /// The card charged: a top-up's, or a payment's made by card.
     #[serde(default)]
     pub card: Option<ActivityCard>,
+    /// For a refund, the payment it gives back.
+    #[serde(default)]
+    pub payment_id: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -764,6 +804,10 @@ pub enum WalletEvent {
     DeviceLocked {
         device_id: String,
     },
+    /// A shop gave back all or part of a payment.
+    Refunded {
+        refund: Box<Refund>,
+    },
 }
 
 impl WalletEvent {
@@ -777,6 +821,7 @@ impl WalletEvent {
             WalletEvent::CouponClaimed { .. } => "coupon_claimed",
             WalletEvent::DeviceAdded { .. } => "device_added",
             WalletEvent::DeviceLocked { .. } => "device_locked",
+            WalletEvent::Refunded { .. } => "refunded",
         }
     }
 }

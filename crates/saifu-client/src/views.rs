@@ -25,6 +25,7 @@ pub(crate) fn activity(activity: api::Activity) -> ActivityView {
         kind: match activity.kind {
             api::ActivityKind::Payment => ActivityKind::Payment,
             api::ActivityKind::TopUp => ActivityKind::TopUp,
+            api::ActivityKind::Refund => ActivityKind::Refund,
         },
         reference: activity.reference,
         merchant,
@@ -36,6 +37,7 @@ pub(crate) fn activity(activity: api::Activity) -> ActivityView {
         }),
         amount: activity.amount,
         created_at: activity.created_at,
+        payment_id: activity.payment_id,
     }
 }
 
@@ -148,6 +150,11 @@ pub(crate) fn pushed(event: api::WalletEvent, this_device: Option<&str>) -> Push
         },
         WalletEvent::DeviceLocked { device_id } => Pushed::DeviceLocked {
             this_device: Some(device_id.as_str()) == this_device,
+        },
+        WalletEvent::Refunded { refund } => Pushed::Refunded {
+            merchant_name: refund.merchant_name,
+            merchant_local: refund.merchant_local,
+            returned: refund.returned,
         },
     }
 }

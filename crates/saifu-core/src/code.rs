@@ -68,6 +68,10 @@ pub enum Code {
     BalanceLimit,
     /// No exchange rate recent enough to price in the wallet's currency: try again later.
     RateUnavailable,
+    /// A refund would give back more of the payment than was paid, with those before it.
+    RefundExceedsPayment,
+    /// The payment is older than refunds may reach back.
+    RefundWindowClosed,
     /// No such route.
     UnknownRoute,
     /// The route exists, but not with this method.
@@ -151,6 +155,7 @@ impl Code {
             Code::DeviceLocked | Code::Forbidden => 403,
             Code::NotFound => 404,
             Code::InvalidChallenge | Code::InvalidInvite | Code::Conflict => 409,
+            Code::RefundExceedsPayment | Code::RefundWindowClosed => 409,
             Code::Internal
             | Code::NoShell
             | Code::Unreachable

@@ -91,6 +91,8 @@ pub struct CardView {
 pub enum ActivityKind {
     Payment,
     TopUp,
+    /// Money a shop gave back of a payment.
+    Refund,
 }
 
 /// A history line as facts; the UI words it.
@@ -108,6 +110,9 @@ pub struct ActivityView {
     /// Money out is negative.
     pub amount: Money,
     pub created_at: i64,
+    /// For a refund, the payment it gives back.
+    #[serde(default)]
+    pub payment_id: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -440,6 +445,12 @@ pub enum Pushed {
     /// `this_device`: the app itself was locked and its key is gone.
     DeviceLocked {
         this_device: bool,
+    },
+    /// A shop gave back `returned` of a payment, to the balance or the card it came from.
+    Refunded {
+        merchant_name: String,
+        merchant_local: Option<LocalName>,
+        returned: Money,
     },
     /// Events were missed: reload everything.
     Missed,

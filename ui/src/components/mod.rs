@@ -8,7 +8,7 @@ pub use field::{ErrorNote, Field};
 
 use saifu_core::card::Brand;
 use saifu_core::money::{Currency, Money, MoneyError};
-use saifu_ipc::{ActivityKind, ActivityView, CardView};
+use saifu_ipc::{ActivityView, CardView};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
@@ -55,7 +55,7 @@ pub fn activity_row(lang: Lang, activity: &ActivityView) -> Html {
 
 /// What a line of activity says: what, when, how much.
 pub fn activity_content(lang: Lang, activity: &ActivityView) -> Html {
-    let out = activity.kind == ActivityKind::Payment;
+    let out = activity.amount.minor() < 0;
     html! {
         <>
             <span class="activity-text">

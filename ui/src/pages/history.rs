@@ -143,6 +143,7 @@ fn activity_detail(props: &DetailProps) -> Html {
     let kind = match activity.kind {
         ActivityKind::Payment => Text::ActivityPayment,
         ActivityKind::TopUp => Text::ActivityTopUp,
+        ActivityKind::Refund => Text::ActivityRefund,
     };
     html! {
         <section class="activity-detail" data-test="activity-detail" role="dialog" aria-labelledby="activity-detail-title"
@@ -153,6 +154,9 @@ fn activity_detail(props: &DetailProps) -> Html {
                 <div><dt>{ lang.text(Text::ActivityKindLabel) }</dt><dd>{ lang.text(kind) }</dd></div>
                 <div><dt>{ lang.text(Text::ReceiptTime) }</dt><dd>{ format::date_time(lang, activity.created_at) }</dd></div>
                 <div><dt>{ lang.text(Text::ActivityReference) }</dt><dd class="mono" data-test="activity-reference">{ activity_reference(activity) }</dd></div>
+                if let Some(payment_id) = &activity.payment_id {
+                    <div><dt>{ lang.text(Text::ActivityRefundOf) }</dt><dd class="mono" data-test="activity-refund-of">{ payment_id }</dd></div>
+                }
             </dl>
             <button class="secondary" onclick={props.onclose.clone()} data-test="activity-detail-close">{ lang.text(Text::Close) }</button>
         </section>

@@ -14,6 +14,7 @@ mod merchants;
 mod payments;
 mod promotions;
 mod quotes;
+mod refunds;
 mod signed;
 mod tills;
 mod top_ups;
@@ -86,6 +87,7 @@ pub fn router(service: Service) -> Router {
         .route(paths::TILLS, get(tills::list).post(tills::enrol))
         .route(paths::TILL_LOCK, post(tills::lock))
         .route(paths::INVITES, post(tills::invite))
+        .route(paths::REFUNDS, post(refunds::create))
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -152,6 +154,7 @@ async fn wrong_method() -> ServiceError {
         tills::list,
         tills::lock,
         tills::invite,
+        refunds::create,
     ),
     components(schemas(saifu_api::ErrorResponse))
 )]

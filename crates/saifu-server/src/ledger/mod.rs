@@ -155,6 +155,7 @@ impl Posting {
 pub enum TransactionKind {
     Payment,
     TopUp,
+    Refund,
 }
 
 impl TransactionKind {
@@ -162,6 +163,7 @@ impl TransactionKind {
         match self {
             TransactionKind::Payment => "payment",
             TransactionKind::TopUp => "top_up",
+            TransactionKind::Refund => "refund",
         }
     }
 
@@ -169,6 +171,7 @@ impl TransactionKind {
         match text {
             "payment" => Some(TransactionKind::Payment),
             "top_up" => Some(TransactionKind::TopUp),
+            "refund" => Some(TransactionKind::Refund),
             _ => None,
         }
     }
@@ -186,6 +189,8 @@ pub enum LedgerError {
     InsufficientFunds,
     #[error("the amount would take an account past its balance limit")]
     BalanceLimit,
+    #[error("a refund must be more than zero and, with those before it, at most the price")]
+    BeyondPrice,
     #[error(transparent)]
     Store(StoreError),
 }
@@ -283,6 +288,80 @@ pub fn payment(
     ));
     check(&postings)?;
     Ok(postings)
+}
+
+/// A payment being refunded: what it was, and how much of its price was refunded before.
+#[derive(Clone, Debug)]
+pub struct Refunded<'a> {
+    pub source: &'a Source,
+    pub merchant_id: &'a str,
+    /// The price the merchant got, in its currency.
+    pub price: Money,
+    /// What left the source, in its currency.
+    pub pay: Money,
+    pub savings: &'a [Saving],
+    /// Of `price`, refunded by earlier refunds.
+    pub before: Money,
+}
+
+/// A refund's postings and what goes back to the source, in the currency it paid in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refund {
+    pub postings: Vec<Posting>,
+    pub returned: Money,
+}
+
+/// A refund of `amount` of a payment's price: the merchant gives back `amount`, each funder
+/// its share of the discount and the source the rest, at the payment's own rate. Shares are
+/// pro rata to the price, each rounded down on the running total, so refunds that add up to
+/// the price give back exactly what was paid and what each funder gave.
+pub fn refund(payment: &Refunded<'_>, amount: Money) -> Result<Refund, LedgerError> {
+    let price = payment.price.within_ceiling()?;
+    let amount = amount.within_ceiling()?;
+    let after = payment.before.checked_add(amount)?;
+    if amount.minor() <= 0 || after.minor() > price.minor() {
+        return Err(LedgerError::BeyondPrice);
+    }
+    // part * refunded / price, rounded down; i128 so the product cannot overflow.
+    let share = |part: Money, refunded: Money| -> Money {
+        let minor =
+            i128::from(part.minor()) * i128::from(refunded.minor()) / i128::from(price.minor());
+        Money::from_minor(minor as i64, part.currency())
+    };
+    let mut postings = vec![Posting::new(
+        Account::merchant(payment.merchant_id, price.currency()),
+        Money::from_minor(-amount.minor(), price.currency()),
+    )];
+    let mut discount_back = Money::zero(price.currency());
+    for saving in payment.savings {
+        let back = share(saving.amount, after).checked_sub(share(saving.amount, payment.before))?;
+        discount_back = discount_back.checked_add(back)?;
+        postings.push(Posting::new(
+            Account::promotion(&saving.funded_by, back.currency()),
+            back,
+        ));
+    }
+    let due = amount.checked_sub(discount_back)?;
+    let pay = payment.pay;
+    let returned = if pay.currency() == price.currency() {
+        due
+    } else {
+        let returned = share(pay, after).checked_sub(share(pay, payment.before))?;
+        postings.push(Posting::new(Account::fx(price.currency()), due));
+        postings.push(Posting::new(
+            Account::fx(pay.currency()),
+            Money::from_minor(-returned.minor(), returned.currency()),
+        ));
+        returned
+    };
+    let source_account = match payment.source {
+        Source::Balance { wallet_id } => Account::wallet(wallet_id, pay.currency()),
+        Source::Card => Account::card_clearing(pay.currency()),
+    };
+    postings.push(Posting::new(source_account, returned));
+    postings.retain(|posting| posting.amount.minor() != 0);
+    check(&postings)?;
+    Ok(Refund { postings, returned })
 }
 
 /// Every amount is under its currency's ceiling, and the amounts sum to zero per currency.

@@ -130,3 +130,104 @@ proptest! {
         }
     }
 }
+
+/// What `postings` move into the account with id `account`.
+fn moved(postings: &[Posting], account: &str) -> i64 {
+    postings
+        .iter()
+        .filter(|posting| posting.account.id() == account)
+        .map(|posting| posting.amount.minor())
+        .sum()
+}
+
+proptest! {
+    /// Refunds that add up to the price, in any pieces, give back exactly what was paid to
+    /// the source and what each funder gave, and every one balances per currency.
+    #[test]
+    fn refunds_in_pieces_give_back_exactly_what_was_paid(
+        price in 1_i64..=10_000_000,
+        savings in proptest::collection::vec(0_i64..=1_000, 0..3),
+        pieces in proptest::collection::vec(1_i64..=1_000, 1..6),
+        cross_border in any::<bool>(),
+        by_card in any::<bool>(),
+    ) {
+        let jpy = cur("JPY");
+        let cny = cur("CNY");
+        let price = Money::from_minor(price, jpy);
+        let funders = [FundedBy::Merchant("m".into()), FundedBy::Issuer("Bank".into())];
+        let savings: Vec<Saving> = savings
+            .iter()
+            .zip(funders.iter())
+            .map(|(per_mille, funded_by)| Saving {
+                funded_by: funded_by.clone(),
+                amount: Money::from_minor(price.minor() * per_mille / 2_000, jpy),
+            })
+            .collect();
+        let due = price.minor() - savings.iter().map(|s| s.amount.minor()).sum::<i64>();
+        let pay = if cross_border {
+            Money::from_minor(due * 48 / 1_000 + 1, cny)
+        } else {
+            Money::from_minor(due, jpy)
+        };
+        let source = if by_card { Source::Card } else { Source::Balance { wallet_id: "w".into() } };
+        let source_id = if by_card {
+            Account::card_clearing(pay.currency()).id()
+        } else {
+            Account::wallet("w", pay.currency()).id()
+        };
+        // The pieces, scaled to add up to the price exactly.
+        let total: i64 = pieces.iter().sum();
+        let mut amounts: Vec<i64> = pieces.iter().map(|piece| price.minor() * piece / total).collect();
+        let short = price.minor() - amounts.iter().sum::<i64>();
+        *amounts.last_mut().expect("a piece") += short;
+
+        let mut before = Money::zero(jpy);
+        let mut returned = 0;
+        let mut given_back = vec![0_i64; savings.len()];
+        for amount in amounts.into_iter().filter(|amount| *amount > 0) {
+            let amount = Money::from_minor(amount, jpy);
+            let done = refund(
+                &Refunded { source: &source, merchant_id: "m", price, pay, savings: &savings, before },
+                amount,
+            ).expect("within the price");
+            prop_assert!(sums(&done.postings).values().all(|sum| *sum == 0));
+            prop_assert_eq!(moved(&done.postings, &source_id), done.returned.minor());
+            prop_assert_eq!(moved(&done.postings, "merchant:m:JPY"), -amount.minor());
+            returned += done.returned.minor();
+            for (given, saving) in given_back.iter_mut().zip(&savings) {
+                *given += moved(&done.postings, &Account::promotion(&saving.funded_by, jpy).id());
+            }
+            before = before.checked_add(amount).expect("sum");
+        }
+        prop_assert_eq!(returned, pay.minor());
+        for (given, saving) in given_back.iter().zip(&savings) {
+            prop_assert_eq!(*given, saving.amount.minor());
+        }
+    }
+}
+
+#[test]
+fn a_refund_past_the_price_or_of_nothing_is_refused() {
+    let cny = cur("CNY");
+    let source = Source::Balance {
+        wallet_id: "w".into(),
+    };
+    let payment = |before: i64| Refunded {
+        source: &source,
+        merchant_id: "m",
+        price: Money::from_minor(3_850, cny),
+        pay: Money::from_minor(3_350, cny),
+        savings: &[],
+        before: Money::from_minor(before, cny),
+    };
+    let money = |minor| Money::from_minor(minor, cny);
+    assert!(matches!(
+        refund(&payment(3_000), money(851)),
+        Err(LedgerError::BeyondPrice)
+    ));
+    assert!(matches!(
+        refund(&payment(0), money(0)),
+        Err(LedgerError::BeyondPrice)
+    ));
+    assert!(refund(&payment(3_000), money(850)).is_ok());
+}

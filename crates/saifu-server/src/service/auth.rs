@@ -95,6 +95,10 @@ impl SignedTillRequest {
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, ServiceError> {
         parse(&self.body)
     }
+
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
 }
 
 /// A request's signature, read and fresh, not yet checked against its signer's key.

@@ -65,6 +65,10 @@ pub enum ServiceError {
     CouponUnavailable(&'static str),
     #[error("no exchange rate from {0} recent enough to quote with")]
     RateUnavailable(saifu_core::money::Currency),
+    #[error("a refund may give back at most what is left of the payment")]
+    RefundExceedsPayment,
+    #[error("the payment is older than refunds reach back")]
+    RefundWindowClosed,
     #[error("no such route")]
     UnknownRoute,
     #[error("the route does not take this method")]
@@ -109,6 +113,8 @@ impl ServiceError {
             ServiceError::CouponAlreadyClaimed => ErrorCode::CouponAlreadyClaimed,
             ServiceError::CouponUnavailable(_) => ErrorCode::CouponUnavailable,
             ServiceError::RateUnavailable(_) => ErrorCode::RateUnavailable,
+            ServiceError::RefundExceedsPayment => ErrorCode::RefundExceedsPayment,
+            ServiceError::RefundWindowClosed => ErrorCode::RefundWindowClosed,
             ServiceError::UnknownRoute => ErrorCode::UnknownRoute,
             ServiceError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
             ServiceError::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
@@ -141,6 +147,7 @@ impl From<LedgerError> for ServiceError {
             LedgerError::AboveCeiling(amount) => {
                 ServiceError::AmountOutOfRange(format!("{amount} is above the ceiling"))
             }
+            LedgerError::BeyondPrice => ServiceError::RefundExceedsPayment,
             LedgerError::Store(error) => error.into(),
             other @ (LedgerError::Unbalanced(_) | LedgerError::CurrencyMismatch(..)) => {
                 ServiceError::internal("refused an unbalanced ledger transaction", other)

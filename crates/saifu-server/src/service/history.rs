@@ -32,6 +32,7 @@ impl Service {
             let kind = match TransactionKind::from_stored(&row.kind) {
                 Some(TransactionKind::Payment) => ActivityKind::Payment,
                 Some(TransactionKind::TopUp) => ActivityKind::TopUp,
+                Some(TransactionKind::Refund) => ActivityKind::Refund,
                 None => {
                     return Err(ServiceError::internal(
                         "history",
@@ -61,6 +62,7 @@ impl Service {
                         issuer,
                         last4,
                     }),
+                payment_id: row.payment_id,
             });
         }
         let next_cursor = more

@@ -13,6 +13,7 @@ mod issuer;
 mod money;
 mod promotions;
 mod quotes;
+mod refunds;
 mod tills;
 mod wallets;
 
@@ -22,6 +23,7 @@ pub use events::Pushed;
 pub use issuer::{Issuer, IssuerDecision, SandboxIssuer};
 pub use money::IdempotencyKey;
 pub use promotions::{COUPON_SECONDS, CampaignError, upsert_campaign};
+pub use refunds::REFUND_WINDOW_SECONDS;
 pub use tills::INVITE_SECONDS;
 
 use std::sync::Arc;

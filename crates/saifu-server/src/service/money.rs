@@ -8,13 +8,17 @@ use sha2::{Digest, Sha256};
 
 use super::{Service, ServiceError, SignedWrite, hex, random_token};
 use crate::ledger::{self, Account, Saving, Source, TransactionKind};
-use crate::store::{CardRow, MerchantRow, NewActivity, QuoteRow, StoreError, WriteTx};
+use crate::store::{CardRow, MerchantRow, NewActivity, NewPayment, QuoteRow, StoreError, WriteTx};
 
 /// The header value that makes a top-up or payment safe to retry: 8 to 128 characters.
 #[derive(Clone, Debug)]
 pub struct IdempotencyKey(String);
 
 impl IdempotencyKey {
+    pub(super) fn as_str(&self) -> &str {
+        &self.0
+    }
+
     pub fn parse(value: Option<&str>) -> Result<IdempotencyKey, ServiceError> {
         value
             .filter(|key| (8..=128).contains(&key.len()))
@@ -59,7 +63,7 @@ async fn claim(
     Ok(Claim::Done(response))
 }
 
-fn replay<T: serde::de::DeserializeOwned>(response: &str) -> Result<T, ServiceError> {
+pub(super) fn replay<T: serde::de::DeserializeOwned>(response: &str) -> Result<T, ServiceError> {
     serde_json::from_str(response)
         .map_err(|error| ServiceError::internal("a stored response does not decode", error))
 }
@@ -102,7 +106,7 @@ pub(super) fn positive_amount(text: &str, currency: Currency) -> Result<Money, S
 
 /// History ids sort in the order entries were made (microseconds, then randomness), so a
 /// page of history is newest first even within one second.
-fn activity_id() -> Result<String, ServiceError> {
+pub(super) fn activity_id() -> Result<String, ServiceError> {
     let micros = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_micros());
@@ -330,6 +334,7 @@ async fn write_top_up(
         card_id: Some(&plan.card.card_id),
         amount,
         created_at: now,
+        payment_id: None,
     })
     .await?;
     let balance = tx
@@ -402,14 +407,15 @@ async fn write_payment(
     )?;
     ledger::open(tx, payment_id, wallet_id, TransactionKind::Payment, now).await?;
     // After the ledger transaction it refers to; the unique quote refuses a second payment.
-    tx.insert_payment(
+    tx.insert_payment(&NewPayment {
         payment_id,
         wallet_id,
-        &quote.quote_id,
-        &plan.device_id,
-        stored,
-        now,
-    )
+        quote_id: &quote.quote_id,
+        merchant_id: &merchant.merchant_id,
+        device_id: &plan.device_id,
+        receipt: stored,
+        created_at: now,
+    })
     .await
     .map_err(|error| match error {
         StoreError::Duplicate => ServiceError::QuoteAlreadyPaid,
@@ -436,6 +442,7 @@ async fn write_payment(
         card_id: plan.card.as_ref().map(|card| card.card_id.as_str()),
         amount: Money::from_minor(-offer.pay.minor(), offer.pay.currency()),
         created_at: now,
+        payment_id: None,
     })
     .await?;
     // Last: the balances, the busy shop's among them, stay locked only until the commit.

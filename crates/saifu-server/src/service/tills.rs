@@ -63,7 +63,7 @@ fn invite_hash(code: &str) -> String {
 
 impl SignedTillRequest {
     /// The till, if it is its shop's owner's.
-    fn owner(&self) -> Result<&TillRow, ServiceError> {
+    pub(super) fn owner(&self) -> Result<&TillRow, ServiceError> {
         match self.till.role {
             TillRole::Owner => Ok(&self.till),
             TillRole::Staff => Err(ServiceError::Forbidden("only the shop's owner may do this")),

@@ -22,6 +22,8 @@ pub struct NewActivity<'a> {
     /// Money out is negative.
     pub amount: Money,
     pub created_at: i64,
+    /// For a refund, the payment it gives back.
+    pub payment_id: Option<&'a str>,
 }
 
 /// A history line as read, with the shop's and the card's facts.
@@ -36,13 +38,14 @@ pub struct ActivityRow {
     pub merchant: Option<(String, String, String, Option<LocalName>)>,
     /// (id, brand, issuer, last four)
     pub card: Option<(String, Brand, String, String)>,
+    pub payment_id: Option<String>,
 }
 
 impl WriteTx<'_> {
     pub async fn insert_activity(&mut self, line: &NewActivity<'_>) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO activity (activity_id, wallet_id, kind, reference_id, merchant_id, card_id, amount_minor, currency, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO activity (activity_id, wallet_id, kind, reference_id, merchant_id, card_id, amount_minor, currency, created_at, payment_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(line.activity_id)
         .bind(line.wallet_id)
@@ -53,6 +56,7 @@ impl WriteTx<'_> {
         .bind(line.amount.minor())
         .bind(line.amount.currency().code())
         .bind(line.created_at)
+        .bind(line.payment_id)
         .execute(&mut *self.connection)
         .await?;
         Ok(())
@@ -72,7 +76,7 @@ impl Store {
             "SELECT a.activity_id, a.kind, a.reference_id, a.amount_minor, a.currency, a.created_at,
                     a.merchant_id, m.name AS merchant_name, m.city AS merchant_city,
                     m.local_language, m.local_name, m.local_city,
-                    a.card_id, c.brand, c.issuer, c.last4
+                    a.card_id, c.brand, c.issuer, c.last4, a.payment_id
              FROM activity a
              LEFT JOIN merchants m ON m.merchant_id = a.merchant_id
              LEFT JOIN cards c ON c.card_id = a.card_id
@@ -116,6 +120,7 @@ impl Store {
                     created_at: row.try_get("created_at")?,
                     merchant,
                     card,
+                    payment_id: row.try_get("payment_id")?,
                 })
             })
             .collect()

@@ -16,6 +16,7 @@ mod merchants;
 mod payments;
 mod promotions;
 mod quotes;
+mod refunds;
 mod tills;
 mod writer;
 
@@ -25,8 +26,10 @@ pub use cards::CardRow;
 pub use devices::DeviceRow;
 pub use error::StoreError;
 pub use merchants::MerchantRow;
+pub use payments::NewPayment;
 pub use promotions::{CampaignRow, CouponRow, FundedBy, Standing};
 pub use quotes::QuoteRow;
+pub use refunds::{NewRefund, PaidRow};
 pub use tills::{TillRole, TillRow};
 
 use saifu_core::money::Currency;

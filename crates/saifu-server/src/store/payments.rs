@@ -4,28 +4,34 @@ use sqlx::Row as _;
 
 use super::{Store, StoreError, WriteTx};
 
+/// A payment to record.
+#[derive(Clone, Debug)]
+pub struct NewPayment<'a> {
+    pub payment_id: &'a str,
+    pub wallet_id: &'a str,
+    pub quote_id: &'a str,
+    pub merchant_id: &'a str,
+    pub device_id: &'a str,
+    /// The receipt the wallet gets, as JSON.
+    pub receipt: &'a str,
+    pub created_at: i64,
+}
+
 impl WriteTx<'_> {
     /// Records the payment of a quote, after the ledger transaction it refers to:
     /// [`StoreError::Duplicate`] when the quote was paid already.
-    pub async fn insert_payment(
-        &mut self,
-        payment_id: &str,
-        wallet_id: &str,
-        quote_id: &str,
-        device_id: &str,
-        receipt: &str,
-        now: i64,
-    ) -> Result<(), StoreError> {
+    pub async fn insert_payment(&mut self, payment: &NewPayment<'_>) -> Result<(), StoreError> {
         let inserted = sqlx::query(
-            "INSERT INTO payments (payment_id, wallet_id, device_id, quote_id, transaction_id, receipt, created_at)
-             VALUES ($1, $2, $3, $4, $1, $5, $6) ON CONFLICT DO NOTHING",
+            "INSERT INTO payments (payment_id, wallet_id, device_id, quote_id, transaction_id, receipt, created_at, merchant_id)
+             VALUES ($1, $2, $3, $4, $1, $5, $6, $7) ON CONFLICT DO NOTHING",
         )
-        .bind(payment_id)
-        .bind(wallet_id)
-        .bind(device_id)
-        .bind(quote_id)
-        .bind(receipt)
-        .bind(now)
+        .bind(payment.payment_id)
+        .bind(payment.wallet_id)
+        .bind(payment.device_id)
+        .bind(payment.quote_id)
+        .bind(payment.receipt)
+        .bind(payment.created_at)
+        .bind(payment.merchant_id)
         .execute(&mut *self.connection)
         .await?;
         StoreError::inserted(inserted.rows_affected())

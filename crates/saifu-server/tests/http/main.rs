@@ -11,5 +11,6 @@ mod limits;
 mod logs;
 mod money;
 mod promotions;
+mod refunds;
 mod store;
 mod tills;
