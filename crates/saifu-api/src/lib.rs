@@ -63,6 +63,16 @@ pub mod paths {
     pub const INVITES: &str = "/v1/merchant/invites";
     /// Give back all or part of a payment: an owner's till, with an idempotency key.
     pub const REFUNDS: &str = "/v1/merchant/refunds";
+    /// The shop's payments and refunds, newest first (`?cursor=` for older ones): any till.
+    pub const FEED: &str = "/v1/merchant/feed";
+    /// The shop's feed as server-sent events, each a `FeedEntry`: any till.
+    pub const SHOP_EVENTS: &str = "/v1/merchant/events";
+    /// Takings today, this week and this month in the shop's own time, and today's by hour:
+    /// any till.
+    pub const SUMMARY: &str = "/v1/merchant/summary";
+    /// A day's or a month's statement as CSV (`?day=2026-12-03` or `?month=2026-12`): an
+    /// owner's till.
+    pub const STATEMENT: &str = "/v1/merchant/statement";
 
     /// The header that makes a top-up or payment safe to retry.
     pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
@@ -654,6 +664,10 @@ pub struct Refund {
     /// To the balance or the card, in the currency the payment left in.
     #[schema(value_type = MoneySchema)]
     pub returned: Money,
+    /// What each promotion's funder took back of the discount it gave, in the merchant's
+    /// currency.
+    #[serde(default)]
+    pub funded: Vec<FunderShare>,
     /// Of the price, refunded so far, this refund included.
     #[schema(value_type = MoneySchema)]
     pub refunded: Money,
@@ -768,6 +782,106 @@ pub struct ActivityCard {
     pub brand: Brand,
     pub issuer: String,
     pub last4: String,
+}
+
+/// What one funder gave of a payment's discount (or, in a refund, took back).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct FunderShare {
+    pub funder: Funder,
+    #[schema(value_type = MoneySchema)]
+    pub amount: Money,
+}
+
+/// A line of the shop's feed, as facts the console words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FeedEntry {
+    /// A customer paid: the shop is owed `price`, of which `discount` was given by the
+    /// funders in `funded` (the shop's own share among them).
+    Payment {
+        payment_id: String,
+        #[schema(value_type = MoneySchema)]
+        price: Money,
+        #[schema(value_type = MoneySchema)]
+        discount: Money,
+        funded: Vec<FunderShare>,
+        /// What the customer paid, in the customer's currency.
+        #[schema(value_type = MoneySchema)]
+        paid: Money,
+        funding: FeedFunding,
+        /// Of the price, refunded so far.
+        #[schema(value_type = MoneySchema)]
+        refunded: Money,
+        created_at: i64,
+    },
+    /// The shop gave back `amount` of payment `payment_id`; the funders in `funded` took
+    /// back their shares of its discount.
+    Refund {
+        refund_id: String,
+        payment_id: String,
+        #[schema(value_type = MoneySchema)]
+        amount: Money,
+        funded: Vec<FunderShare>,
+        /// What went back to the customer, in the customer's currency.
+        #[schema(value_type = MoneySchema)]
+        returned: Money,
+        created_at: i64,
+    },
+}
+
+impl FeedEntry {
+    pub fn created_at(&self) -> i64 {
+        match self {
+            FeedEntry::Payment { created_at, .. } | FeedEntry::Refund { created_at, .. } => {
+                *created_at
+            }
+        }
+    }
+}
+
+/// How a customer paid, as the shop may know it: never which card.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FeedFunding {
+    Balance,
+    Card,
+}
+
+/// A page of the shop's feed, newest first; `next_cursor` fetches the next page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Feed {
+    pub entries: Vec<FeedEntry>,
+    pub next_cursor: Option<String>,
+}
+
+/// Money in and out of a shop over a period, in its currency.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Totals {
+    pub payments: u64,
+    /// The prices of the payments: what customers bought.
+    #[schema(value_type = MoneySchema)]
+    pub sales: Money,
+    #[schema(value_type = MoneySchema)]
+    pub refunded: Money,
+    /// What promotions took off, by who gave it, refunds' shares taken back.
+    pub discounts: Vec<FunderShare>,
+    /// What the shop is owed: sales, less refunds, less the discounts it gave itself.
+    #[schema(value_type = MoneySchema)]
+    pub net: Money,
+}
+
+/// The shop's takings in its own time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Summary {
+    pub today: Totals,
+    /// Since Monday.
+    pub week: Totals,
+    pub month: Totals,
+    /// Today's sales, hour by hour from midnight: 24 amounts.
+    #[schema(value_type = Vec<MoneySchema>)]
+    pub today_by_hour: Vec<Money>,
+    /// The shop's wall clock ahead of UTC, in minutes, which days and hours follow.
+    pub utc_offset_minutes: i32,
 }
 
 /// A page of history, newest first; `next_cursor` fetches the next page.

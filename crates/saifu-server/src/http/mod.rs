@@ -15,6 +15,7 @@ mod payments;
 mod promotions;
 mod quotes;
 mod refunds;
+mod shop;
 mod signed;
 mod tills;
 mod top_ups;
@@ -88,6 +89,10 @@ pub fn router(service: Service) -> Router {
         .route(paths::TILL_LOCK, post(tills::lock))
         .route(paths::INVITES, post(tills::invite))
         .route(paths::REFUNDS, post(refunds::create))
+        .route(paths::FEED, get(shop::feed))
+        .route(paths::SHOP_EVENTS, get(shop::events))
+        .route(paths::SUMMARY, get(shop::summary))
+        .route(paths::STATEMENT, get(shop::statement))
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -155,6 +160,10 @@ async fn wrong_method() -> ServiceError {
         tills::lock,
         tills::invite,
         refunds::create,
+        shop::feed,
+        shop::events,
+        shop::summary,
+        shop::statement,
     ),
     components(schemas(saifu_api::ErrorResponse))
 )]

@@ -309,6 +309,8 @@ pub struct Refunded<'a> {
 pub struct Refund {
     pub postings: Vec<Posting>,
     pub returned: Money,
+    /// What each saving's funder takes back, in the order of the payment's savings.
+    pub shares: Vec<Money>,
 }
 
 /// A refund of `amount` of a payment's price: the merchant gives back `amount`, each funder
@@ -333,9 +335,11 @@ pub fn refund(payment: &Refunded<'_>, amount: Money) -> Result<Refund, LedgerErr
         Money::from_minor(-amount.minor(), price.currency()),
     )];
     let mut discount_back = Money::zero(price.currency());
+    let mut shares = Vec::with_capacity(payment.savings.len());
     for saving in payment.savings {
         let back = share(saving.amount, after).checked_sub(share(saving.amount, payment.before))?;
         discount_back = discount_back.checked_add(back)?;
+        shares.push(back);
         postings.push(Posting::new(
             Account::promotion(&saving.funded_by, back.currency()),
             back,
@@ -361,7 +365,11 @@ pub fn refund(payment: &Refunded<'_>, amount: Money) -> Result<Refund, LedgerErr
     postings.push(Posting::new(source_account, returned));
     postings.retain(|posting| posting.amount.minor() != 0);
     check(&postings)?;
-    Ok(Refund { postings, returned })
+    Ok(Refund {
+        postings,
+        returned,
+        shares,
+    })
 }
 
 /// Every amount is under its currency's ceiling, and the amounts sum to zero per currency.

@@ -14,6 +14,7 @@ mod money;
 mod promotions;
 mod quotes;
 mod refunds;
+mod shop;
 mod tills;
 mod wallets;
 
@@ -24,6 +25,7 @@ pub use issuer::{Issuer, IssuerDecision, SandboxIssuer};
 pub use money::IdempotencyKey;
 pub use promotions::{COUPON_SECONDS, CampaignError, upsert_campaign};
 pub use refunds::REFUND_WINDOW_SECONDS;
+pub use shop::Period;
 pub use tills::INVITE_SECONDS;
 
 use std::sync::Arc;
@@ -31,7 +33,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use saifu_api::WalletEvent;
+use saifu_api::{FeedEntry, WalletEvent};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, broadcast, watch};
 
 use crate::store::Store;
@@ -53,6 +55,8 @@ pub struct Service {
     issuer: Arc<dyn Issuer>,
     /// Every wallet's events; each listener keeps its own wallet's.
     events: broadcast::Sender<(String, WalletEvent)>,
+    /// Every shop's payments and refunds; each till keeps its own shop's.
+    shop_events: broadcast::Sender<(String, FeedEntry)>,
     /// Turns true when the service shuts down, ending the event streams.
     closing: watch::Receiver<bool>,
     /// Permits for payments and top-ups under way: [`MONEY_MOVES_AT_ONCE`].
@@ -79,6 +83,7 @@ impl Service {
             clock: Arc::new(clock),
             issuer: Arc::new(SandboxIssuer),
             events: broadcast::channel(EVENT_BUFFER).0,
+            shop_events: broadcast::channel(EVENT_BUFFER).0,
             closing: watch::channel(false).1,
             money_moves: Arc::new(Semaphore::new(MONEY_MOVES_AT_ONCE)),
         }
@@ -101,6 +106,21 @@ impl Service {
         watch::Receiver<bool>,
     ) {
         (self.events.subscribe(), self.closing.clone())
+    }
+
+    /// Every shop's feed from now on, and the signal that the service is closing.
+    fn subscribe_shops(
+        &self,
+    ) -> (
+        broadcast::Receiver<(String, FeedEntry)>,
+        watch::Receiver<bool>,
+    ) {
+        (self.shop_events.subscribe(), self.closing.clone())
+    }
+
+    /// Tells the shop's listening tills; nobody listening is fine.
+    fn publish_to_shop(&self, merchant_id: &str, entry: FeedEntry) {
+        let _ = self.shop_events.send((merchant_id.to_owned(), entry));
     }
 
     /// Tells the wallet's listening devices; nobody listening is fine.

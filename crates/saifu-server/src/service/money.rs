@@ -222,6 +222,7 @@ impl Service {
             merchant_id,
             "paid"
         );
+        self.publish_to_shop(&merchant_id, super::shop::payment_entry(&receipt, 0));
         self.publish(
             &wallet_id,
             WalletEvent::PaymentSucceeded {

@@ -35,6 +35,7 @@ impl Service {
     ) -> Result<Refund, ServiceError> {
         let plan = self.plan_refund(request, key).await?;
         let wallet_id = plan.paid.wallet_id.clone();
+        let merchant_id = plan.till.merchant_id.clone();
         let (refund, fresh) = self
             .store
             .write(move |mut tx| Box::pin(async move { write_refund(&mut tx, plan).await }))
@@ -46,6 +47,7 @@ impl Service {
                 refund_id = refund.refund_id,
                 "refunded"
             );
+            self.publish_to_shop(&merchant_id, super::shop::refund_entry(&refund));
             self.publish(
                 &wallet_id,
                 WalletEvent::Refunded {
@@ -190,6 +192,11 @@ async fn write_refund(
         payment_id: Some(&plan.paid.payment_id),
     })
     .await?;
+    let funded = receipt
+        .applied
+        .iter()
+        .zip(&done.shares)
+        .map(|(promotion, share)| (promotion.funder, *share));
     let refund = Refund {
         refund_id: refund_id.clone(),
         payment_id: plan.paid.payment_id.clone(),
@@ -197,6 +204,7 @@ async fn write_refund(
         merchant_local: receipt.merchant_local.clone(),
         amount: plan.amount,
         returned: done.returned,
+        funded: super::shop::by_funder(price.currency(), funded),
         refunded,
         price,
         funding: receipt.funding.clone(),

@@ -12,5 +12,6 @@ mod logs;
 mod money;
 mod promotions;
 mod refunds;
+mod shop;
 mod store;
 mod tills;

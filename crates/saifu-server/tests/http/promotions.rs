@@ -108,7 +108,7 @@ fn expected(mut postings: Vec<(String, Money)>) -> Vec<(String, Money)> {
 }
 
 /// A yuan shop of this test alone, in a city of its own.
-async fn own_shop(app: &TestApp) -> String {
+pub async fn own_shop(app: &TestApp) -> String {
     let row = MerchantRow {
         merchant_id: unique("shop"),
         name: "Test Noodles".into(),
@@ -131,7 +131,7 @@ async fn own_shop(app: &TestApp) -> String {
 
 /// A merchant-funded automatic campaign at `shop` taking `off_minor` fen off, changed by
 /// `edit`; its id.
-async fn own_campaign(
+pub async fn own_campaign(
     app: &TestApp,
     shop: &str,
     off_minor: i64,
