@@ -1,5 +1,6 @@
-//! Harness for Saifu's full-stack tests: where the workspace is, and a WebDriver session
-//! on the real app binary through tauri-driver and WebKitWebDriver.
+//! Harness for Saifu's full-stack tests: where the workspace is, a WebDriver session on the
+//! real app binary through tauri-driver and WebKitWebDriver, and one on the shop's console
+//! in headless Chromium.
 
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -177,6 +178,54 @@ impl Drop for TauriDriver {
     }
 }
 
+/// A running chromedriver, for the shop's console in headless Chromium; stopped on drop.
+#[derive(Debug)]
+pub struct ChromeDriver {
+    child: Child,
+    url: String,
+}
+
+impl ChromeDriver {
+    pub fn start() -> ChromeDriver {
+        let port = free_port();
+        let child = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver (`cargo xtask test` installs it)");
+        wait_for_port(port, Duration::from_secs(20));
+        ChromeDriver {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        }
+    }
+
+    /// A new headless Chromium window of `width` x `height` CSS pixels.
+    pub async fn open(&self, width: u32, height: u32) -> WebDriver {
+        let mut capabilities = DesiredCapabilities::chrome();
+        for arg in [
+            "--headless=new",
+            // Tests run as root, where Chromium's sandbox cannot start.
+            "--no-sandbox",
+            "--disable-gpu",
+            &format!("--window-size={width},{height}"),
+        ] {
+            capabilities.add_arg(arg).expect("a Chromium argument");
+        }
+        WebDriver::new(&self.url, capabilities)
+            .await
+            .expect("start a Chromium session")
+    }
+}
+
+impl Drop for ChromeDriver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 fn app_binary() -> PathBuf {
     std::env::var_os("SAIFU_APP_BINARY")
         .map(PathBuf::from)
@@ -205,7 +254,7 @@ fn wait_for_port(port: u16, limit: Duration) {
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(
             start.elapsed() < limit,
-            "tauri-driver did not listen on port {port}"
+            "the WebDriver server did not listen on port {port}"
         );
         std::thread::sleep(Duration::from_millis(100));
     }

@@ -20,6 +20,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         &["saifu-core", "saifu-ipc", "saifu-client", "saifu-scan"],
     ),
     ("saifu-ui", &["saifu-core", "saifu-ipc"]),
+    ("saifu-merchant", &["saifu-core", "saifu-api"]),
     (
         "saifu-tests",
         &[
@@ -110,9 +111,13 @@ fn workspace_crates_follow_the_dependency_rules() {
             }
         }
     }
-    for (dependency, _) in &packages["saifu-ui"] {
+    for (ui, dependency) in ["saifu-ui", "saifu-merchant"].iter().flat_map(|ui| {
+        packages[*ui]
+            .iter()
+            .map(move |(dependency, _)| (ui, dependency))
+    }) {
         if UI_FORBIDDEN.contains(&dependency.as_str()) {
-            violations.push(format!("saifu-ui must not depend on {dependency}"));
+            violations.push(format!("{ui} must not depend on {dependency}"));
         }
     }
     assert!(violations.is_empty(), "{}", violations.join("\n"));

@@ -8,8 +8,8 @@
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use saifu_client::KeyStore;
 use saifu_client::keys::OsKeyring;
+use saifu_client::{KeyStore, Sensitive};
 use saifu_tests::service::{LocalService, OtherDevice, temp_dir};
 use saifu_tests::{
     TauriDriver, XtaskRun, accessibility_violations, button_named, by_test, screenshot,
@@ -475,9 +475,21 @@ async fn cargo_xtask_run_opens_a_window_that_pays_a_demo_shop() {
         "No system keyring answers on this session",
         "assets/demo-codes",
         "6200 0000 0000 0005",
+        "http://127.0.0.1:8787/merchant/",
+        "Invite code for a till of Lanxin Noodle House",
     ] {
         assert!(printed.contains(said), "{said:?} not in:\n{printed}");
     }
+    // The shop's console is served where the run said, once the service is up.
+    let mut console = String::new();
+    for _ in 0..100 {
+        if let Ok(page) = reqwest::get("http://127.0.0.1:8787/merchant/").await {
+            console = page.text().await.expect("the console's HTML");
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(console.contains("Saifu for shops"), "{console}");
     let driver = run.open_app(&[]).await;
 
     wait_for_text(&driver, "Open your wallet").await;
@@ -693,6 +705,159 @@ async fn a_desktop_window_uses_its_width_in_every_language() {
     }
     drop(tauri_driver);
     service.stop().await;
+}
+
+/// The shop's console in Chromium, beside a wallet: a browser becomes a till with an invite,
+/// shows a code for CN¥12.80, hears the wallet pay it and says so aloud, refunds part of it
+/// and sees the day's totals change; the wallet sees the refund. Then every width and
+/// language, looked at.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives Chromium: `cargo xtask test` runs it with the window tests"]
+async fn the_shops_console_takes_a_payment_says_it_and_refunds_part() {
+    let service = saifu_tests::service::start().await;
+    let chrome = saifu_tests::ChromeDriver::start();
+    let driver = chrome.open(1024, 768).await;
+    driver
+        .goto(format!("{}/merchant/", service.base))
+        .await
+        .expect("open the console");
+    set_console_language(&driver, "en").await;
+
+    // A wrong invite is refused in words; the owner's invite makes this browser a till.
+    fill(&driver, "invite-code", "0000-0000-0000").await;
+    click_test(&driver, "enrol-submit").await;
+    assert!(
+        wait_for(&driver, "enrol-error")
+            .await
+            .starts_with("This invite code is not valid"),
+        "a wrong invite says so"
+    );
+    let invite = saifu_server::Service::new(service.store.clone())
+        .issue_invite("sh-lanxin-noodles", saifu_api::TillRole::Owner)
+        .await
+        .expect("an invite");
+    fill(&driver, "invite-code", &invite.code.to_lowercase()).await;
+    click_test(&driver, "enrol-submit").await;
+    assert!(
+        wait_for(&driver, "shop-name")
+            .await
+            .starts_with("Lanxin Noodle House")
+    );
+    screenshot(&driver, "c0-console-enrolled").await;
+    // Headless Chromium has no voices: what the till says is caught on its way out.
+    driver
+        .execute(
+            "window.spoken = []; speechSynthesis.speak = (u) => window.spoken.push([u.text, u.lang]);",
+            vec![],
+        )
+        .await
+        .expect("catch speech");
+
+    fill(&driver, "amount", "12.80").await;
+    click_test(&driver, "show-code").await;
+    let code = element(&driver, "code").await;
+    let payload = code
+        .attr("data-payload")
+        .await
+        .expect("read the code")
+        .expect("the code's payload");
+    assert_eq!(wait_for(&driver, "code-amount").await, "CN¥12.80");
+    screenshot(&driver, "c1-console-code").await;
+
+    // A wallet scans it and pays.
+    let keys: std::sync::Arc<dyn KeyStore> =
+        std::sync::Arc::new(saifu_client::MemoryKeyStore::default());
+    let wallet =
+        saifu_client::WalletApp::open(&temp_dir("console-wallet"), keys, "").expect("a wallet");
+    wallet
+        .onboard(saifu_client::Onboarding {
+            service_url: service.base.clone(),
+            device_name: "Mei's phone".into(),
+            home_currency: saifu_core::money::Currency::from_code("CNY").expect("CNY"),
+            pin: Sensitive::new(PIN.to_owned()),
+        })
+        .await
+        .expect("onboard");
+    let card = wallet
+        .link_card(saifu_ipc::LinkCardRequest {
+            number: "4242 4242 4242 4242".into(),
+            expiry: "12/30".into(),
+            security_code: "123".into(),
+            holder: "WANG MEI".into(),
+        })
+        .await
+        .expect("link");
+    wallet.top_up(&card.card_id, "100").await.expect("top up");
+    let quote = wallet
+        .quote(&payload, None)
+        .await
+        .expect("the till's code prices");
+    assert_eq!(quote.price.to_decimal_string(), "12.80");
+    let receipt = wallet
+        .pay(
+            &quote.quote_id,
+            saifu_ipc::FundingChoice::Balance,
+            &Sensitive::new(PIN.to_owned()),
+        )
+        .await
+        .expect("pay");
+
+    // The till hears it at once, shows it and says it.
+    assert_eq!(wait_for(&driver, "paid").await, "Paid CN¥12.80");
+    let spoken = driver
+        .execute("return window.spoken;", vec![])
+        .await
+        .expect("read what was said")
+        .json()
+        .clone();
+    assert_eq!(spoken, serde_json::json!([["Received CN¥12.80", "en"]]));
+    screenshot(&driver, "c2-console-paid").await;
+    click_test(&driver, "close-code").await;
+
+    // The owner gives CN¥5.00 back; the day's totals and the wallet follow.
+    click_test(&driver, "refund").await;
+    fill(&driver, "refund-amount", "5.00").await;
+    click_test(&driver, "refund-confirm").await;
+    wait_for(&driver, "feed-refund").await;
+    assert_eq!(wait_for(&driver, "today-refunded").await, "CN¥5.00");
+    assert_eq!(wait_for(&driver, "today-sales").await, "CN¥12.80");
+    let history = wallet.history(None).await.expect("history");
+    assert_eq!(history.entries[0].kind, saifu_ipc::ActivityKind::Refund);
+    assert_eq!(
+        history.entries[0].payment_id.as_deref(),
+        Some(receipt.payment_id.as_str())
+    );
+    screenshot(&driver, "c3-console-refunded").await;
+
+    // A tablet and a desktop, in every language.
+    for (width, height) in [(800, 1280), (1440, 900)] {
+        driver
+            .set_window_rect(0, 0, width, height)
+            .await
+            .expect("resize");
+        for (tag, today) in [("en", "Today"), ("zh-CN", "今日"), ("ja", "今日")] {
+            set_console_language(&driver, tag).await;
+            wait_for_text(&driver, today).await;
+            assert_no_horizontal_scroll(&driver).await;
+            screenshot(&driver, &format!("c4-console-{width}-{tag}")).await;
+        }
+    }
+    driver.quit().await.expect("end the Chromium session");
+}
+
+/// Picks the console's language as a person would, with its select.
+async fn set_console_language(driver: &WebDriver, tag: &str) {
+    let select = element(driver, "language").await;
+    driver
+        .execute(
+            "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![
+                select.to_json().expect("the select as an argument"),
+                serde_json::json!(tag),
+            ],
+        )
+        .await
+        .expect("choose a language");
 }
 
 /// A refusal's words as the catalogue has them. In the desktop test the first wrong PIN is

@@ -42,11 +42,14 @@ tasks:
           PyPI and apt if missing); table in target/bench/scan.md
   bench app
           the release app's cold start to its first screen, the idle memory of its
-          processes and the gzipped size of the UI's wasm; table in target/bench/app.md
+          processes and the gzipped size of the UI's wasm, beside a bare Tauri window's
+          cold start and memory; table in target/bench/app.md
 ";
 
 /// Where `cargo xtask run` serves the reference wallet service.
 const DEMO_SERVICE_ADDR: &str = "127.0.0.1:8787";
+/// The demo shop `cargo xtask run` prints an owner's invite for.
+const DEMO_TILL_SHOP: &str = "sh-lanxin-noodles";
 
 /// The service's HTTP suites: one test binary, run again on PostgreSQL.
 const SERVICE_TESTS: &str = "http";
@@ -139,9 +142,19 @@ fn run(opener: Opener) -> Result<(), Failure> {
         "\nThe demo shops' codes to pay: {} (the app's Home opens them in the scanner, or Scan › choose an image).\nSandbox cards: 4242 4242 4242 4242 (Visa), 6200 0000 0000 0005 (UnionPay), any future expiry, any three-digit security code.",
         root().join("assets/demo-codes").display()
     );
+    let invite = std::process::Command::new(&server)
+        .args(["invite", DEMO_TILL_SHOP, "--db", &db])
+        .output()
+        .map_err(|error| Failure::new(format!("could not run {}: {error}", server.display())))?;
+    let invite = String::from_utf8_lossy(&invite.stdout).trim().to_owned();
+    println!(
+        "\nThe shop's console: http://{DEMO_SERVICE_ADDR}/merchant/ (open it in a browser beside the app). Invite code for a till of Lanxin Noodle House (Shanghai): {invite}"
+    );
     println!("\n==> start the wallet service on http://{DEMO_SERVICE_ADDR}");
     let mut service = std::process::Command::new(&server)
         .args(["serve", "--db", &db, "--addr", DEMO_SERVICE_ADDR])
+        .arg("--console")
+        .arg(root().join("merchant/dist"))
         .spawn()
         .map_err(|error| Failure::new(format!("could not start {}: {error}", server.display())))?;
     let (title, program, args) = match opener {
@@ -206,6 +219,8 @@ fn test() -> Result<(), Failure> {
             "saifu-ipc",
             "-p",
             "saifu-ui",
+            "-p",
+            "saifu-merchant",
         ],
     )
     .run()?;
@@ -341,9 +356,14 @@ fn fuzz(seconds: u32, targets: &[String]) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Builds the app's UI and the shop's console with Trunk.
 pub fn build_ui() -> Result<(), Failure> {
     Step::new("build the UI (trunk)", "trunk")
         .arg("build")
         .current_dir(root().join("ui"))
+        .run()?;
+    Step::new("build the shop's console (trunk)", "trunk")
+        .arg("build")
+        .current_dir(root().join("merchant"))
         .run()
 }

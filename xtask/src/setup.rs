@@ -29,7 +29,8 @@ const BUILD_PACKAGES: &[&str] = &[
 
 /// What the tests need: a virtual display, WebKit's WebDriver, CJK glyphs for screenshots
 /// of the Chinese and Japanese screens, a Secret Service on a private session bus for the
-/// device keys, and a PostgreSQL server for the conformance run.
+/// device keys, a PostgreSQL server for the conformance run, and Chromium with its
+/// WebDriver for the shop's console.
 const TEST_PACKAGES: &[&str] = &[
     "xvfb",
     "xauth",
@@ -38,6 +39,8 @@ const TEST_PACKAGES: &[&str] = &[
     "webkit2gtk-driver",
     "fonts-noto-cjk",
     "postgresql",
+    "chromium",
+    "chromium-driver",
 ];
 
 /// What the demo needs where no Secret Service answers (a machine without a desktop

@@ -8,15 +8,10 @@ use saifu_core::card::Brand;
 use saifu_core::money::{Currency, Money, MoneyError};
 use saifu_core::promo::{BinRange, Campaign, Eligibility, Funder, FundingKind, Reward, Stacking};
 use saifu_core::qr::LocalName;
-use saifu_core::qr::emv::{EmvMpm, Initiation, Template};
+use saifu_core::qr::emv::{EmvMpm, Shop};
 
 use crate::service::{COUPON_SECONDS, CampaignError};
 use crate::store::{CampaignRow, FundedBy, MerchantRow, Store, StoreError};
-
-/// The merchant account template GUID of codes this service issues; sub-ID 01 is the
-/// merchant id.
-pub const MERCHANT_GUID: &str = "APP.SAIFU";
-const MERCHANT_TEMPLATE_ID: u8 = 26;
 
 /// Minutes ahead of UTC in China and Japan, neither keeping daylight saving time.
 const CHINA: i32 = 8 * 60;
@@ -372,36 +367,19 @@ pub async fn seed_promotions(store: &Store, now: i64) -> Result<usize, CampaignE
 /// The EMV merchant-presented code for `merchant`: static (the payer enters the amount)
 /// without `amount`, dynamic with it. `amount` is a decimal string in the merchant's currency.
 pub fn merchant_code(merchant: &MerchantRow, amount: Option<&str>) -> Result<EmvMpm, MoneyError> {
-    let currency = merchant.currency;
     let amount = amount
-        .map(|text| Money::parse(text, currency))
+        .map(|text| Money::parse(text, merchant.currency))
         .transpose()?;
-    let account = Template {
-        fields: BTreeMap::from([
-            (0, MERCHANT_GUID.to_owned()),
-            (1, merchant.merchant_id.clone()),
-        ]),
+    let shop = Shop {
+        merchant_id: &merchant.merchant_id,
+        name: &merchant.name,
+        city: &merchant.city,
+        country: &merchant.country,
+        mcc: &merchant.mcc,
+        currency: merchant.currency,
+        local: merchant.local.as_ref(),
     };
-    Ok(EmvMpm {
-        initiation: Some(if amount.is_some() {
-            Initiation::Dynamic
-        } else {
-            Initiation::Static
-        }),
-        network_ids: BTreeMap::new(),
-        accounts: BTreeMap::from([(MERCHANT_TEMPLATE_ID, account)]),
-        mcc: Some(merchant.mcc.clone()),
-        currency,
-        amount,
-        tip: None,
-        country: Some(merchant.country.clone()),
-        merchant_name: Some(merchant.name.clone()),
-        merchant_city: Some(merchant.city.clone()),
-        postal_code: None,
-        additional_data: None,
-        language: merchant.local.as_ref().map(LocalName::to_emv),
-        other: BTreeMap::new(),
-    })
+    Ok(EmvMpm::for_shop(&shop, amount))
 }
 
 /// Pixels per QR module in printed codes, and the quiet zone around them in modules.

@@ -7,7 +7,10 @@ use saifu_server::{Service, Store, demo};
 
 const USAGE: &str = "\
 usage:
-  saifu-server serve [--db URL] [--addr HOST:PORT]   run the service (default 127.0.0.1:8787)
+  saifu-server serve [--db URL] [--addr HOST:PORT] [--console DIR]
+                                                     run the service (default 127.0.0.1:8787),
+                                                     with the shop's console from DIR (default
+                                                     merchant/dist) at /merchant/
   saifu-server seed-demo [--db URL]                  add the demo merchants and promotions
                                                      (idempotent)
   saifu-server merchant-qr MERCHANT [--amount X] [--png FILE] [--db URL]
@@ -26,6 +29,8 @@ usage:
 
 const DEFAULT_DB: &str = "sqlite://saifu-server.db";
 const DEFAULT_ADDR: &str = "127.0.0.1:8787";
+/// Where `cargo xtask` builds the shop's console, from the workspace root.
+const DEFAULT_CONSOLE: &str = "merchant/dist";
 
 struct Options {
     command: String,
@@ -35,6 +40,7 @@ struct Options {
     amount: Option<String>,
     png: Option<String>,
     staff: bool,
+    console: String,
 }
 
 fn parse_args(args: Vec<String>) -> Result<Options, String> {
@@ -48,6 +54,7 @@ fn parse_args(args: Vec<String>) -> Result<Options, String> {
         amount: None,
         png: None,
         staff: false,
+        console: DEFAULT_CONSOLE.into(),
     };
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
@@ -57,6 +64,7 @@ fn parse_args(args: Vec<String>) -> Result<Options, String> {
             "--amount" => options.amount = Some(value("--amount")?),
             "--png" => options.png = Some(value("--png")?),
             "--staff" => options.staff = true,
+            "--console" => options.console = value("--console")?,
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
             _ => options.positional.push(arg),
         }
@@ -105,11 +113,23 @@ async fn run(options: Options) -> Result<(), String> {
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
                 .map_err(|error| format!("cannot listen on {addr}: {error}"))?;
-            tracing::info!(%addr, "serving");
+            let console = std::path::PathBuf::from(&options.console);
+            let console = if console.join("index.html").is_file() {
+                tracing::info!(%addr, console = %console.display(), "serving, the shop's console at /merchant/");
+                Some(console)
+            } else {
+                tracing::warn!(%addr, console = %console.display(), "serving, without the shop's console: it is not built there");
+                None
+            };
             let shutdown = shutdown_signal();
-            saifu_server::serve(listener, Service::new(db().await?), shutdown)
-                .await
-                .map_err(|error| error.to_string())
+            saifu_server::serve_with(listener, Service::new(db().await?), shutdown, |router| {
+                match console {
+                    Some(dir) => saifu_server::http::with_console(router, dir),
+                    None => router,
+                }
+            })
+            .await
+            .map_err(|error| error.to_string())
         }
         ("seed-demo", []) => {
             let db = db().await?;

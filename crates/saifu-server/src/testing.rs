@@ -35,6 +35,11 @@ pub fn temp_dir(name: &str) -> std::path::PathBuf {
     dir
 }
 
+/// The shop's console as `cargo xtask` builds it: served at /merchant/ by every test app.
+pub fn console_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../merchant/dist")
+}
+
 /// A service in this process, on a port of its own.
 pub struct TestApp {
     pub base: String,
@@ -103,6 +108,7 @@ impl TestApp {
                 let _ = stopped.await;
             };
             crate::serve_with(listener, service, shutdown, |router| {
+                let router = crate::http::with_console(router, console_dir());
                 crate::http::conformance::checked(router, check)
             })
             .await

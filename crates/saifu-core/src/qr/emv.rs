@@ -591,6 +591,56 @@ fn push_some(out: &mut String, id: u8, value: Option<&str>) -> Result<(), QrErro
     value.map_or(Ok(()), |value| push(out, id, value))
 }
 
+/// The merchant account template GUID of the codes Saifu's shops show; sub-ID 01 is the
+/// shop's merchant id.
+pub const SAIFU_GUID: &str = "APP.SAIFU";
+/// The template ID Saifu's account sits at in its shops' codes.
+pub const SAIFU_TEMPLATE_ID: u8 = 26;
+
+/// What a Saifu shop's code says about it.
+#[derive(Clone, Copy, Debug)]
+pub struct Shop<'a> {
+    pub merchant_id: &'a str,
+    pub name: &'a str,
+    pub city: &'a str,
+    /// ISO 3166-1 alpha-2.
+    pub country: &'a str,
+    pub mcc: &'a str,
+    pub currency: Currency,
+    /// Its name and city in its own language and script (ID 64).
+    pub local: Option<&'a super::LocalName>,
+}
+
+impl EmvMpm {
+    /// The code a Saifu shop shows: static (the payer enters the amount) without `amount`,
+    /// dynamic with it.
+    pub fn for_shop(shop: &Shop<'_>, amount: Option<Money>) -> EmvMpm {
+        let account = Template {
+            fields: BTreeMap::from([(0, SAIFU_GUID.to_owned()), (1, shop.merchant_id.to_owned())]),
+        };
+        EmvMpm {
+            initiation: Some(if amount.is_some() {
+                Initiation::Dynamic
+            } else {
+                Initiation::Static
+            }),
+            network_ids: BTreeMap::new(),
+            accounts: BTreeMap::from([(SAIFU_TEMPLATE_ID, account)]),
+            mcc: Some(shop.mcc.to_owned()),
+            currency: shop.currency,
+            amount,
+            tip: None,
+            country: Some(shop.country.to_owned()),
+            merchant_name: Some(shop.name.to_owned()),
+            merchant_city: Some(shop.city.to_owned()),
+            postal_code: None,
+            additional_data: None,
+            language: shop.local.map(super::LocalName::to_emv),
+            other: BTreeMap::new(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -27,6 +27,10 @@ pub fn checked(router: Router, check: Check) -> Router {
         async move {
             let method = request.method().as_str().to_owned();
             let path = request.uri().path().to_owned();
+            // The console's files are no part of the API.
+            if path == "/merchant" || path.starts_with("/merchant/") {
+                return next.run(request).await;
+            }
             let response = next.run(request).await;
             let (parts, body) = response.into_parts();
             let content_type = parts

@@ -5,6 +5,7 @@
 mod cards;
 #[cfg(feature = "testing")]
 pub mod conformance;
+mod console;
 mod coupons;
 mod devices;
 mod error;
@@ -34,6 +35,7 @@ use utoipa::OpenApi;
 
 use crate::service::{Service, ServiceError};
 
+pub use console::with_console;
 use signed::MAX_BODY_BYTES;
 
 /// Serves on `listener` until `shutdown` completes, then finishes the requests under way.

@@ -11,8 +11,8 @@ use super::cards::card_view;
 use super::money::positive_amount;
 use super::wallets::merchant_view;
 use super::{Service, ServiceError, SignedRequest, random_bytes, random_token};
-use crate::demo::MERCHANT_GUID;
 use crate::store::QuoteRow;
+use saifu_core::qr::emv::SAIFU_GUID;
 
 /// How long a quoted price holds.
 const QUOTE_SECONDS: i64 = 120;
@@ -33,7 +33,7 @@ impl Service {
         let merchant_id = code
             .accounts
             .values()
-            .find(|account| account.guid() == Some(MERCHANT_GUID))
+            .find(|account| account.guid() == Some(SAIFU_GUID))
             .and_then(|account| account.fields.get(&1))
             .ok_or(ServiceError::UnknownMerchant)?;
         let merchant = self

@@ -1,0 +1,692 @@
+//! The shop's console: a browser becomes a till with an invite, shows a code for the amount
+//! the customer owes, hears the payment arrive (and says it aloud), lists the day's payments
+//! and refunds, gives money back, and downloads the day's statement.
+
+mod code;
+mod till;
+mod words;
+
+use std::collections::HashSet;
+use std::rc::Rc;
+
+use saifu_api::{Feed, FeedEntry, FeedFunding, Funder, RefundRequest, Summary, TillRole, paths};
+use saifu_core::code::Code;
+use saifu_core::money::Money;
+use saifu_core::qr::emv::{EmvMpm, Shop};
+use saifu_core::time::WallClock;
+use till::{Problem, Till};
+use web_sys::HtmlInputElement;
+use words::{Lang, Text};
+use yew::prelude::*;
+
+/// How often the feed and the day's totals are asked for: a payment shows within this.
+const POLL_MILLIS: u32 = 1_500;
+const LANGUAGE_KEY: &str = "saifu-console-language";
+const SPEAK_KEY: &str = "saifu-console-speak";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+fn initial_lang() -> Lang {
+    let stored = storage().and_then(|storage| storage.get_item(LANGUAGE_KEY).ok()?);
+    let browser = web_sys::window().and_then(|window| window.navigator().language());
+    stored
+        .or(browser)
+        .and_then(|tag| Lang::from_tag(&tag))
+        .unwrap_or(Lang::En)
+}
+
+fn input_value(event: &InputEvent) -> String {
+    event.target_unchecked_into::<HtmlInputElement>().value()
+}
+
+fn main() {
+    yew::Renderer::<App>::new().render();
+}
+
+#[function_component]
+fn App() -> Html {
+    let lang = use_state(initial_lang);
+    let till = use_state(|| None::<Till>);
+    let loaded = use_state(|| false);
+    let problem = use_state(|| None::<Problem>);
+    {
+        let (till, loaded, problem) = (till.clone(), loaded.clone(), problem.clone());
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                match Till::load().await {
+                    Ok(found) => till.set(found),
+                    Err(error) => problem.set(Some(error)),
+                }
+                loaded.set(true);
+            });
+        });
+    }
+    {
+        let tag = lang.tag();
+        use_effect_with(tag, move |tag| {
+            if let Some(root) = web_sys::window()
+                .and_then(|window| window.document())
+                .and_then(|document| document.document_element())
+            {
+                let _ = root.set_attribute("lang", tag);
+            }
+        });
+    }
+    let choose = {
+        let lang = lang.clone();
+        Callback::from(move |event: Event| {
+            let tag = event
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
+            if let Some(chosen) = Lang::from_tag(&tag) {
+                if let Some(storage) = storage() {
+                    let _ = storage.set_item(LANGUAGE_KEY, chosen.tag());
+                }
+                lang.set(chosen);
+            }
+        })
+    };
+    let on_enrolled = {
+        let till = till.clone();
+        Callback::from(move |enrolled: Till| till.set(Some(enrolled)))
+    };
+    let on_left = {
+        let till = till.clone();
+        Callback::from(move |()| till.set(None))
+    };
+    let lang = *lang;
+    let body = match (&*till, *loaded) {
+        (_, false) => html! {},
+        (Some(till), true) => html! { <Console {lang} till={till.clone()} {on_left} /> },
+        (None, true) => html! { <Enrol {lang} {on_enrolled} /> },
+    };
+    html! {
+        <>
+            <header class="top">
+                <h1>{ lang.text(Text::Title) }</h1>
+                <label class="language">
+                    <span>{ lang.text(Text::Language) }</span>
+                    <select onchange={choose} data-test="language">
+                        { for Lang::ALL.iter().map(|option| html! {
+                            <option value={option.tag()} selected={*option == lang}>{ option.native_name() }</option>
+                        }) }
+                    </select>
+                </label>
+            </header>
+            if let Some(problem) = &*problem {
+                <p class="error" role="alert">{ lang.problem(problem.0) }</p>
+            }
+            <main>{ body }</main>
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct EnrolProps {
+    lang: Lang,
+    on_enrolled: Callback<Till>,
+}
+
+#[function_component]
+fn Enrol(props: &EnrolProps) -> Html {
+    let lang = props.lang;
+    let code = use_state(String::new);
+    let name = use_state(|| lang.text(Text::DefaultTillName).to_owned());
+    let working = use_state(|| false);
+    let problem = use_state(|| None::<Problem>);
+    let submit = {
+        let (code, name, working, problem) =
+            (code.clone(), name.clone(), working.clone(), problem.clone());
+        let on_enrolled = props.on_enrolled.clone();
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let (code, name, working, problem) = (
+                (*code).clone(),
+                (*name).clone(),
+                working.clone(),
+                problem.clone(),
+            );
+            let on_enrolled = on_enrolled.clone();
+            working.set(true);
+            wasm_bindgen_futures::spawn_local(async move {
+                match Till::enrol(&code, &name).await {
+                    Ok(till) => on_enrolled.emit(till),
+                    Err(error) => problem.set(Some(error)),
+                }
+                working.set(false);
+            });
+        })
+    };
+    html! {
+        <form class="card enrol" onsubmit={submit} data-test="enrol">
+            <h2>{ lang.text(Text::EnrolTitle) }</h2>
+            <p class="muted">{ lang.text(Text::EnrolIntro) }</p>
+            <label>
+                <span>{ lang.text(Text::InviteCode) }</span>
+                <input value={(*code).clone()} autocomplete="off" autocapitalize="characters" spellcheck="false"
+                       oninput={let code = code.clone(); move |event: InputEvent| code.set(input_value(&event))}
+                       data-test="invite-code" required=true />
+            </label>
+            <label>
+                <span>{ lang.text(Text::TillName) }</span>
+                <input value={(*name).clone()} maxlength="64"
+                       oninput={let name = name.clone(); move |event: InputEvent| name.set(input_value(&event))}
+                       data-test="till-name" required=true />
+            </label>
+            if let Some(problem) = &*problem {
+                <p class="error" role="alert" data-test="enrol-error">{ lang.problem(problem.0) }</p>
+            }
+            <button type="submit" class="primary" disabled={*working} data-test="enrol-submit">
+                { lang.text(if *working { Text::Working } else { Text::Enrol }) }
+            </button>
+        </form>
+    }
+}
+
+/// What the console shows, changed only through [`Action`]s.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct State {
+    /// Newest first, each once.
+    entries: Vec<FeedEntry>,
+    seen: HashSet<String>,
+    /// False until the first page is in: what was there before is not announced.
+    caught_up: bool,
+    summary: Option<Summary>,
+    /// The code on screen for the customer: its payload and amount.
+    code: Option<(String, Money)>,
+    /// A payment that arrived while the code was up.
+    paid: Option<FeedEntry>,
+    /// An open refund: the payment, the amount typed, and the key its retries share.
+    refund: Option<(String, String, String)>,
+    problem: Option<Problem>,
+}
+
+enum Action {
+    Feed(Feed),
+    Summary(Box<Summary>),
+    ShowCode(String, Money),
+    CloseCode,
+    OpenRefund(String, Money),
+    RefundAmount(String),
+    CloseRefund,
+    Problem(Option<Problem>),
+}
+
+fn entry_id(entry: &FeedEntry) -> &str {
+    match entry {
+        FeedEntry::Payment { payment_id, .. } => payment_id,
+        FeedEntry::Refund { refund_id, .. } => refund_id,
+    }
+}
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut state = (*self).clone();
+        match action {
+            Action::Feed(feed) => {
+                let arrived: Vec<FeedEntry> = feed
+                    .entries
+                    .iter()
+                    .filter(|entry| !state.seen.contains(entry_id(entry)))
+                    .cloned()
+                    .collect();
+                // A payment's refunded total changes: the page's copy is the newer.
+                for entry in &feed.entries {
+                    if let Some(old) = state
+                        .entries
+                        .iter_mut()
+                        .find(|old| entry_id(old) == entry_id(entry))
+                    {
+                        *old = entry.clone();
+                    }
+                }
+                for entry in arrived.iter().rev() {
+                    state.seen.insert(entry_id(entry).to_owned());
+                    state.entries.insert(0, entry.clone());
+                }
+                state
+                    .entries
+                    .sort_by_key(|entry| std::cmp::Reverse(entry.created_at()));
+                // The code's payment: one of its amount, arrived while it is up.
+                if state.caught_up
+                    && let Some((_, amount)) = &state.code
+                    && let Some(payment) = arrived.iter().find(
+                        |entry| matches!(entry, FeedEntry::Payment { price, .. } if price == amount),
+                    )
+                {
+                    state.paid = Some(payment.clone());
+                }
+                state.caught_up = true;
+            }
+            Action::Summary(summary) => state.summary = Some(*summary),
+            Action::ShowCode(payload, amount) => {
+                state.code = Some((payload, amount));
+                state.paid = None;
+            }
+            Action::CloseCode => {
+                state.code = None;
+                state.paid = None;
+            }
+            Action::OpenRefund(payment_id, left) => {
+                state.refund = Some((payment_id, left.to_decimal_string(), till::random_token()));
+            }
+            Action::RefundAmount(amount) => {
+                if let Some(refund) = &mut state.refund {
+                    refund.1 = amount;
+                }
+            }
+            Action::CloseRefund => state.refund = None,
+            Action::Problem(problem) => state.problem = problem,
+        }
+        Rc::new(state)
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ConsoleProps {
+    lang: Lang,
+    till: Till,
+    on_left: Callback<()>,
+}
+
+#[function_component]
+fn Console(props: &ConsoleProps) -> Html {
+    let lang = props.lang;
+    let till = props.till.clone();
+    let state = use_reducer(State::default);
+    let amount = use_state(String::new);
+    let speak = use_state(|| {
+        storage()
+            .and_then(|storage| storage.get_item(SPEAK_KEY).ok()?)
+            .is_none_or(|stored| stored != "off")
+    });
+
+    // The feed and the day's totals, asked for again and again: a lost connection only
+    // delays them, and what arrived meanwhile comes with the next page, each entry once.
+    {
+        let (till, dispatcher) = (till.clone(), state.dispatcher());
+        use_effect_with((), move |_| {
+            let running = Rc::new(std::cell::Cell::new(true));
+            let still = running.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                while still.get() {
+                    match till.get::<Feed>(paths::FEED).await {
+                        Ok(feed) => {
+                            dispatcher.dispatch(Action::Feed(feed));
+                            dispatcher.dispatch(Action::Problem(None));
+                        }
+                        Err(problem) => dispatcher.dispatch(Action::Problem(Some(problem))),
+                    }
+                    if let Ok(summary) = till.get::<Summary>(paths::SUMMARY).await {
+                        dispatcher.dispatch(Action::Summary(Box::new(summary)));
+                    }
+                    gloo_timers::future::TimeoutFuture::new(POLL_MILLIS).await;
+                }
+            });
+            move || running.set(false)
+        });
+    }
+    // Say each payment aloud as it arrives, in the console's language.
+    {
+        let (paid, speak) = (state.paid.clone(), *speak);
+        use_effect_with(paid, move |paid| {
+            if let Some(FeedEntry::Payment { price, .. }) = paid
+                && speak
+            {
+                till::speak(&lang.spoken_payment(*price), lang.tag());
+            }
+        });
+    }
+
+    let shop = &till.shop.merchant;
+    let currency = shop.currency;
+    let show_code = {
+        let (amount, dispatcher, shop) = (amount.clone(), state.dispatcher(), shop.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let typed = Money::parse_typed(amount.as_str(), currency)
+                .ok()
+                .filter(|money| money.minor() > 0)
+                .and_then(|money| money.within_ceiling().ok());
+            let Some(money) = typed else {
+                dispatcher.dispatch(Action::Problem(Some(Problem(Code::AmountOutOfRange))));
+                return;
+            };
+            let facts = Shop {
+                merchant_id: &shop.merchant_id,
+                name: &shop.name,
+                city: &shop.city,
+                country: &shop.country,
+                mcc: &shop.mcc,
+                currency,
+                local: shop.local.as_ref(),
+            };
+            match EmvMpm::for_shop(&facts, Some(money)).encode() {
+                Ok(payload) => dispatcher.dispatch(Action::ShowCode(payload, money)),
+                Err(_) => {
+                    dispatcher.dispatch(Action::Problem(Some(Problem(Code::AmountOutOfRange))))
+                }
+            }
+        })
+    };
+    let toggle_speak = {
+        let speak = speak.clone();
+        Callback::from(move |_| {
+            let on = !*speak;
+            if let Some(storage) = storage() {
+                let _ = storage.set_item(SPEAK_KEY, if on { "on" } else { "off" });
+            }
+            speak.set(on);
+        })
+    };
+    let owner = till.shop.till.role == TillRole::Owner;
+    let local = shop.local.as_ref().map(|local| local.name.clone());
+    let role = lang.text(if owner { Text::Owner } else { Text::Staff });
+
+    html! {
+        <div class="console">
+            <section class="shop">
+                <h2 data-test="shop-name">{ &shop.name }
+                    if let Some(local) = local { <span class="local">{ format!(" · {local}") }</span> }
+                </h2>
+                <p class="muted">{ format!("{} · {role}", till.shop.till.till_name) }</p>
+                <label class="toggle">
+                    <input type="checkbox" checked={*speak} onchange={toggle_speak} data-test="speak" />
+                    <span>{ lang.text(Text::Speak) }</span>
+                </label>
+            </section>
+            if let Some(problem) = &state.problem {
+                <p class="error" role="alert" data-test="console-error">{ lang.problem(problem.0) }</p>
+            }
+            <form class="card take" onsubmit={show_code}>
+                <h2>{ lang.text(Text::TakePayment) }</h2>
+                <label>
+                    <span>{ format!("{} ({})", lang.text(Text::Amount), currency) }</span>
+                    <input inputmode={if currency.exponent() == 0 { "numeric" } else { "decimal" }} autocomplete="off"
+                           value={(*amount).clone()} data-test="amount"
+                           oninput={let amount = amount.clone(); move |event: InputEvent| amount.set(input_value(&event))} />
+                </label>
+                <button type="submit" class="primary" data-test="show-code">{ lang.text(Text::ShowCode) }</button>
+            </form>
+            { summary_view(lang, state.summary.as_ref()) }
+            { feed_view(lang, owner, &state, &till, state.dispatcher()) }
+            if owner {
+                { statement_button(lang, &till, state.summary.as_ref(), state.dispatcher()) }
+            }
+            <button class="link" onclick={
+                let on_left = props.on_left.clone();
+                move |_| {
+                    let on_left = on_left.clone();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        if Till::forget().await.is_ok() {
+                            on_left.emit(());
+                        }
+                    });
+                }
+            }>{ lang.text(Text::LeaveTill) }</button>
+            if let Some((payload, money)) = &state.code {
+                { code_view(lang, shop, payload, *money, state.paid.as_ref(), state.dispatcher()) }
+            }
+        </div>
+    }
+}
+
+fn code_view(
+    lang: Lang,
+    shop: &saifu_api::Merchant,
+    payload: &str,
+    amount: Money,
+    paid: Option<&FeedEntry>,
+    dispatcher: UseReducerDispatcher<State>,
+) -> Html {
+    let close = Callback::from(move |_| dispatcher.dispatch(Action::CloseCode));
+    let body = match paid {
+        Some(FeedEntry::Payment { price, funded, .. }) => html! {
+            <div class="paid" role="status" data-test="paid">
+                <p class="big">{ format!("{} {}", lang.text(Text::Paid), lang.money(*price)) }</p>
+                { for funded.iter().filter(|share| share.amount.minor() > 0).map(|share| html! {
+                    <p class="discount">{ format!("{} {} ({})", lang.text(Text::Discount), lang.money(share.amount), funder_words(lang, share.funder)) }</p>
+                }) }
+            </div>
+        },
+        _ => {
+            let label = format!("{} {}", lang.text(Text::ScanToPay), lang.money(amount));
+            let svg = code::svg(payload, &label).unwrap_or_default();
+            html! {
+                <>
+                    <div class="qr" data-test="code" data-payload={payload.to_owned()}>
+                        { Html::from_html_unchecked(AttrValue::from(svg)) }
+                    </div>
+                    <p class="big" data-test="code-amount">{ lang.money(amount) }</p>
+                    <p>{ lang.text(Text::ScanToPay) }</p>
+                    <p class="muted" role="status">{ lang.text(Text::Waiting) }</p>
+                </>
+            }
+        }
+    };
+    html! {
+        <div class="code-screen" role="dialog" aria-label={shop.name.clone()}>
+            <p class="shop-on-code">{ &shop.name }</p>
+            { body }
+            <button class="secondary" onclick={close} data-test="close-code">{ lang.text(Text::Close) }</button>
+        </div>
+    }
+}
+
+/// Who gave a discount, in words.
+fn funder_words(lang: Lang, funder: Funder) -> &'static str {
+    lang.text(match funder {
+        Funder::Merchant => Text::ByShop,
+        Funder::Issuer => Text::ByIssuer,
+        Funder::Operator => Text::ByOperator,
+    })
+}
+
+fn summary_view(lang: Lang, summary: Option<&Summary>) -> Html {
+    let Some(summary) = summary else {
+        return html! {};
+    };
+    let today = &summary.today;
+    html! {
+        <section class="card today" data-test="today">
+            <h2>{ lang.text(Text::Today) }</h2>
+            <dl class="facts">
+                <div><dt>{ lang.text(Text::Payments) }</dt><dd data-test="today-payments">{ today.payments }</dd></div>
+                <div><dt>{ lang.text(Text::Sales) }</dt><dd data-test="today-sales">{ lang.money(today.sales) }</dd></div>
+                <div><dt>{ lang.text(Text::Refunds) }</dt><dd data-test="today-refunded">{ lang.money(today.refunded) }</dd></div>
+                { for today.discounts.iter().filter(|share| share.amount.minor() != 0).map(|share| html! {
+                    <div><dt>{ format!("{} ({})", lang.text(Text::Discounts), funder_words(lang, share.funder)) }</dt><dd>{ lang.money(share.amount) }</dd></div>
+                }) }
+                <div class="net"><dt>{ lang.text(Text::Net) }</dt><dd data-test="today-net">{ lang.money(today.net) }</dd></div>
+            </dl>
+        </section>
+    }
+}
+
+fn feed_view(
+    lang: Lang,
+    owner: bool,
+    state: &State,
+    till: &Till,
+    dispatcher: UseReducerDispatcher<State>,
+) -> Html {
+    let time = |at: i64| {
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64 * 1000.0));
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
+        String::from(date.to_locale_time_string_with_options(lang.tag(), &options))
+    };
+    let line = |entry: &FeedEntry| match entry {
+        FeedEntry::Payment {
+            payment_id,
+            price,
+            discount,
+            funding,
+            refunded,
+            created_at,
+            ..
+        } => {
+            let how = lang.text(match funding {
+                FeedFunding::Balance => Text::ByBalance,
+                FeedFunding::Card => Text::ByCard,
+            });
+            let left = price.checked_sub(*refunded).unwrap_or(*price);
+            let open = state.refund.as_ref().filter(|(id, ..)| id == payment_id);
+            let dispatcher = dispatcher.clone();
+            html! {
+                <li class="entry" data-test="feed-payment" data-payment={payment_id.clone()}>
+                    <span class="what">
+                        <span>{ format!("{} · {how}", lang.text(Text::PaymentLine)) }</span>
+                        <span class="muted">{ time(*created_at) }</span>
+                    </span>
+                    <span class="amounts">
+                        <span class="in">{ lang.money(*price) }</span>
+                        if discount.minor() > 0 {
+                            <span class="discount">{ format!("{} {}", lang.text(Text::Discount), lang.money(*discount)) }</span>
+                        }
+                        if refunded.minor() > 0 {
+                            <span class="muted">{ format!("{} {}", lang.text(Text::Refunded), lang.money(*refunded)) }</span>
+                        }
+                    </span>
+                    if owner && left.minor() > 0 && open.is_none() {
+                        <button class="secondary" data-test="refund" onclick={
+                            let (payment_id, dispatcher) = (payment_id.clone(), dispatcher.clone());
+                            move |_| dispatcher.dispatch(Action::OpenRefund(payment_id.clone(), left))
+                        }>{ lang.text(Text::Refund) }</button>
+                    }
+                    if let Some((payment_id, typed, key)) = open {
+                        { refund_form(lang, till, payment_id, typed, key, price.currency(), dispatcher) }
+                    }
+                </li>
+            }
+        }
+        FeedEntry::Refund {
+            amount, created_at, ..
+        } => html! {
+            <li class="entry refund" data-test="feed-refund">
+                <span class="what">
+                    <span>{ lang.text(Text::RefundLine) }</span>
+                    <span class="muted">{ time(*created_at) }</span>
+                </span>
+                <span class="amounts"><span class="out">{ format!("\u{2212}{}", lang.money(*amount)) }</span></span>
+            </li>
+        },
+    };
+    html! {
+        <section class="card feed">
+            <h2>{ lang.text(Text::Feed) }</h2>
+            if state.entries.is_empty() {
+                <p class="muted">{ lang.text(Text::FeedEmpty) }</p>
+            } else {
+                <ul data-test="feed">{ for state.entries.iter().map(line) }</ul>
+            }
+        </section>
+    }
+}
+
+fn refund_form(
+    lang: Lang,
+    till: &Till,
+    payment_id: &str,
+    typed: &str,
+    key: &str,
+    currency: saifu_core::money::Currency,
+    dispatcher: UseReducerDispatcher<State>,
+) -> Html {
+    let submit = {
+        let (till, payment_id, typed, key, dispatcher) = (
+            till.clone(),
+            payment_id.to_owned(),
+            typed.to_owned(),
+            key.to_owned(),
+            dispatcher.clone(),
+        );
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let amount = match Money::parse_typed(&typed, currency) {
+                Ok(amount) => amount.to_decimal_string(),
+                Err(_) => {
+                    dispatcher.dispatch(Action::Problem(Some(Problem(Code::AmountOutOfRange))));
+                    return;
+                }
+            };
+            let request = RefundRequest {
+                payment_id: payment_id.clone(),
+                amount,
+            };
+            let (till, key, dispatcher) = (till.clone(), key.clone(), dispatcher.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match till
+                    .post::<saifu_api::Refund>(paths::REFUNDS, &request, Some(&key))
+                    .await
+                {
+                    Ok(_) => {
+                        dispatcher.dispatch(Action::CloseRefund);
+                        dispatcher.dispatch(Action::Problem(None));
+                        if let Ok(feed) = till.get::<Feed>(paths::FEED).await {
+                            dispatcher.dispatch(Action::Feed(feed));
+                        }
+                        if let Ok(summary) = till.get::<Summary>(paths::SUMMARY).await {
+                            dispatcher.dispatch(Action::Summary(Box::new(summary)));
+                        }
+                    }
+                    Err(problem) => dispatcher.dispatch(Action::Problem(Some(problem))),
+                }
+            });
+        })
+    };
+    let cancel = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |_| dispatcher.dispatch(Action::CloseRefund))
+    };
+    let input = {
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |event: InputEvent| {
+            dispatcher.dispatch(Action::RefundAmount(input_value(&event)))
+        })
+    };
+    html! {
+        <form class="refund-form" onsubmit={submit} data-test="refund-form">
+            <label>
+                <span>{ lang.text(Text::RefundAmount) }</span>
+                <input value={typed.to_owned()} oninput={input} data-test="refund-amount" inputmode="decimal" />
+            </label>
+            <button type="submit" class="primary" data-test="refund-confirm">{ lang.text(Text::ConfirmRefund) }</button>
+            <button type="button" class="secondary" onclick={cancel}>{ lang.text(Text::Cancel) }</button>
+        </form>
+    }
+}
+
+fn statement_button(
+    lang: Lang,
+    till: &Till,
+    summary: Option<&Summary>,
+    dispatcher: UseReducerDispatcher<State>,
+) -> Html {
+    let Some(offset) = summary.map(|summary| summary.utc_offset_minutes) else {
+        return html! {};
+    };
+    let till = till.clone();
+    let download = Callback::from(move |_| {
+        let (till, dispatcher) = (till.clone(), dispatcher.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            let now = (js_sys::Date::now() / 1000.0) as i64;
+            let day = WallClock::new(offset).date(now);
+            let path = format!("{}?day={day}", paths::STATEMENT);
+            match till.get_text(&path).await {
+                Ok(csv) => {
+                    let name = format!("{}-{day}.csv", till.shop.merchant.merchant_id);
+                    till::save_file(&name, "text/csv", &csv);
+                }
+                Err(problem) => dispatcher.dispatch(Action::Problem(Some(problem))),
+            }
+        });
+    });
+    html! {
+        <button class="secondary" onclick={download} data-test="statement">{ lang.text(Text::Statement) }</button>
+    }
+}
