@@ -21,6 +21,8 @@ use yew::prelude::*;
 
 /// How often the feed and the day's totals are asked for: a payment shows within this.
 const POLL_MILLIS: u32 = 1_500;
+/// How often an owner's list of tills is asked for again.
+const TILLS_POLL_MILLIS: u32 = 3_000;
 const LANGUAGE_KEY: &str = "saifu-console-language";
 const SPEAK_KEY: &str = "saifu-console-speak";
 
@@ -383,6 +385,7 @@ fn Console(props: &ConsoleProps) -> Html {
             speak.set(on);
         })
     };
+    let sheet = use_state(|| false);
     let owner = till.shop.till.role == TillRole::Owner;
     let local = shop.local.as_ref().map(|local| local.name.clone());
     let role = lang.text(if owner { Text::Owner } else { Text::Staff });
@@ -415,8 +418,15 @@ fn Console(props: &ConsoleProps) -> Html {
             { summary_view(lang, state.summary.as_ref()) }
             { feed_view(lang, owner, &state, &till, state.dispatcher()) }
             if owner {
-                { statement_button(lang, &till, state.summary.as_ref(), state.dispatcher()) }
+                <Tills {lang} till={till.clone()} />
             }
+            <div class="actions">
+                <button class="secondary" data-test="print-sheet"
+                        onclick={let sheet = sheet.clone(); move |_| sheet.set(true)}>{ lang.text(Text::PrintCode) }</button>
+                if owner {
+                    { statement_button(lang, &till, state.summary.as_ref(), state.dispatcher()) }
+                }
+            </div>
             <button class="link" onclick={
                 let on_left = props.on_left.clone();
                 move |_| {
@@ -428,6 +438,9 @@ fn Console(props: &ConsoleProps) -> Html {
                     });
                 }
             }>{ lang.text(Text::LeaveTill) }</button>
+            if *sheet {
+                { print_sheet(lang, shop, Callback::from({ let sheet = sheet.clone(); move |_| sheet.set(false) })) }
+            }
             if let Some((payload, money)) = &state.code {
                 { code_view(lang, shop, payload, *money, state.paid.as_ref(), state.dispatcher()) }
             }
@@ -473,6 +486,151 @@ fn code_view(
             <p class="shop-on-code">{ &shop.name }</p>
             { body }
             <button class="secondary" onclick={close} data-test="close-code">{ lang.text(Text::Close) }</button>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct TillsProps {
+    lang: Lang,
+    till: Till,
+}
+
+/// An owner's view of the shop's tills: invite another, lock a lost one.
+#[function_component]
+fn Tills(props: &TillsProps) -> Html {
+    let lang = props.lang;
+    let tills = use_state(Vec::<saifu_api::Till>::new);
+    let invite = use_state(|| None::<saifu_api::Invite>);
+    let problem = use_state(|| None::<Problem>);
+    let refresh = {
+        let (till, tills, problem) = (props.till.clone(), tills.clone(), problem.clone());
+        Callback::from(move |()| {
+            let (till, tills, problem) = (till.clone(), tills.clone(), problem.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match till.get::<saifu_api::TillList>(paths::TILLS).await {
+                    Ok(list) => tills.set(list.tills),
+                    Err(error) => problem.set(Some(error)),
+                }
+            });
+        })
+    };
+    // New tills enrol from other browsers: the list is asked for again now and then.
+    {
+        let refresh = refresh.clone();
+        use_effect_with((), move |_| {
+            let running = Rc::new(std::cell::Cell::new(true));
+            let still = running.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                while still.get() {
+                    refresh.emit(());
+                    gloo_timers::future::TimeoutFuture::new(TILLS_POLL_MILLIS).await;
+                }
+            });
+            move || running.set(false)
+        });
+    }
+    let invite_staff = {
+        let (till, invite, problem) = (props.till.clone(), invite.clone(), problem.clone());
+        Callback::from(move |_| {
+            let (till, invite, problem) = (till.clone(), invite.clone(), problem.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let asked = saifu_api::CreateInvite {
+                    role: TillRole::Staff,
+                };
+                match till.post(paths::INVITES, &asked, None).await {
+                    Ok(issued) => invite.set(Some(issued)),
+                    Err(error) => problem.set(Some(error)),
+                }
+            });
+        })
+    };
+    let lock = |till_id: String| {
+        let (till, problem, refresh) = (props.till.clone(), problem.clone(), refresh.clone());
+        Callback::from(move |_| {
+            let (till, problem, refresh) = (till.clone(), problem.clone(), refresh.clone());
+            let path = paths::till_lock(&till_id);
+            wasm_bindgen_futures::spawn_local(async move {
+                match till.post::<saifu_api::Till>(&path, &(), None).await {
+                    Ok(_) => refresh.emit(()),
+                    Err(error) => problem.set(Some(error)),
+                }
+            });
+        })
+    };
+    html! {
+        <section class="card tills" data-test="tills">
+            <h2>{ lang.text(Text::Tills) }</h2>
+            <ul>
+                { for tills.iter().map(|each| html! {
+                    <li class="entry" data-test="till" data-till-name={each.till_name.clone()}>
+                        <span class="what">
+                            <span>{ &each.till_name }</span>
+                            <span class="muted">{ lang.text(match (each.this_till, each.locked_at, each.role) {
+                                (true, _, _) => Text::ThisTill,
+                                (_, Some(_), _) => Text::Locked,
+                                (_, None, TillRole::Owner) => Text::Owner,
+                                (_, None, TillRole::Staff) => Text::Staff,
+                            }) }</span>
+                        </span>
+                        if !each.this_till && each.locked_at.is_none() {
+                            <button class="secondary" data-test="lock-till" onclick={lock(each.till_id.clone())}>{ lang.text(Text::Lock) }</button>
+                        }
+                    </li>
+                }) }
+            </ul>
+            <button class="secondary" data-test="invite-staff" onclick={invite_staff}>{ lang.text(Text::InviteStaff) }</button>
+            if let Some(issued) = &*invite {
+                <p role="status">{ lang.text(Text::InviteShown) }</p>
+                <p class="invite-code" data-test="invite">{ &issued.code }</p>
+            }
+            if let Some(problem) = &*problem {
+                <p class="error" role="alert">{ lang.problem(problem.0) }</p>
+            }
+        </section>
+    }
+}
+
+/// The shop's static code on a sheet to print and stand on the counter: its name, and how
+/// to pay in every language the console speaks, whichever it speaks now.
+fn print_sheet(lang: Lang, shop: &saifu_api::Merchant, close: Callback<MouseEvent>) -> Html {
+    let facts = Shop {
+        merchant_id: &shop.merchant_id,
+        name: &shop.name,
+        city: &shop.city,
+        country: &shop.country,
+        mcc: &shop.mcc,
+        currency: shop.currency,
+        local: shop.local.as_ref(),
+    };
+    let svg = EmvMpm::for_shop(&facts, None)
+        .encode()
+        .ok()
+        .and_then(|payload| code::svg(&payload, &shop.name))
+        .unwrap_or_default();
+    let print = Callback::from(|_| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.print();
+        }
+    });
+    html! {
+        <div class="sheet-screen" data-test="sheet">
+            <article class="sheet">
+                <h2 class="sheet-name">{ &shop.name }</h2>
+                if let Some(local) = &shop.local {
+                    <p class="sheet-local" lang={local.language.clone()}>{ &local.name }</p>
+                }
+                <div class="qr">{ Html::from_html_unchecked(AttrValue::from(svg)) }</div>
+                <ul class="sheet-how">
+                    { for Lang::ALL.iter().map(|each| html! {
+                        <li lang={each.tag()}>{ each.text(Text::ScanToPay) }</li>
+                    }) }
+                </ul>
+            </article>
+            <div class="sheet-actions">
+                <button class="primary" onclick={print}>{ lang.text(Text::Print) }</button>
+                <button class="secondary" onclick={close} data-test="close-sheet">{ lang.text(Text::Close) }</button>
+            </div>
         </div>
     }
 }

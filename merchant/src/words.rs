@@ -185,6 +185,17 @@ catalogue! {
     RefundAmount => "Amount to refund", "退款金额", "返金額";
     ConfirmRefund => "Give it back", "确认退款", "返金する";
     Cancel => "Cancel", "取消", "キャンセル";
+    Tills => "Tills", "收银台", "レジ";
+    ThisTill => "This till", "本收银台", "このレジ";
+    Locked => "Locked", "已锁定", "ロック済み";
+    Lock => "Lock", "锁定", "ロック";
+    InviteStaff => "Invite a staff till", "邀请店员收银台", "スタッフのレジを招待";
+    InviteShown =>
+        "Type this code on the new till. It works once, for seven days.",
+        "请在新收银台输入此代码。仅可使用一次，七天内有效。",
+        "新しいレジでこのコードを入力してください。1 回だけ、7 日間有効です。";
+    PrintCode => "Print the shop's code", "打印店铺收款码", "店舗のコードを印刷";
+    Print => "Print", "打印", "印刷";
     Statement => "Download today's statement (CSV)", "下载今日对账单 (CSV)", "今日の明細をダウンロード (CSV)";
     LeaveTill => "Stop using this browser as a till", "停止将此浏览器用作收银台", "このブラウザをレジとして使うのをやめる";
     ErrorInvite =>

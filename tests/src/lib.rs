@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use thirtyfour::common::capabilities::chromium::ChromiumLikeCapabilities as _;
 use thirtyfour::prelude::*;
 
 pub mod service;
@@ -183,6 +184,8 @@ impl Drop for TauriDriver {
 pub struct ChromeDriver {
     child: Child,
     url: String,
+    /// Where the windows it opens save downloads.
+    pub downloads: PathBuf,
 }
 
 impl ChromeDriver {
@@ -195,9 +198,13 @@ impl ChromeDriver {
             .spawn()
             .expect("start chromedriver (`cargo xtask test` installs it)");
         wait_for_port(port, Duration::from_secs(20));
+        let downloads = target_dir().join(format!("chromium-downloads-{port}"));
+        let _ = std::fs::remove_dir_all(&downloads);
+        std::fs::create_dir_all(&downloads).expect("a downloads directory");
         ChromeDriver {
             child,
             url: format!("http://127.0.0.1:{port}"),
+            downloads,
         }
     }
 
@@ -213,6 +220,13 @@ impl ChromeDriver {
         ] {
             capabilities.add_arg(arg).expect("a Chromium argument");
         }
+        let prefs = serde_json::json!({
+            "download.default_directory": self.downloads,
+            "download.prompt_for_download": false,
+        });
+        capabilities
+            .add_experimental_option("prefs", prefs)
+            .expect("Chromium's download directory");
         WebDriver::new(&self.url, capabilities)
             .await
             .expect("start a Chromium session")

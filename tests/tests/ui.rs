@@ -821,6 +821,87 @@ async fn the_shops_console_takes_a_payment_says_it_and_refunds_part() {
     wait_for(&driver, "feed-refund").await;
     assert_eq!(wait_for(&driver, "today-refunded").await, "CN¥5.00");
     assert_eq!(wait_for(&driver, "today-sales").await, "CN¥12.80");
+    // Today's statement, downloaded: its lines and total add up to the shop's books.
+    click_test(&driver, "statement").await;
+    let csv = downloaded_csv(&chrome.downloads).await;
+    let total = csv.lines().last().expect("a total line");
+    assert!(total.starts_with("total,"), "{csv}");
+    let net = total.split(',').nth(9).expect("the net column");
+    assert_eq!(net, "7.80", "{csv}");
+    let mut books = 0;
+    for account in [
+        "merchant:sh-lanxin-noodles:CNY",
+        "promo:merchant:sh-lanxin-noodles:CNY",
+    ] {
+        books += service.store.balance(account).await.expect("an account");
+    }
+    assert_eq!(books, 780);
+    // The shop's code on a sheet for the counter: printed to PDF, drawn as an image, read
+    // back by the scanner as the shop's static code.
+    click_test(&driver, "print-sheet").await;
+    wait_for(&driver, "sheet").await;
+    screenshot(&driver, "c5-console-sheet").await;
+    let pdf = driver
+        .print_page(thirtyfour::common::print::PrintParameters::default())
+        .await
+        .expect("print to PDF");
+    let printed = temp_dir("console-sheet");
+    std::fs::write(printed.join("sheet.pdf"), pdf).expect("write the PDF");
+    let drawn = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "150", "-singlefile", "sheet.pdf", "sheet"])
+        .current_dir(&printed)
+        .status()
+        .expect("run pdftoppm (`cargo xtask test` installs it)");
+    assert!(drawn.success());
+    let image = std::fs::read(printed.join("sheet.png")).expect("the printed page");
+    let read: Vec<String> = saifu_scan::decode_bytes(&image)
+        .expect("an image")
+        .into_iter()
+        .map(|code| code.text)
+        .collect();
+    let static_code = service.merchant_payload("sh-lanxin-noodles", None).await;
+    assert_eq!(read, vec![static_code]);
+    click_test(&driver, "close-sheet").await;
+
+    // The owner invites a staff till; a second browser enrols with it, sees the feed, and
+    // offers no refunds and no statements. Locked by the owner, it is refused in words.
+    click_test(&driver, "invite-staff").await;
+    let staff_invite = wait_for(&driver, "invite").await;
+    let staff = chrome.open(1024, 768).await;
+    staff
+        .goto(format!("{}/merchant/", service.base))
+        .await
+        .expect("open the console");
+    set_console_language(&staff, "en").await;
+    fill(&staff, "invite-code", &staff_invite).await;
+    fill(&staff, "till-name", "Counter 2").await;
+    click_test(&staff, "enrol-submit").await;
+    wait_for(&staff, "feed-payment").await;
+    for owners_only in ["refund", "statement", "tills"] {
+        let found = staff
+            .find_all(by_test(owners_only))
+            .await
+            .expect("look for it");
+        assert!(found.is_empty(), "a staff till shows {owners_only}");
+    }
+    driver
+        .query(By::XPath(
+            "//*[@data-test='till'][@data-till-name='Counter 2']//*[@data-test='lock-till']",
+        ))
+        .wait(Duration::from_secs(15), Duration::from_millis(100))
+        .first()
+        .await
+        .expect("the staff till in the owner's list")
+        .click()
+        .await
+        .expect("lock it");
+    assert_eq!(
+        wait_for(&staff, "console-error").await,
+        "This till was locked by the shop's owner."
+    );
+    screenshot(&staff, "c6-console-staff-locked").await;
+    staff.quit().await.expect("end the staff session");
+
     let history = wallet.history(None).await.expect("history");
     assert_eq!(history.entries[0].kind, saifu_ipc::ActivityKind::Refund);
     assert_eq!(
@@ -843,6 +924,103 @@ async fn the_shops_console_takes_a_payment_says_it_and_refunds_part() {
         }
     }
     driver.quit().await.expect("end the Chromium session");
+}
+
+/// Both sides at once: the desktop app pays the code the console shows, the console hears
+/// it with the shop's discount, refunds part of it, and the app shows the refund.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the real app window and Chromium: `cargo xtask test` runs it under Xvfb"]
+async fn the_app_pays_a_tills_code_and_sees_the_tills_refund() {
+    let _window = WINDOW.lock().await;
+    let service = saifu_tests::service::start().await;
+
+    // The till: enrolled, showing CN¥38.50, which the shop's ¥5 off ¥30 applies to.
+    let chrome = saifu_tests::ChromeDriver::start();
+    let till = chrome.open(1024, 768).await;
+    till.goto(format!("{}/merchant/", service.base))
+        .await
+        .expect("open the console");
+    set_console_language(&till, "en").await;
+    let invite = saifu_server::Service::new(service.store.clone())
+        .issue_invite("sh-lanxin-noodles", saifu_api::TillRole::Owner)
+        .await
+        .expect("an invite");
+    fill(&till, "invite-code", &invite.code).await;
+    click_test(&till, "enrol-submit").await;
+    wait_for(&till, "shop-name").await;
+    fill(&till, "amount", "38.50").await;
+    click_test(&till, "show-code").await;
+    let payload = element(&till, "code")
+        .await
+        .attr("data-payload")
+        .await
+        .expect("read the code")
+        .expect("the code's payload");
+
+    // The app: a new wallet with a card and money, which pays the code from its balance.
+    let data_dir = temp_dir("app-data-both-sides");
+    let tauri_driver = TauriDriver::start_with_env(&[
+        ("SAIFU_SERVICE_URL", service.base.as_ref()),
+        ("SAIFU_DATA_DIR", data_dir.as_os_str()),
+    ]);
+    let app = tauri_driver.open_app(&["--window-size=1280x800"]).await;
+    first_launch(&app).await;
+    open_wallet(&app).await;
+    wait_for(&app, "balance").await;
+    click(&app, "Cards").await;
+    fill_card_form(&app).await;
+    click_test(&app, "link-card").await;
+    wait_for(&app, "card-tile").await;
+    fill(&app, "top-up-amount", "100").await;
+    click_test(&app, "top-up").await;
+    wait_for(&app, "top-up-done").await;
+    click(&app, "Scan").await;
+    fill_textarea(&app, "scan-paste", &payload).await;
+    click_test(&app, "scan-submit").await;
+    assert_eq!(wait_for(&app, "pay-merchant").await, "Lanxin Noodle House");
+    click_test(&app, "funding-balance").await;
+    fill(&app, "pay-pin", PIN).await;
+    click_test(&app, "pay-confirm").await;
+    assert_eq!(wait_for(&app, "receipt-paid").await, "CN¥33.50");
+    click_test(&app, "receipt-done").await;
+
+    // The till hears it, with the shop's discount; the owner gives CN¥10.00 back.
+    let paid = wait_for(&till, "paid").await;
+    assert!(
+        paid.starts_with("Paid CN¥38.50") && paid.contains("Discount CN¥5.00 (by the shop)"),
+        "{paid}"
+    );
+    screenshot(&till, "b0-till-paid").await;
+    click_test(&till, "close-code").await;
+    click_test(&till, "refund").await;
+    fill(&till, "refund-amount", "10.00").await;
+    click_test(&till, "refund-confirm").await;
+    wait_for(&till, "feed-refund").await;
+    screenshot(&till, "b1-till-refunded").await;
+
+    // The app hears of the refund and lists it: the shop's share of the discount stays
+    // with the shop, so CN¥8.71 of the CN¥10.00 comes back.
+    wait_for_text(&app, "Refund from Lanxin Noodle House").await;
+    wait_for_text(&app, "+CN¥8.71").await;
+    screenshot(&app, "b2-app-refund").await;
+    app.quit().await.expect("end the app session");
+    till.quit().await.expect("end the Chromium session");
+}
+
+/// The one CSV file the console saved to `downloads`, once it is complete.
+async fn downloaded_csv(downloads: &std::path::Path) -> String {
+    for _ in 0..100 {
+        let saved = std::fs::read_dir(downloads)
+            .expect("the downloads directory")
+            .flatten()
+            .map(|entry| entry.path())
+            .find(|path| path.extension().is_some_and(|extension| extension == "csv"));
+        if let Some(path) = saved {
+            return std::fs::read_to_string(path).expect("the statement");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no statement was saved to {}", downloads.display());
 }
 
 /// Picks the console's language as a person would, with its select.

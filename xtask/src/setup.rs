@@ -30,7 +30,7 @@ const BUILD_PACKAGES: &[&str] = &[
 /// What the tests need: a virtual display, WebKit's WebDriver, CJK glyphs for screenshots
 /// of the Chinese and Japanese screens, a Secret Service on a private session bus for the
 /// device keys, a PostgreSQL server for the conformance run, and Chromium with its
-/// WebDriver for the shop's console.
+/// WebDriver for the shop's console (and pdftoppm to read its printed sheet back).
 const TEST_PACKAGES: &[&str] = &[
     "xvfb",
     "xauth",
@@ -41,6 +41,7 @@ const TEST_PACKAGES: &[&str] = &[
     "postgresql",
     "chromium",
     "chromium-driver",
+    "poppler-utils",
 ];
 
 /// What the demo needs where no Secret Service answers (a machine without a desktop
