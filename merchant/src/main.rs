@@ -19,8 +19,10 @@ use web_sys::HtmlInputElement;
 use words::{Lang, Text};
 use yew::prelude::*;
 
-/// How often the feed and the day's totals are asked for: a payment shows within this.
-const POLL_MILLIS: u32 = 1_500;
+/// How often the feed and the day's totals are asked for besides the shop's events.
+const CATCH_UP_MILLIS: u32 = 5_000;
+/// The pause before listening to the shop's events again after the stream broke.
+const RECONNECT_MILLIS: u32 = 1_000;
 /// How often an owner's list of tills is asked for again.
 const TILLS_POLL_MILLIS: u32 = 3_000;
 const LANGUAGE_KEY: &str = "saifu-console-language";
@@ -200,6 +202,8 @@ struct State {
     code: Option<(String, Money)>,
     /// A payment that arrived while the code was up.
     paid: Option<FeedEntry>,
+    /// The newest payment that arrived while the console was open: said aloud.
+    announce: Option<FeedEntry>,
     /// An open refund: the payment, the amount typed, and the key its retries share.
     refund: Option<(String, String, String)>,
     problem: Option<Problem>,
@@ -253,6 +257,13 @@ impl Reducible for State {
                 state
                     .entries
                     .sort_by_key(|entry| std::cmp::Reverse(entry.created_at()));
+                if state.caught_up
+                    && let Some(payment) = arrived
+                        .iter()
+                        .find(|entry| matches!(entry, FeedEntry::Payment { .. }))
+                {
+                    state.announce = Some(payment.clone());
+                }
                 // The code's payment: one of its amount, arrived while it is up.
                 if state.caught_up
                     && let Some((_, amount)) = &state.code
@@ -288,6 +299,20 @@ impl Reducible for State {
     }
 }
 
+/// The feed's first page and the day's totals, asked for now.
+async fn refresh(till: Till, dispatcher: UseReducerDispatcher<State>) {
+    match till.get::<Feed>(paths::FEED).await {
+        Ok(feed) => {
+            dispatcher.dispatch(Action::Feed(feed));
+            dispatcher.dispatch(Action::Problem(None));
+        }
+        Err(problem) => dispatcher.dispatch(Action::Problem(Some(problem))),
+    }
+    if let Ok(summary) = till.get::<Summary>(paths::SUMMARY).await {
+        dispatcher.dispatch(Action::Summary(Box::new(summary)));
+    }
+}
+
 #[derive(Properties, PartialEq)]
 struct ConsoleProps {
     lang: Lang,
@@ -307,26 +332,30 @@ fn Console(props: &ConsoleProps) -> Html {
             .is_none_or(|stored| stored != "off")
     });
 
-    // The feed and the day's totals, asked for again and again: a lost connection only
-    // delays them, and what arrived meanwhile comes with the next page, each entry once.
+    // The shop's events say when to ask for the feed and the day's totals again; asking
+    // now and then besides catches up after a lost connection or a missed event. Entries
+    // are kept by id, so none shows twice.
     {
         let (till, dispatcher) = (till.clone(), state.dispatcher());
         use_effect_with((), move |_| {
             let running = Rc::new(std::cell::Cell::new(true));
-            let still = running.clone();
+            let (still, polling) = (running.clone(), (till.clone(), dispatcher.clone()));
             wasm_bindgen_futures::spawn_local(async move {
                 while still.get() {
-                    match till.get::<Feed>(paths::FEED).await {
-                        Ok(feed) => {
-                            dispatcher.dispatch(Action::Feed(feed));
-                            dispatcher.dispatch(Action::Problem(None));
-                        }
-                        Err(problem) => dispatcher.dispatch(Action::Problem(Some(problem))),
-                    }
-                    if let Ok(summary) = till.get::<Summary>(paths::SUMMARY).await {
-                        dispatcher.dispatch(Action::Summary(Box::new(summary)));
-                    }
-                    gloo_timers::future::TimeoutFuture::new(POLL_MILLIS).await;
+                    let heard = || {
+                        let (till, dispatcher) = (till.clone(), dispatcher.clone());
+                        wasm_bindgen_futures::spawn_local(refresh(till, dispatcher));
+                    };
+                    let _ = till.listen(heard).await;
+                    gloo_timers::future::TimeoutFuture::new(RECONNECT_MILLIS).await;
+                }
+            });
+            let still = running.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let (till, dispatcher) = polling;
+                while still.get() {
+                    refresh(till.clone(), dispatcher.clone()).await;
+                    gloo_timers::future::TimeoutFuture::new(CATCH_UP_MILLIS).await;
                 }
             });
             move || running.set(false)
@@ -334,9 +363,9 @@ fn Console(props: &ConsoleProps) -> Html {
     }
     // Say each payment aloud as it arrives, in the console's language.
     {
-        let (paid, speak) = (state.paid.clone(), *speak);
-        use_effect_with(paid, move |paid| {
-            if let Some(FeedEntry::Payment { price, .. }) = paid
+        let (arrived, speak) = (state.announce.clone(), *speak);
+        use_effect_with(arrived, move |arrived| {
+            if let Some(FeedEntry::Payment { price, .. }) = arrived
                 && speak
             {
                 till::speak(&lang.spoken_payment(*price), lang.tag());
@@ -509,7 +538,10 @@ fn Tills(props: &TillsProps) -> Html {
             let (till, tills, problem) = (till.clone(), tills.clone(), problem.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match till.get::<saifu_api::TillList>(paths::TILLS).await {
-                    Ok(list) => tills.set(list.tills),
+                    Ok(list) => {
+                        tills.set(list.tills);
+                        problem.set(None);
+                    }
                     Err(error) => problem.set(Some(error)),
                 }
             });
@@ -648,19 +680,77 @@ fn summary_view(lang: Lang, summary: Option<&Summary>) -> Html {
     let Some(summary) = summary else {
         return html! {};
     };
-    let today = &summary.today;
-    html! {
-        <section class="card today" data-test="today">
-            <h2>{ lang.text(Text::Today) }</h2>
-            <dl class="facts">
-                <div><dt>{ lang.text(Text::Payments) }</dt><dd data-test="today-payments">{ today.payments }</dd></div>
-                <div><dt>{ lang.text(Text::Sales) }</dt><dd data-test="today-sales">{ lang.money(today.sales) }</dd></div>
-                <div><dt>{ lang.text(Text::Refunds) }</dt><dd data-test="today-refunded">{ lang.money(today.refunded) }</dd></div>
-                { for today.discounts.iter().filter(|share| share.amount.minor() != 0).map(|share| html! {
-                    <div><dt>{ format!("{} ({})", lang.text(Text::Discounts), funder_words(lang, share.funder)) }</dt><dd>{ lang.money(share.amount) }</dd></div>
+    let periods = [
+        (Text::Today, &summary.today, "today"),
+        (Text::ThisWeek, &summary.week, "week"),
+        (Text::ThisMonth, &summary.month, "month"),
+    ];
+    let row = |label: String, test: &str, value: &dyn Fn(&saifu_api::Totals) -> String| {
+        html! {
+            <tr>
+                <th scope="row">{ label }</th>
+                { for periods.iter().map(|(_, totals, period)| html! {
+                    <td data-test={format!("{period}-{test}")}>{ value(totals) }</td>
                 }) }
-                <div class="net"><dt>{ lang.text(Text::Net) }</dt><dd data-test="today-net">{ lang.money(today.net) }</dd></div>
-            </dl>
+            </tr>
+        }
+    };
+    let funders = [Funder::Merchant, Funder::Issuer, Funder::Operator];
+    let discount = |funder: Funder| {
+        move |totals: &saifu_api::Totals| {
+            let amount = totals
+                .discounts
+                .iter()
+                .find(|share| share.funder == funder)
+                .map_or(Money::zero(totals.sales.currency()), |share| share.amount);
+            lang.money(amount)
+        }
+    };
+    let best = summary
+        .today_by_hour
+        .iter()
+        .map(|money| money.minor())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    html! {
+        <section class="card takings" data-test="today">
+            <h2>{ lang.text(Text::Takings) }</h2>
+            <table class="totals">
+                <thead>
+                    <tr><td></td>{ for periods.iter().map(|(label, ..)| html! { <th scope="col">{ lang.text(*label) }</th> }) }</tr>
+                </thead>
+                <tbody>
+                    { row(lang.text(Text::Payments).to_owned(), "payments", &|totals| totals.payments.to_string()) }
+                    { row(lang.text(Text::Sales).to_owned(), "sales", &|totals| lang.money(totals.sales)) }
+                    { row(lang.text(Text::Refunds).to_owned(), "refunded", &|totals| lang.money(totals.refunded)) }
+                    { for funders.iter().map(|funder| row(
+                        format!("{} ({})", lang.text(Text::Discounts), funder_words(lang, *funder)),
+                        "discount",
+                        &discount(*funder),
+                    )) }
+                    { row(lang.text(Text::PromotedSales).to_owned(), "promoted", &|totals| lang.money(totals.promoted_sales)) }
+                    <tr class="net">
+                        <th scope="row">{ lang.text(Text::Net) }</th>
+                        { for periods.iter().map(|(_, totals, period)| html! {
+                            <td data-test={format!("{period}-net")}>{ lang.money(totals.net) }</td>
+                        }) }
+                    </tr>
+                </tbody>
+            </table>
+            <h3>{ lang.text(Text::ByHour) }</h3>
+            <ol class="hours" data-test="by-hour">
+                { for summary.today_by_hour.iter().enumerate().map(|(hour, sales)| {
+                    let height = sales.minor() * 100 / best;
+                    html! {
+                        <li title={format!("{hour:02}:00 {}", lang.money(*sales))}
+                            aria-label={format!("{hour:02}:00 {}", lang.money(*sales))}>
+                            <span class="bar" style={format!("height: {height}%")}></span>
+                            if hour % 6 == 0 { <span class="hour">{ format!("{hour:02}") }</span> }
+                        </li>
+                    }
+                }) }
+            </ol>
         </section>
     }
 }
@@ -672,11 +762,20 @@ fn feed_view(
     till: &Till,
     dispatcher: UseReducerDispatcher<State>,
 ) -> Html {
+    // On the shop's clock, as its statement and its hours are, whatever the browser's is.
+    let clock = WallClock::new(
+        state
+            .summary
+            .as_ref()
+            .map_or(0, |summary| summary.utc_offset_minutes),
+    );
     let time = |at: i64| {
-        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64 * 1000.0));
-        let options = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
-        String::from(date.to_locale_time_string_with_options(lang.tag(), &options))
+        format!(
+            "{} {:02}:{:02}",
+            clock.date(at),
+            clock.hour(at),
+            clock.minute(at)
+        )
     };
     let line = |entry: &FeedEntry| match entry {
         FeedEntry::Payment {
@@ -784,13 +883,7 @@ fn refund_form(
                 {
                     Ok(_) => {
                         dispatcher.dispatch(Action::CloseRefund);
-                        dispatcher.dispatch(Action::Problem(None));
-                        if let Ok(feed) = till.get::<Feed>(paths::FEED).await {
-                            dispatcher.dispatch(Action::Feed(feed));
-                        }
-                        if let Ok(summary) = till.get::<Summary>(paths::SUMMARY).await {
-                            dispatcher.dispatch(Action::Summary(Box::new(summary)));
-                        }
+                        refresh(till, dispatcher).await;
                     }
                     Err(problem) => dispatcher.dispatch(Action::Problem(Some(problem))),
                 }

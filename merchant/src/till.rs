@@ -142,7 +142,7 @@ async fn call<T: DeserializeOwned>(
     serde_json::from_str(&text).map_err(|_| Problem(Code::Protocol))
 }
 
-/// One request to the service this page came from, signed by `till` when given.
+/// One request to the service this page came from, signed by `till` when given: its text.
 async fn send(
     method: &str,
     path: &str,
@@ -150,6 +150,69 @@ async fn send(
     till: Option<&Till>,
     idempotency_key: Option<&str>,
 ) -> Result<String, Problem> {
+    let response = fetch(method, path, body, till, idempotency_key).await?;
+    let text = JsFuture::from(response.text().map_err(unreachable)?)
+        .await
+        .map_err(unreachable)?
+        .as_string()
+        .unwrap_or_default();
+    if response.ok() {
+        Ok(text)
+    } else {
+        let refused: Result<ErrorResponse, _> = serde_json::from_str(&text);
+        Err(Problem(
+            refused.map_or(Code::Protocol, |refused| refused.code),
+        ))
+    }
+}
+
+fn unreachable(_: JsValue) -> Problem {
+    Problem(Code::Unreachable)
+}
+
+impl Till {
+    /// Listens to the shop's payments and refunds as they commit, calling `heard` for each,
+    /// until the stream ends or breaks.
+    pub async fn listen(&self, heard: impl Fn()) -> Result<(), Problem> {
+        let response = fetch("GET", paths::SHOP_EVENTS, None, Some(self), None).await?;
+        if !response.ok() {
+            return Err(Problem(Code::Protocol));
+        }
+        let reader: web_sys::ReadableStreamDefaultReader = response
+            .body()
+            .ok_or(Problem(Code::Protocol))?
+            .get_reader()
+            .dyn_into()
+            .map_err(|_| Problem(Code::Protocol))?;
+        let mut buffer = String::new();
+        loop {
+            let chunk = JsFuture::from(reader.read()).await.map_err(unreachable)?;
+            let field =
+                |name: &str| js_sys::Reflect::get(&chunk, &name.into()).map_err(unreachable);
+            if field("done")?.as_bool().unwrap_or(true) {
+                return Ok(());
+            }
+            let bytes = js_sys::Uint8Array::new(&field("value")?).to_vec();
+            buffer.push_str(&String::from_utf8_lossy(&bytes));
+            while let Some(end) = buffer.find("\n\n") {
+                let block: String = buffer.drain(..end + 2).collect();
+                // Keep-alive comments name no event.
+                if block.lines().any(|line| line.starts_with("event:")) {
+                    heard();
+                }
+            }
+        }
+    }
+}
+
+/// The response to one request, signed by `till` when given, whatever its status.
+async fn fetch(
+    method: &str,
+    path: &str,
+    body: Option<String>,
+    till: Option<&Till>,
+    idempotency_key: Option<&str>,
+) -> Result<web_sys::Response, Problem> {
     let headers = web_sys::Headers::new().map_err(browser)?;
     let set = |name: &str, value: &str| headers.set(name, value).map_err(browser);
     if body.is_some() {
@@ -179,23 +242,9 @@ async fn send(
     }
     let request = web_sys::Request::new_with_str_and_init(path, &init).map_err(browser)?;
     let window = web_sys::window().ok_or(Problem(Code::Storage))?;
-    let unreachable = |_| Problem(Code::Unreachable);
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
+    JsFuture::from(window.fetch_with_request(&request))
         .await
         .map_err(unreachable)?
         .dyn_into()
-        .map_err(unreachable)?;
-    let text = JsFuture::from(response.text().map_err(unreachable)?)
-        .await
-        .map_err(unreachable)?
-        .as_string()
-        .unwrap_or_default();
-    if response.ok() {
-        Ok(text)
-    } else {
-        let refused: Result<ErrorResponse, _> = serde_json::from_str(&text);
-        Err(Problem(
-            refused.map_or(Code::Protocol, |refused| refused.code),
-        ))
-    }
+        .map_err(unreachable)
 }

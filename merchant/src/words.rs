@@ -166,6 +166,11 @@ catalogue! {
     Close => "Close", "关闭", "閉じる";
     Speak => "Say payments aloud", "语音播报收款", "お支払いを読み上げる";
     Today => "Today", "今日", "今日";
+    ThisWeek => "This week", "本周", "今週";
+    ThisMonth => "This month", "本月", "今月";
+    Takings => "Takings", "营业额", "売上状況";
+    PromotedSales => "Sales with the shop's own offers", "使用本店优惠的销售额", "自店の特典を使った売上";
+    ByHour => "Today, hour by hour", "今日每小时销售额", "今日の時間帯別売上";
     Sales => "Sales", "销售额", "売上";
     Refunds => "Refunds", "退款", "返金";
     Discounts => "Discounts", "优惠", "割引";

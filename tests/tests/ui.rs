@@ -827,6 +827,7 @@ async fn the_shops_console_takes_a_payment_says_it_and_refunds_part() {
     let total = csv.lines().last().expect("a total line");
     assert!(total.starts_with("total,"), "{csv}");
     let net = total.split(',').nth(9).expect("the net column");
+    // CN¥12.80 taken, CN¥5.00 given back.
     assert_eq!(net, "7.80", "{csv}");
     let mut books = 0;
     for account in [
@@ -910,6 +911,59 @@ async fn the_shops_console_takes_a_payment_says_it_and_refunds_part() {
     );
     screenshot(&driver, "c3-console-refunded").await;
 
+    // The connection drops while a customer pays: the till says so, and once it is back the
+    // payment shows, once.
+    driver
+        .execute(
+            "window.realFetch = window.fetch; window.fetch = () => Promise.reject(new TypeError('offline'));",
+            vec![],
+        )
+        .await
+        .expect("go offline");
+    assert_eq!(
+        wait_for(&driver, "console-error").await,
+        "The service cannot be reached. Check the connection; nothing was lost."
+    );
+    let counter = service
+        .merchant_payload("sh-lanxin-noodles", Some("7.00"))
+        .await;
+    let quote = wallet.quote(&counter, None).await.expect("a price");
+    wallet
+        .pay(
+            &quote.quote_id,
+            saifu_ipc::FundingChoice::Balance,
+            &Sensitive::new(PIN.to_owned()),
+        )
+        .await
+        .expect("pay while the till is offline");
+    driver
+        .execute("window.fetch = window.realFetch;", vec![])
+        .await
+        .expect("back online");
+    let payments = || async {
+        driver
+            .find_all(by_test("feed-payment"))
+            .await
+            .expect("the feed")
+            .len()
+    };
+    for _ in 0..150 {
+        if payments().await == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(payments().await, 2, "the payment made offline shows");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(payments().await, 2, "and shows once");
+    assert!(
+        driver
+            .find_all(by_test("console-error"))
+            .await
+            .expect("look for an error")
+            .is_empty()
+    );
+
     // A tablet and a desktop, in every language.
     for (width, height) in [(800, 1280), (1440, 900)] {
         driver
@@ -920,6 +974,10 @@ async fn the_shops_console_takes_a_payment_says_it_and_refunds_part() {
             set_console_language(&driver, tag).await;
             wait_for_text(&driver, today).await;
             assert_no_horizontal_scroll(&driver).await;
+            driver
+                .execute("window.scrollTo(0, 0);", vec![])
+                .await
+                .expect("back to the top");
             screenshot(&driver, &format!("c4-console-{width}-{tag}")).await;
         }
     }

@@ -865,6 +865,11 @@ pub struct Totals {
     pub refunded: Money,
     /// What promotions took off, by who gave it, refunds' shares taken back.
     pub discounts: Vec<FunderShare>,
+    /// Sales of the payments a promotion the shop funded itself applied to, less what was
+    /// refunded of them: what the shop's own promotions brought, against what they cost
+    /// (its share of `discounts`).
+    #[schema(value_type = MoneySchema)]
+    pub promoted_sales: Money,
     /// What the shop is owed: sales, less refunds, less the discounts it gave itself.
     #[schema(value_type = MoneySchema)]
     pub net: Money,

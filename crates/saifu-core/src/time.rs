@@ -96,6 +96,11 @@ impl WallClock {
         ((at + self.offset_seconds).rem_euclid(SECONDS_PER_DAY) / 3_600) as u32
     }
 
+    /// The minute of the hour (0 to 59) on this clock at Unix time `at`.
+    pub fn minute(self, at: i64) -> u32 {
+        ((at + self.offset_seconds).rem_euclid(3_600) / 60) as u32
+    }
+
     /// The Unix time at which `date` begins on this clock.
     pub fn start_of(self, date: Date) -> i64 {
         date.days() * SECONDS_PER_DAY - self.offset_seconds
@@ -185,7 +190,7 @@ mod tests {
         let at = Date::parse("2026-12-03").unwrap().days() * 86_400 + 15 * 3_600 + 1_800;
         let tokyo = WallClock::new(9 * 60);
         assert_eq!(tokyo.date(at).to_string(), "2026-12-04");
-        assert_eq!(tokyo.hour(at), 0);
+        assert_eq!((tokyo.hour(at), tokyo.minute(at)), (0, 30));
         let (day, week, month) = tokyo.day_week_month_starts(at);
         assert_eq!(day, at - 1_800);
         // Monday the 30th of November, and the 1st of December, at midnight in Tokyo.

@@ -94,6 +94,8 @@ struct Tally {
     refunded: i64,
     /// Merchant, issuer, operator: given less taken back.
     discounts: [i64; 3],
+    /// Sales with a discount the shop funded, less refunds of them.
+    promoted_sales: i64,
 }
 
 impl Tally {
@@ -104,21 +106,28 @@ impl Tally {
             sales: 0,
             refunded: 0,
             discounts: [0; 3],
+            promoted_sales: 0,
         }
     }
 
     fn add(&mut self, entry: &FeedEntry) {
-        let (funded, sign) = match entry {
+        let (funded, sign, amount) = match entry {
             FeedEntry::Payment { price, funded, .. } => {
                 self.payments += 1;
                 self.sales += price.minor();
-                (funded, 1)
+                (funded, 1, price.minor())
             }
             FeedEntry::Refund { amount, funded, .. } => {
                 self.refunded += amount.minor();
-                (funded, -1)
+                (funded, -1, amount.minor())
             }
         };
+        let shop_funded = funded
+            .iter()
+            .any(|share| share.funder == Funder::Merchant && share.amount.minor() != 0);
+        if shop_funded {
+            self.promoted_sales += sign * amount;
+        }
         for share in funded {
             if let Some(index) = FUNDERS.iter().position(|funder| *funder == share.funder) {
                 self.discounts[index] += sign * share.amount.minor();
@@ -147,6 +156,7 @@ impl Tally {
                 })
                 .collect(),
             net: money(self.net()),
+            promoted_sales: money(self.promoted_sales),
         }
     }
 }
@@ -338,14 +348,13 @@ impl Service {
                     ..
                 } => ("refund", refund_id, payment_id, -amount.minor(), *returned),
             };
-            let seconds = (at + i64::from(merchant.utc_offset_minutes) * 60).rem_euclid(86_400);
             let _ = writeln!(
                 csv,
                 "{},{:02}:{:02}:{:02},{kind},{id},{payment_id},{},{},{},{},{},{},{}",
                 clock.date(at),
-                seconds / 3_600,
-                seconds % 3_600 / 60,
-                seconds % 60,
+                clock.hour(at),
+                clock.minute(at),
+                at.rem_euclid(60),
                 decimal(amount),
                 decimal(line.discounts[0]),
                 decimal(line.discounts[1]),

@@ -157,6 +157,8 @@ async fn the_feed_the_days_takings_and_the_statement_add_up_to_the_shops_books()
     assert_eq!(today.discounts[0].amount, cny(400 - 66));
     assert_eq!(today.net, cny(4_250 - 1_000 - 334));
     assert_eq!(today.net.minor(), ledger);
+    // Both payments had the shop's own discount; a third of one came back.
+    assert_eq!(today.promoted_sales, cny(4_250 - 1_000));
     assert_eq!(summary.month.net, today.net);
     assert_eq!(summary.today_by_hour.len(), 24);
     let by_hour: i64 = summary
