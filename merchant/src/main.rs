@@ -716,6 +716,8 @@ fn summary_view(lang: Lang, summary: Option<&Summary>) -> Html {
     html! {
         <section class="card takings" data-test="today">
             <h2>{ lang.text(Text::Takings) }</h2>
+            // Focusable, so a keyboard can scroll it where it is narrower than the table.
+            <div class="scroll-x" tabindex="0" role="region" aria-label={lang.text(Text::Takings)}>
             <table class="totals">
                 <thead>
                     <tr><td></td>{ for periods.iter().map(|(label, ..)| html! { <th scope="col">{ lang.text(*label) }</th> }) }</tr>
@@ -738,6 +740,7 @@ fn summary_view(lang: Lang, summary: Option<&Summary>) -> Html {
                     </tr>
                 </tbody>
             </table>
+            </div>
             <h3>{ lang.text(Text::ByHour) }</h3>
             <ol class="hours" data-test="by-hour">
                 { for summary.today_by_hour.iter().enumerate().map(|(hour, sales)| {

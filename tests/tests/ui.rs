@@ -744,6 +744,7 @@ async fn the_shops_console_takes_a_payment_says_it_and_refunds_part() {
             .starts_with("Lanxin Noodle House")
     );
     screenshot(&driver, "c0-console-enrolled").await;
+    assert_accessible(&driver, "the console").await;
     // Headless Chromium has no voices: what the till says is caught on its way out.
     driver
         .execute(
@@ -763,6 +764,7 @@ async fn the_shops_console_takes_a_payment_says_it_and_refunds_part() {
         .expect("the code's payload");
     assert_eq!(wait_for(&driver, "code-amount").await, "CN¥12.80");
     screenshot(&driver, "c1-console-code").await;
+    assert_accessible(&driver, "the console's code").await;
 
     // A wallet scans it and pays.
     let keys: std::sync::Arc<dyn KeyStore> =
@@ -964,8 +966,8 @@ async fn the_shops_console_takes_a_payment_says_it_and_refunds_part() {
             .is_empty()
     );
 
-    // A tablet and a desktop, in every language.
-    for (width, height) in [(800, 1280), (1440, 900)] {
+    // A phone, a tablet and a desktop, in every language.
+    for (width, height) in [(390, 844), (800, 1280), (1440, 900)] {
         driver
             .set_window_rect(0, 0, width, height)
             .await
@@ -974,6 +976,7 @@ async fn the_shops_console_takes_a_payment_says_it_and_refunds_part() {
             set_console_language(&driver, tag).await;
             wait_for_text(&driver, today).await;
             assert_no_horizontal_scroll(&driver).await;
+            assert_accessible(&driver, &format!("the console in {tag} at {width}")).await;
             driver
                 .execute("window.scrollTo(0, 0);", vec![])
                 .await
