@@ -9,7 +9,7 @@ use crate::ledger::TransactionKind;
 const HISTORY_PAGE: i64 = 20;
 
 /// A cursor is the last entry's time and id: pages stay stable while new payments arrive.
-pub(super) fn parse_cursor(cursor: &str) -> Result<(i64, String), ServiceError> {
+fn parse_cursor(cursor: &str) -> Result<(i64, String), ServiceError> {
     let invalid = || ServiceError::BadRequest("invalid history cursor".into());
     let (time, id) = cursor.split_once('.').ok_or_else(invalid)?;
     Ok((time.parse().map_err(|_| invalid())?, id.to_owned()))

@@ -107,10 +107,16 @@ pub(super) fn positive_amount(text: &str, currency: Currency) -> Result<Money, S
 /// History ids sort in the order entries were made (microseconds, then randomness), so a
 /// page of history is newest first even within one second.
 pub(super) fn activity_id() -> Result<String, ServiceError> {
-    let micros = std::time::SystemTime::now()
+    Ok(format!("act_{:016x}_{}", micros_now(), random_token(8)?))
+}
+
+/// Microseconds since the epoch: what orders records made within one second.
+pub(super) fn micros_now() -> i64 {
+    std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_micros());
-    Ok(format!("act_{micros:016x}_{}", random_token(8)?))
+        .map_or(0, |elapsed| {
+            i64::try_from(elapsed.as_micros()).unwrap_or(i64::MAX)
+        })
 }
 
 /// A top-up checked before its write transaction.
@@ -416,6 +422,7 @@ async fn write_payment(
         device_id: &plan.device_id,
         receipt: stored,
         created_at: now,
+        recorded_us: micros_now(),
     })
     .await
     .map_err(|error| match error {

@@ -221,6 +221,7 @@ async fn write_refund(
         returned: done.returned,
         response: &response,
         created_at: plan.now,
+        recorded_us: super::money::micros_now(),
     })
     .await?;
     tx.store_till_idempotent_response(merchant_id, key, &response)

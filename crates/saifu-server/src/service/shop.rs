@@ -11,7 +11,7 @@ use saifu_core::time::{Date, WallClock};
 
 use super::money::{replay, stored_receipt};
 use super::{Service, ServiceError, SignedTillRequest};
-use crate::store::FeedRow;
+use crate::store::{FeedPosition, FeedRow};
 
 const FEED_PAGE: i64 = 50;
 
@@ -211,6 +211,22 @@ impl Period {
     }
 }
 
+/// A feed cursor, `second.microsecond.id`, as [`Service::feed`] writes it.
+fn parse_position(cursor: &str) -> Result<FeedPosition, ServiceError> {
+    let invalid = || ServiceError::BadRequest("invalid feed cursor".into());
+    let mut parts = cursor.splitn(3, '.');
+    let mut number = || -> Result<i64, ServiceError> {
+        parts
+            .next()
+            .ok_or_else(invalid)?
+            .parse()
+            .map_err(|_| invalid())
+    };
+    let (time, recorded) = (number()?, number()?);
+    let id = parts.next().ok_or_else(invalid)?.to_owned();
+    Ok((time, recorded, id))
+}
+
 impl Service {
     /// A page of the shop's payments and refunds, newest first.
     pub async fn feed(
@@ -218,10 +234,7 @@ impl Service {
         request: SignedTillRequest,
         cursor: Option<String>,
     ) -> Result<Feed, ServiceError> {
-        let before = cursor
-            .as_deref()
-            .map(super::history::parse_cursor)
-            .transpose()?;
+        let before = cursor.as_deref().map(parse_position).transpose()?;
         let rows = self
             .store
             .feed(&request.till.merchant_id, i64::MIN, before, FEED_PAGE + 1)
@@ -232,7 +245,7 @@ impl Service {
         let next_cursor = more
             .then(|| {
                 page.last()
-                    .map(|last| format!("{}.{}", last.created_at, last.id))
+                    .map(|last| format!("{}.{}.{}", last.created_at, last.recorded_us, last.id))
             })
             .flatten();
         Ok(Feed {
@@ -316,7 +329,7 @@ impl Service {
             .feed(
                 &merchant.merchant_id,
                 from,
-                Some((to, String::new())),
+                Some((to, i64::MIN, String::new())),
                 i64::MAX,
             )
             .await?;

@@ -15,33 +15,40 @@ pub struct FeedRow {
     /// Of a payment's price, refunded so far; 0 for a refund.
     pub refunded_minor: i64,
     pub created_at: i64,
+    /// The microsecond it was recorded at: its order within its second.
+    pub recorded_us: i64,
 }
 
+/// Where a page of the feed ends: the last entry's second, microsecond and id.
+pub type FeedPosition = (i64, i64, String);
+
 impl Store {
-    /// The shop's payments and refunds made at or after `since`, strictly before
-    /// `(before_time, before_id)` when given, newest first, at most `limit`.
+    /// The shop's payments and refunds made at or after `since`, strictly before `before`
+    /// when given, newest first (in the order they were recorded), at most `limit`.
     pub async fn feed(
         &self,
         merchant_id: &str,
         since: i64,
-        before: Option<(i64, String)>,
+        before: Option<FeedPosition>,
         limit: i64,
     ) -> Result<Vec<FeedRow>, StoreError> {
-        let (time, id) = before.unwrap_or((i64::MAX, String::new()));
+        let (time, recorded, id) = before.unwrap_or((i64::MAX, i64::MAX, String::new()));
         let rows = sqlx::query(
-            "SELECT kind, id, body, refunded_minor, created_at FROM (
-                 SELECT 'payment' AS kind, payment_id AS id, receipt AS body, refunded_minor, created_at
+            "SELECT kind, id, body, refunded_minor, created_at, recorded_us FROM (
+                 SELECT 'payment' AS kind, payment_id AS id, receipt AS body, refunded_minor, created_at, recorded_us
                  FROM payments WHERE merchant_id = $1
                  UNION ALL
-                 SELECT 'refund' AS kind, refund_id AS id, response AS body, 0 AS refunded_minor, created_at
+                 SELECT 'refund' AS kind, refund_id AS id, response AS body, 0 AS refunded_minor, created_at, recorded_us
                  FROM refunds WHERE merchant_id = $1
              ) entries
-             WHERE created_at >= $2 AND (created_at < $3 OR (created_at = $3 AND id < $4))
-             ORDER BY created_at DESC, id DESC LIMIT $5",
+             WHERE created_at >= $2 AND (created_at < $3 OR (created_at = $3 AND
+                   (recorded_us < $4 OR (recorded_us = $4 AND id < $5))))
+             ORDER BY created_at DESC, recorded_us DESC, id DESC LIMIT $6",
         )
         .bind(merchant_id)
         .bind(since)
         .bind(time)
+        .bind(recorded)
         .bind(id)
         .bind(limit)
         .fetch_all(&self.pool)
@@ -54,6 +61,7 @@ impl Store {
                     body: row.try_get("body")?,
                     refunded_minor: row.try_get("refunded_minor")?,
                     created_at: row.try_get("created_at")?,
+                    recorded_us: row.try_get("recorded_us")?,
                 })
             })
             .collect()

@@ -26,7 +26,7 @@ pub use activity::{ActivityRow, NewActivity};
 pub use cards::CardRow;
 pub use devices::DeviceRow;
 pub use error::StoreError;
-pub use feed::FeedRow;
+pub use feed::{FeedPosition, FeedRow};
 pub use merchants::MerchantRow;
 pub use payments::NewPayment;
 pub use promotions::{CampaignRow, CouponRow, FundedBy, Standing};

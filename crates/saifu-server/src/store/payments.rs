@@ -15,6 +15,8 @@ pub struct NewPayment<'a> {
     /// The receipt the wallet gets, as JSON.
     pub receipt: &'a str,
     pub created_at: i64,
+    /// The microsecond it was recorded at: its order within its second.
+    pub recorded_us: i64,
 }
 
 impl WriteTx<'_> {
@@ -22,8 +24,8 @@ impl WriteTx<'_> {
     /// [`StoreError::Duplicate`] when the quote was paid already.
     pub async fn insert_payment(&mut self, payment: &NewPayment<'_>) -> Result<(), StoreError> {
         let inserted = sqlx::query(
-            "INSERT INTO payments (payment_id, wallet_id, device_id, quote_id, transaction_id, receipt, created_at, merchant_id)
-             VALUES ($1, $2, $3, $4, $1, $5, $6, $7) ON CONFLICT DO NOTHING",
+            "INSERT INTO payments (payment_id, wallet_id, device_id, quote_id, transaction_id, receipt, created_at, merchant_id, recorded_us)
+             VALUES ($1, $2, $3, $4, $1, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
         )
         .bind(payment.payment_id)
         .bind(payment.wallet_id)
@@ -32,6 +34,7 @@ impl WriteTx<'_> {
         .bind(payment.receipt)
         .bind(payment.created_at)
         .bind(payment.merchant_id)
+        .bind(payment.recorded_us)
         .execute(&mut *self.connection)
         .await?;
         StoreError::inserted(inserted.rows_affected())

@@ -30,6 +30,8 @@ pub struct NewRefund<'a> {
     pub returned: Money,
     pub response: &'a str,
     pub created_at: i64,
+    /// The microsecond it was recorded at: its order within its second.
+    pub recorded_us: i64,
 }
 
 impl Store {
@@ -79,8 +81,8 @@ impl WriteTx<'_> {
 
     pub async fn insert_refund(&mut self, refund: &NewRefund<'_>) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO refunds (refund_id, payment_id, merchant_id, till_id, amount_minor, currency, returned_minor, returned_currency, response, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            "INSERT INTO refunds (refund_id, payment_id, merchant_id, till_id, amount_minor, currency, returned_minor, returned_currency, response, created_at, recorded_us)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(refund.refund_id)
         .bind(refund.payment_id)
@@ -92,6 +94,7 @@ impl WriteTx<'_> {
         .bind(refund.returned.currency().code())
         .bind(refund.response)
         .bind(refund.created_at)
+        .bind(refund.recorded_us)
         .execute(&mut *self.connection)
         .await?;
         Ok(())
