@@ -7,6 +7,7 @@ pub mod auth;
 pub mod card;
 pub mod code;
 pub mod money;
+pub mod paycode;
 pub mod promo;
 pub mod qr;
 pub mod time;
