@@ -7,8 +7,10 @@ use saifu_core::money::{Currency, Money};
 use sha2::{Digest, Sha256};
 
 use super::{Service, ServiceError, SignedWrite, hex, random_token};
-use crate::ledger::{self, Account, Saving, Source, TransactionKind};
-use crate::store::{CardRow, MerchantRow, NewActivity, NewPayment, QuoteRow, StoreError, WriteTx};
+use crate::ledger::{self, Account, Source, TransactionKind};
+use crate::store::{
+    CardRow, KeyScope, MerchantRow, NewActivity, NewPayment, QuoteRow, StoreError, WriteTx,
+};
 
 /// The header value that makes a top-up or payment safe to retry: 8 to 128 characters.
 #[derive(Clone, Debug)]
@@ -32,31 +34,31 @@ impl IdempotencyKey {
 }
 
 /// The result of an idempotent request: done now, or the stored answer to an earlier try.
-enum Claim<T> {
+pub(super) enum Claim<T> {
     Fresh(T),
     Done(String),
 }
 
-/// Claims the idempotency key of a top-up or payment in its write transaction, with the
-/// `response` to store under it (empty: stored later). `Done` with the stored answer when
-/// an earlier try of the same request has the key.
-async fn claim(
+/// Claims the idempotency key of a top-up, payment or refund in its write transaction,
+/// with the `response` to store under it (empty: stored later). `Done` with the stored
+/// answer when an earlier try of the same request has the key.
+pub(super) async fn claim(
     tx: &mut WriteTx<'_>,
-    wallet_id: &str,
+    scope: KeyScope<'_>,
     key: &IdempotencyKey,
     request_hash: &str,
     response: &str,
     now: i64,
 ) -> Result<Claim<()>, ServiceError> {
     match tx
-        .claim_idempotency_key(wallet_id, &key.0, request_hash, response, now)
+        .claim_idempotency_key(scope, &key.0, request_hash, response, now)
         .await
     {
         Ok(()) => return Ok(Claim::Fresh(())),
         Err(StoreError::Duplicate) => {}
         Err(other) => return Err(other.into()),
     }
-    let (stored_hash, response) = tx.idempotent_response(wallet_id, &key.0).await?;
+    let (stored_hash, response) = tx.idempotent_response(scope, &key.0).await?;
     if stored_hash != request_hash {
         return Err(ServiceError::IdempotencyKeyReused);
     }
@@ -316,8 +318,15 @@ async fn write_top_up(
 ) -> Result<Claim<(TopUpReceipt, String)>, ServiceError> {
     let wallet_id = &plan.wallet_id;
     let now = plan.now;
-    if let Claim::Done(response) =
-        claim(tx, wallet_id, &plan.key, &plan.request_hash, "", now).await?
+    if let Claim::Done(response) = claim(
+        tx,
+        KeyScope::Wallet(wallet_id),
+        &plan.key,
+        &plan.request_hash,
+        "",
+        now,
+    )
+    .await?
     {
         return Ok(Claim::Done(response));
     }
@@ -355,7 +364,7 @@ async fn write_top_up(
     };
     let json = serde_json::to_string(&receipt)
         .map_err(|error| ServiceError::internal("top-up receipt", error))?;
-    tx.store_idempotent_response(wallet_id, &plan.key.0, &json)
+    tx.store_idempotent_response(KeyScope::Wallet(wallet_id), &plan.key.0, &json)
         .await?;
     Ok(Claim::Fresh((receipt, plan.wallet_id)))
 }
@@ -373,8 +382,15 @@ async fn write_payment(
         .priced
         .as_ref()
         .map_or("", |priced| priced.json.as_str());
-    if let Claim::Done(response) =
-        claim(tx, wallet_id, &plan.key, &plan.request_hash, stored, now).await?
+    if let Claim::Done(response) = claim(
+        tx,
+        KeyScope::Wallet(wallet_id),
+        &plan.key,
+        &plan.request_hash,
+        stored,
+        now,
+    )
+    .await?
     {
         return Ok(Claim::Done(response));
     }
@@ -390,15 +406,7 @@ async fn write_payment(
         plan.priced.as_ref().ok_or(ServiceError::FundingNotQuoted)?;
     let payment_id = &plan.payment_id;
     let campaigns = super::promotions::applied_campaigns(tx, &offer.applied).await?;
-    let savings: Vec<Saving> = offer
-        .applied
-        .iter()
-        .zip(&campaigns)
-        .map(|(promotion, campaign)| Saving {
-            funded_by: campaign.funded_by.clone(),
-            amount: promotion.saving,
-        })
-        .collect();
+    let savings = super::promotions::savings(&offer.applied, &campaigns);
     let source = match &plan.card {
         None => Source::Balance {
             wallet_id: wallet_id.clone(),

@@ -12,6 +12,7 @@ use saifu_core::money::{Currency, Money};
 use saifu_core::promo::{self, FundingOption, MerchantFacts, PaymentContext, PromoError};
 
 use super::{Service, ServiceError, SignedRequest, random_token};
+use crate::ledger::Saving;
 use crate::store::{CampaignRow, CouponRow, MerchantRow, Standing, Store, StoreError, WriteTx};
 
 /// How long a claimed coupon lasts when its campaign does not say.
@@ -331,6 +332,18 @@ pub(super) async fn applied_campaigns(
             .push(campaign.ok_or_else(|| gone(&promotion.campaign_id, "the campaign is gone"))?);
     }
     Ok(campaigns)
+}
+
+/// What each promotion in `applied` saved, and who funds it (`campaigns`, in its order).
+pub(super) fn savings(applied: &[AppliedPromotion], campaigns: &[CampaignRow]) -> Vec<Saving> {
+    applied
+        .iter()
+        .zip(campaigns)
+        .map(|(promotion, campaign)| Saving {
+            funded_by: campaign.funded_by.clone(),
+            amount: promotion.saving,
+        })
+        .collect()
 }
 
 /// Consumes what `applied` promised, in the transaction of payment `payment_id`, after the

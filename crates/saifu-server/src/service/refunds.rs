@@ -6,10 +6,12 @@ use saifu_api::{Funding, Refund, RefundRequest, WalletEvent};
 use saifu_core::money::Money;
 use sha2::{Digest, Sha256};
 
-use super::money::{IdempotencyKey, activity_id, positive_amount, replay, stored_receipt};
+use super::money::{
+    Claim, IdempotencyKey, activity_id, claim, positive_amount, replay, stored_receipt,
+};
 use super::{Service, ServiceError, SignedTillRequest, hex, random_token};
-use crate::ledger::{self, Refunded, Saving, Source, TransactionKind};
-use crate::store::{NewActivity, NewRefund, PaidRow, StoreError, TillRow, WriteTx};
+use crate::ledger::{self, Refunded, Source, TransactionKind};
+use crate::store::{KeyScope, NewActivity, NewRefund, PaidRow, StoreError, TillRow, WriteTx};
 
 /// How far back a shop may refund a payment.
 pub const REFUND_WINDOW_SECONDS: i64 = 365 * 24 * 60 * 60;
@@ -100,20 +102,11 @@ async fn write_refund(
     plan: RefundPlan,
 ) -> Result<(Refund, bool), ServiceError> {
     let merchant_id = &plan.till.merchant_id;
-    let key = plan.key.as_str();
-    match tx
-        .claim_till_idempotency_key(merchant_id, key, &plan.request_hash, "", plan.now)
-        .await
+    let scope = KeyScope::Shop(merchant_id);
+    if let Claim::Done(response) =
+        claim(tx, scope, &plan.key, &plan.request_hash, "", plan.now).await?
     {
-        Ok(()) => {}
-        Err(StoreError::Duplicate) => {
-            let (stored_hash, response) = tx.till_idempotent_response(merchant_id, key).await?;
-            if stored_hash != plan.request_hash {
-                return Err(ServiceError::IdempotencyKeyReused);
-            }
-            return Ok((replay(&response)?, false));
-        }
-        Err(other) => return Err(other.into()),
+        return Ok((replay(&response)?, false));
     }
     // Checked after the claim, so that a retry of a refund made in time gets its answer.
     let receipt = &plan.receipt;
@@ -133,15 +126,7 @@ async fn write_refund(
         ServiceError::internal("the refunded total is less than the refund", error)
     })?;
     let campaigns = super::promotions::applied_campaigns(tx, &receipt.applied).await?;
-    let savings: Vec<Saving> = receipt
-        .applied
-        .iter()
-        .zip(&campaigns)
-        .map(|(promotion, campaign)| Saving {
-            funded_by: campaign.funded_by.clone(),
-            amount: promotion.saving,
-        })
-        .collect();
+    let savings = super::promotions::savings(&receipt.applied, &campaigns);
     let wallet_id = &plan.paid.wallet_id;
     let (source, card_id) = match &receipt.funding {
         Funding::Balance => (
@@ -224,7 +209,7 @@ async fn write_refund(
         recorded_us: super::money::micros_now(),
     })
     .await?;
-    tx.store_till_idempotent_response(merchant_id, key, &response)
+    tx.store_idempotent_response(scope, plan.key.as_str(), &response)
         .await?;
     // Last: the balances, the busy shop's among them, stay locked only until the commit.
     ledger::post_entries(tx, refund_id, &done.postings).await?;

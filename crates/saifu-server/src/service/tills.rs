@@ -119,12 +119,7 @@ impl Service {
             .store
             .write(move |mut tx| {
                 Box::pin(async move {
-                    tx.take_challenge(&challenge, now)
-                        .await
-                        .map_err(|error| match error {
-                            StoreError::NotFound => ServiceError::InvalidChallenge,
-                            other => other.into(),
-                        })?;
+                    super::wallets::take_challenge(&mut tx, &challenge, now).await?;
                     let (merchant_id, role) =
                         tx.take_invite(&hash, now)
                             .await

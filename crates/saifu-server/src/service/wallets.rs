@@ -10,7 +10,7 @@ use saifu_core::money::Money;
 
 use super::{Service, ServiceError, SignedRequest, random_token};
 use crate::ledger::Account;
-use crate::store::{DeviceRow, MerchantRow, StoreError};
+use crate::store::{DeviceRow, MerchantRow, StoreError, WriteTx};
 
 /// How long a registration challenge may be answered.
 const CHALLENGE_SECONDS: i64 = 300;
@@ -35,6 +35,20 @@ pub(super) fn merchant_view(row: MerchantRow) -> Merchant {
         currency: row.currency,
         local: row.local,
     }
+}
+
+/// Uses up a registration's challenge, in the transaction that registers its key.
+pub(super) async fn take_challenge(
+    tx: &mut WriteTx<'_>,
+    challenge: &str,
+    now: i64,
+) -> Result<(), ServiceError> {
+    tx.take_challenge(challenge, now)
+        .await
+        .map_err(|error| match error {
+            StoreError::NotFound => ServiceError::InvalidChallenge,
+            other => other.into(),
+        })
 }
 
 fn taken(error: StoreError) -> ServiceError {
@@ -115,12 +129,7 @@ impl Service {
         self.store
             .write(move |mut tx| {
                 Box::pin(async move {
-                    tx.take_challenge(&challenge, now)
-                        .await
-                        .map_err(|error| match error {
-                            StoreError::NotFound => ServiceError::InvalidChallenge,
-                            other => other.into(),
-                        })?;
+                    take_challenge(&mut tx, &challenge, now).await?;
                     match home {
                         Some(home) => tx.create_wallet(&device.wallet_id, home, &device).await,
                         None => tx.add_device(&device).await,

@@ -28,7 +28,7 @@ pub use devices::DeviceRow;
 pub use error::StoreError;
 pub use feed::{FeedPosition, FeedRow};
 pub use merchants::MerchantRow;
-pub use payments::NewPayment;
+pub use payments::{KeyScope, NewPayment};
 pub use promotions::{CampaignRow, CouponRow, FundedBy, Standing};
 pub use quotes::QuoteRow;
 pub use refunds::{NewRefund, PaidRow};

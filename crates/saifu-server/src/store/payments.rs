@@ -4,6 +4,22 @@ use sqlx::Row as _;
 
 use super::{Store, StoreError, WriteTx};
 
+/// Whose idempotency keys a key is among: a wallet's (its payments and top-ups) or a
+/// shop's (its tills' refunds).
+#[derive(Clone, Copy, Debug)]
+pub enum KeyScope<'a> {
+    Wallet(&'a str),
+    Shop(&'a str),
+}
+
+impl<'a> KeyScope<'a> {
+    fn owner(self) -> &'a str {
+        match self {
+            KeyScope::Wallet(id) | KeyScope::Shop(id) => id,
+        }
+    }
+}
+
 /// A payment to record.
 #[derive(Clone, Debug)]
 pub struct NewPayment<'a> {
@@ -46,51 +62,72 @@ impl WriteTx<'_> {
     /// with [`WriteTx::store_idempotent_response`].
     pub async fn claim_idempotency_key(
         &mut self,
-        wallet_id: &str,
+        scope: KeyScope<'_>,
         key: &str,
         request_hash: &str,
         response: &str,
         now: i64,
     ) -> Result<(), StoreError> {
-        let claimed = sqlx::query(
-            "INSERT INTO idempotency_keys (wallet_id, idempotency_key, request_hash, response, created_at)
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (wallet_id, idempotency_key) DO NOTHING",
-        )
-        .bind(wallet_id)
-        .bind(key)
-        .bind(request_hash)
-        .bind(response)
-        .bind(now)
-        .execute(&mut *self.connection)
-        .await?;
+        let sql = match scope {
+            KeyScope::Wallet(_) => {
+                "INSERT INTO idempotency_keys (wallet_id, idempotency_key, request_hash, response, created_at)
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (wallet_id, idempotency_key) DO NOTHING"
+            }
+            KeyScope::Shop(_) => {
+                "INSERT INTO till_idempotency_keys (merchant_id, idempotency_key, request_hash, response, created_at)
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (merchant_id, idempotency_key) DO NOTHING"
+            }
+        };
+        let claimed = sqlx::query(sql)
+            .bind(scope.owner())
+            .bind(key)
+            .bind(request_hash)
+            .bind(response)
+            .bind(now)
+            .execute(&mut *self.connection)
+            .await?;
         StoreError::inserted(claimed.rows_affected())
     }
 
     pub async fn store_idempotent_response(
         &mut self,
-        wallet_id: &str,
+        scope: KeyScope<'_>,
         key: &str,
         response: &str,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE idempotency_keys SET response = $1 WHERE wallet_id = $2 AND idempotency_key = $3",
-        )
-        .bind(response)
-        .bind(wallet_id)
-        .bind(key)
-        .execute(&mut *self.connection)
-        .await?;
+        let sql = match scope {
+            KeyScope::Wallet(_) => {
+                "UPDATE idempotency_keys SET response = $1 WHERE wallet_id = $2 AND idempotency_key = $3"
+            }
+            KeyScope::Shop(_) => {
+                "UPDATE till_idempotency_keys SET response = $1 WHERE merchant_id = $2 AND idempotency_key = $3"
+            }
+        };
+        sqlx::query(sql)
+            .bind(response)
+            .bind(scope.owner())
+            .bind(key)
+            .execute(&mut *self.connection)
+            .await?;
         Ok(())
     }
 
     /// The request hash and response stored under a claimed key.
     pub async fn idempotent_response(
         &mut self,
-        wallet_id: &str,
+        scope: KeyScope<'_>,
         key: &str,
     ) -> Result<(String, String), StoreError> {
-        let row = sqlx::query("SELECT request_hash, response FROM idempotency_keys WHERE wallet_id = $1 AND idempotency_key = $2")
-            .bind(wallet_id)
+        let sql = match scope {
+            KeyScope::Wallet(_) => {
+                "SELECT request_hash, response FROM idempotency_keys WHERE wallet_id = $1 AND idempotency_key = $2"
+            }
+            KeyScope::Shop(_) => {
+                "SELECT request_hash, response FROM till_idempotency_keys WHERE merchant_id = $1 AND idempotency_key = $2"
+            }
+        };
+        let row = sqlx::query(sql)
+            .bind(scope.owner())
             .bind(key)
             .fetch_optional(&mut *self.connection)
             .await?

@@ -1,5 +1,5 @@
-//! Refunds: what a shop gives back of a payment, the guard that it never gives back more
-//! than the price, and the tills' idempotency keys.
+//! Refunds: what a shop gives back of a payment, and the guard that it never gives back
+//! more than the price.
 
 use saifu_core::money::Money;
 use sqlx::Row as _;
@@ -98,64 +98,6 @@ impl WriteTx<'_> {
         .execute(&mut *self.connection)
         .await?;
         Ok(())
-    }
-
-    /// Claims a till's idempotency key for the shop with the response to store under it:
-    /// [`StoreError::Duplicate`] when an earlier request has it.
-    pub async fn claim_till_idempotency_key(
-        &mut self,
-        merchant_id: &str,
-        key: &str,
-        request_hash: &str,
-        response: &str,
-        now: i64,
-    ) -> Result<(), StoreError> {
-        let claimed = sqlx::query(
-            "INSERT INTO till_idempotency_keys (merchant_id, idempotency_key, request_hash, response, created_at)
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (merchant_id, idempotency_key) DO NOTHING",
-        )
-        .bind(merchant_id)
-        .bind(key)
-        .bind(request_hash)
-        .bind(response)
-        .bind(now)
-        .execute(&mut *self.connection)
-        .await?;
-        StoreError::inserted(claimed.rows_affected())
-    }
-
-    pub async fn store_till_idempotent_response(
-        &mut self,
-        merchant_id: &str,
-        key: &str,
-        response: &str,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE till_idempotency_keys SET response = $1 WHERE merchant_id = $2 AND idempotency_key = $3",
-        )
-        .bind(response)
-        .bind(merchant_id)
-        .bind(key)
-        .execute(&mut *self.connection)
-        .await?;
-        Ok(())
-    }
-
-    /// The request hash and response stored under a till's claimed key.
-    pub async fn till_idempotent_response(
-        &mut self,
-        merchant_id: &str,
-        key: &str,
-    ) -> Result<(String, String), StoreError> {
-        let row = sqlx::query(
-            "SELECT request_hash, response FROM till_idempotency_keys WHERE merchant_id = $1 AND idempotency_key = $2",
-        )
-        .bind(merchant_id)
-        .bind(key)
-        .fetch_optional(&mut *self.connection)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        Ok((row.try_get("request_hash")?, row.try_get("response")?))
     }
 
     /// Gives a fully refunded payment's promotion back: `saving_minor` to the campaign's
