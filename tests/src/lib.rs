@@ -210,14 +210,18 @@ impl ChromeDriver {
 
     /// A new headless Chromium window of `width` x `height` CSS pixels.
     pub async fn open(&self, width: u32, height: u32) -> WebDriver {
+        self.open_with(width, height, &[]).await
+    }
+
+    /// [`ChromeDriver::open`] with more of Chromium's switches (`--force-dark-mode`).
+    pub async fn open_with(&self, width: u32, height: u32, switches: &[&str]) -> WebDriver {
         let mut capabilities = DesiredCapabilities::chrome();
-        for arg in [
-            "--headless=new",
-            // Tests run as root, where Chromium's sandbox cannot start.
-            "--no-sandbox",
-            "--disable-gpu",
-            &format!("--window-size={width},{height}"),
-        ] {
+        let size = format!("--window-size={width},{height}");
+        // Tests run as root, where Chromium's sandbox cannot start.
+        for arg in ["--headless=new", "--no-sandbox", "--disable-gpu", &size]
+            .iter()
+            .chain(switches)
+        {
             capabilities.add_arg(arg).expect("a Chromium argument");
         }
         let prefs = serde_json::json!({

@@ -1068,6 +1068,54 @@ async fn the_app_pays_a_tills_code_and_sees_the_tills_refund() {
     till.quit().await.expect("end the Chromium session");
 }
 
+/// The console in a dark colour scheme passes the same accessibility rules, at a phone's
+/// and a desktop's width.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives Chromium: `cargo xtask test` runs it with the window tests"]
+async fn the_shops_console_in_the_dark_passes_the_same_accessibility_rules() {
+    let service = saifu_tests::service::start().await;
+    let chrome = saifu_tests::ChromeDriver::start();
+    for (width, height) in [(390, 844), (1440, 900)] {
+        let driver = chrome
+            .open_with(width, height, &["--force-dark-mode"])
+            .await;
+        driver
+            .goto(format!("{}/merchant/", service.base))
+            .await
+            .expect("open the console");
+        let dark = driver
+            .execute(
+                "return matchMedia('(prefers-color-scheme: dark)').matches;",
+                vec![],
+            )
+            .await
+            .expect("ask the page")
+            .json()
+            .clone();
+        assert_eq!(
+            dark,
+            serde_json::json!(true),
+            "Chromium is in its dark mode"
+        );
+        set_console_language(&driver, "en").await;
+        assert_accessible(&driver, &format!("enrolment in the dark at {width}")).await;
+        let invite = saifu_server::Service::new(service.store.clone())
+            .issue_invite("tyo-akiba-denki", saifu_api::TillRole::Owner)
+            .await
+            .expect("an invite");
+        fill(&driver, "invite-code", &invite.code).await;
+        click_test(&driver, "enrol-submit").await;
+        wait_for(&driver, "today").await;
+        assert_accessible(&driver, &format!("the console in the dark at {width}")).await;
+        screenshot(&driver, &format!("c7-console-dark-{width}")).await;
+        fill(&driver, "amount", "1280").await;
+        click_test(&driver, "show-code").await;
+        wait_for(&driver, "code").await;
+        assert_accessible(&driver, &format!("the code in the dark at {width}")).await;
+        driver.quit().await.expect("end the Chromium session");
+    }
+}
+
 /// The one CSV file the console saved to `downloads`, once it is complete.
 async fn downloaded_csv(downloads: &std::path::Path) -> String {
     for _ in 0..100 {
