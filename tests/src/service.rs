@@ -3,9 +3,7 @@
 //! answer it gives is checked against its OpenAPI document.
 
 use reqwest::Method;
-use saifu_api::{
-    Challenge, Device, DeviceRegistration, EnrolTill, Refund, TillRole, Wallet, paths,
-};
+use saifu_api::{Challenge, Device, DeviceRegistration, Refund, Wallet, paths};
 use saifu_client::{
     Api, ClientError, DeviceIdentity, Sensitive, device_registration, new_device_key,
 };
@@ -78,29 +76,6 @@ impl OtherDevice {
             .signed(&self.identity, method, path, body, None)
             .await
     }
-}
-
-/// A browser enrolled as the owner's till of `merchant_id`, as `saifu-server invite` and the
-/// console would make it.
-pub async fn owner_till(service: &LocalService, merchant_id: &str) -> TestDevice {
-    let invite = saifu_server::Service::new(service.store.clone())
-        .issue_invite(merchant_id, TillRole::Owner)
-        .await
-        .expect("an invite");
-    let till = TestDevice::new();
-    let enrol = EnrolTill {
-        invite_code: invite.code,
-        till: till.registration(&service.challenge().await),
-    };
-    let response = service
-        .http
-        .post(format!("{}{}", service.base, paths::TILLS))
-        .json(&enrol)
-        .send()
-        .await
-        .expect("send");
-    assert_eq!(response.status(), reqwest::StatusCode::OK, "enrol the till");
-    till
 }
 
 /// The owner's till gives back `amount` of payment `payment_id`.

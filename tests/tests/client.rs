@@ -357,7 +357,9 @@ async fn a_refund_from_the_shop_arrives_and_shows_in_history() {
         .expect("pay");
     let mut events = app.events().await.expect("subscribe");
 
-    let till = saifu_tests::service::owner_till(&service, "sh-bund-books").await;
+    let till = service
+        .till("sh-bund-books", saifu_api::TillRole::Owner)
+        .await;
     let refund = saifu_tests::service::refund(&service, &till, &receipt.payment_id, "5.00").await;
 
     let pushed = app.next_event(&mut events).await.expect("read");

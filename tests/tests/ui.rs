@@ -184,7 +184,9 @@ async fn the_whole_journey_in_the_app_window() {
     );
 
     // The shop gives part of it back: the app hears of it and shows the refund, to the card.
-    let till = saifu_tests::service::owner_till(&service, "sh-lanxin-noodles").await;
+    let till = service
+        .till("sh-lanxin-noodles", saifu_api::TillRole::Owner)
+        .await;
     saifu_tests::service::refund(&service, &till, &payment_id, "10.00").await;
     wait_for_text(&driver, "Refund from Lanxin Noodle House").await;
     click_test(&driver, "history-entry").await;
@@ -732,10 +734,9 @@ async fn the_shops_console_takes_a_payment_says_it_and_refunds_part() {
             .starts_with("This invite code is not valid"),
         "a wrong invite says so"
     );
-    let invite = saifu_server::Service::new(service.store.clone())
-        .issue_invite("sh-lanxin-noodles", saifu_api::TillRole::Owner)
-        .await
-        .expect("an invite");
+    let invite = service
+        .invite("sh-lanxin-noodles", saifu_api::TillRole::Owner)
+        .await;
     fill(&driver, "invite-code", &invite.code.to_lowercase()).await;
     click_test(&driver, "enrol-submit").await;
     assert!(
@@ -1002,10 +1003,9 @@ async fn the_app_pays_a_tills_code_and_sees_the_tills_refund() {
         .await
         .expect("open the console");
     set_console_language(&till, "en").await;
-    let invite = saifu_server::Service::new(service.store.clone())
-        .issue_invite("sh-lanxin-noodles", saifu_api::TillRole::Owner)
-        .await
-        .expect("an invite");
+    let invite = service
+        .invite("sh-lanxin-noodles", saifu_api::TillRole::Owner)
+        .await;
     fill(&till, "invite-code", &invite.code).await;
     click_test(&till, "enrol-submit").await;
     wait_for(&till, "shop-name").await;
@@ -1099,10 +1099,9 @@ async fn the_shops_console_in_the_dark_passes_the_same_accessibility_rules() {
         );
         set_console_language(&driver, "en").await;
         assert_accessible(&driver, &format!("enrolment in the dark at {width}")).await;
-        let invite = saifu_server::Service::new(service.store.clone())
-            .issue_invite("tyo-akiba-denki", saifu_api::TillRole::Owner)
-            .await
-            .expect("an invite");
+        let invite = service
+            .invite("tyo-akiba-denki", saifu_api::TillRole::Owner)
+            .await;
         fill(&driver, "invite-code", &invite.code).await;
         click_test(&driver, "enrol-submit").await;
         wait_for(&driver, "today").await;

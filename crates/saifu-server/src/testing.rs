@@ -10,7 +10,10 @@ use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
 use reqwest::{Method, StatusCode};
-use saifu_api::{Challenge, CreateWallet, Device, DeviceRegistration, WalletCreated, paths};
+use saifu_api::{
+    Challenge, CreateWallet, Device, DeviceRegistration, EnrolTill, Invite, TillRole,
+    WalletCreated, paths,
+};
 use saifu_core::auth::{self, CanonicalRequest, DeviceSigningKey};
 use saifu_core::money::Currency;
 use tokio::sync::oneshot;
@@ -161,6 +164,37 @@ impl TestApp {
             .json()
             .await
             .expect("json")
+    }
+
+    /// A one-time invite for a till of `merchant_id`, as `saifu-server invite` issues it.
+    pub async fn invite(&self, merchant_id: &str, role: TillRole) -> Invite {
+        Service::new(self.store.clone())
+            .issue_invite(merchant_id, role)
+            .await
+            .expect("an invite")
+    }
+
+    /// Asks to make `till` a till with invite `code`, whatever the answer.
+    pub async fn post_till(&self, till: &TestDevice, code: &str) -> reqwest::Response {
+        let enrol = EnrolTill {
+            invite_code: code.to_owned(),
+            till: till.registration(&self.challenge().await),
+        };
+        self.http
+            .post(format!("{}{}", self.base, paths::TILLS))
+            .json(&enrol)
+            .send()
+            .await
+            .expect("send")
+    }
+
+    /// A new till of `merchant_id` with `role`, enrolled.
+    pub async fn till(&self, merchant_id: &str, role: TillRole) -> TestDevice {
+        let till = TestDevice::new();
+        let code = self.invite(merchant_id, role).await.code;
+        let response = self.post_till(&till, &code).await;
+        assert_eq!(response.status(), StatusCode::OK, "enrol a till");
+        till
     }
 
     /// A yuan wallet with `device` as its first device.

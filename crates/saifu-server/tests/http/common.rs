@@ -2,7 +2,9 @@
 //! quotes and payments as the app makes them, and the ledger's balance check.
 
 use reqwest::{Method, StatusCode};
-use saifu_api::{Card, ErrorCode, ErrorResponse, Funding, Pay, Quote, QuoteRequest, Wallet, paths};
+use saifu_api::{
+    Card, ErrorCode, ErrorResponse, Funding, Pay, Quote, QuoteRequest, Receipt, Wallet, paths,
+};
 use saifu_core::money::{Currency, Money};
 pub use saifu_server::testing::{TestApp, TestDevice, spawn_app, unique};
 
@@ -106,6 +108,30 @@ pub async fn pay(
         .send()
         .await
         .expect("send")
+}
+
+/// A yuan wallet with a Visa card and `amount` topped up from it: its device and card.
+pub async fn funded_wallet(app: &TestApp, amount: &str) -> (TestDevice, Card) {
+    let phone = TestDevice::new();
+    app.create_wallet(&phone).await;
+    let card = link(app, &phone, "4242 4242 4242 4242").await;
+    let response = top_up(app, &phone, &card, amount, &unique("top-up-key")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    (phone, card)
+}
+
+/// Pays `amount` at `merchant_id` (its dynamic code) with `funding`: the receipt.
+pub async fn paid(
+    app: &TestApp,
+    phone: &TestDevice,
+    merchant_id: &str,
+    amount: &str,
+    funding: Funding,
+) -> Receipt {
+    let quote = quote(app, phone, merchant_id, Some(amount), None).await;
+    let response = pay(app, phone, &quote.quote_id, funding, &unique("pay-key")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.expect("a receipt")
 }
 
 pub async fn balance(app: &TestApp, device: &TestDevice) -> Money {

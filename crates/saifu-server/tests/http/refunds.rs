@@ -4,42 +4,15 @@
 
 use reqwest::{Method, StatusCode};
 use saifu_api::{
-    Activity, ActivityKind, Card, CouponList, ErrorCode, Funding, History, Receipt, Refund,
-    TillRole, paths,
+    Activity, ActivityKind, CouponList, ErrorCode, Funding, History, Refund, TillRole, paths,
 };
 use saifu_core::money::Money;
 use saifu_server::testing::{TestApp, TestDevice, spawn_demo_app, unique};
 
-use crate::common::{balance, currency, error_of, link, pay, quote, top_up};
-use crate::tills::enrolled;
-
-const VISA: &str = "4242 4242 4242 4242";
+use crate::common::{balance, currency, error_of, funded_wallet, paid, quote};
 
 fn cny(minor: i64) -> Money {
     Money::from_minor(minor, currency("CNY"))
-}
-
-/// A yuan wallet with a Visa card and CN¥100.00 on its balance.
-async fn funded_wallet(app: &TestApp) -> (TestDevice, Card) {
-    let phone = TestDevice::new();
-    app.create_wallet(&phone).await;
-    let card = link(app, &phone, VISA).await;
-    let response = top_up(app, &phone, &card, "100.00", &unique("top-up-key")).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    (phone, card)
-}
-
-async fn paid(
-    app: &TestApp,
-    phone: &TestDevice,
-    merchant_id: &str,
-    amount: &str,
-    funding: Funding,
-) -> Receipt {
-    let quote = quote(app, phone, merchant_id, Some(amount), None).await;
-    let response = pay(app, phone, &quote.quote_id, funding, &unique("pay-key")).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    response.json().await.expect("a receipt")
 }
 
 async fn ask_refund(
@@ -73,7 +46,7 @@ async fn newest(app: &TestApp, phone: &TestDevice) -> Activity {
 #[tokio::test]
 async fn refunds_in_pieces_give_back_exactly_what_was_paid_and_the_coupon() {
     let app = spawn_demo_app().await;
-    let (phone, _card) = funded_wallet(&app).await;
+    let (phone, _card) = funded_wallet(&app, "100.00").await;
     let claimed = phone
         .signed(
             &app,
@@ -90,7 +63,7 @@ async fn refunds_in_pieces_give_back_exactly_what_was_paid_and_the_coupon() {
     assert_eq!(receipt.discount, cny(800));
     assert_eq!(receipt.paid, cny(3050));
     assert_eq!(balance(&app, &phone).await, cny(6950));
-    let owner = enrolled(&app, "sh-lanxin-noodles", TillRole::Owner).await;
+    let owner = app.till("sh-lanxin-noodles", TillRole::Owner).await;
 
     // A tenth of the price back: the funders take back their share of the discount.
     let first = refunded(&app, &owner, &receipt.payment_id, "3.85").await;
@@ -151,9 +124,9 @@ async fn refunds_in_pieces_give_back_exactly_what_was_paid_and_the_coupon() {
 #[tokio::test]
 async fn a_retried_refund_is_made_once() {
     let app = spawn_demo_app().await;
-    let (phone, _card) = funded_wallet(&app).await;
+    let (phone, _card) = funded_wallet(&app, "100.00").await;
     let receipt = paid(&app, &phone, "sh-bund-books", "20.00", Funding::Balance).await;
-    let owner = enrolled(&app, "sh-bund-books", TillRole::Owner).await;
+    let owner = app.till("sh-bund-books", TillRole::Owner).await;
     let key = unique("refund-key");
     let first: Refund = ask_refund(&app, &owner, &receipt.payment_id, "5.00", &key)
         .await
@@ -180,11 +153,11 @@ async fn a_retried_refund_is_made_once() {
 #[tokio::test]
 async fn only_the_shops_owner_refunds_its_own_payments_in_time() {
     let app = spawn_demo_app().await;
-    let (phone, _card) = funded_wallet(&app).await;
+    let (phone, _card) = funded_wallet(&app, "100.00").await;
     let receipt = paid(&app, &phone, "sh-bund-books", "20.00", Funding::Balance).await;
-    let staff = enrolled(&app, "sh-bund-books", TillRole::Staff).await;
-    let elsewhere = enrolled(&app, "sh-jingan-market", TillRole::Owner).await;
-    let owner = enrolled(&app, "sh-bund-books", TillRole::Owner).await;
+    let staff = app.till("sh-bund-books", TillRole::Staff).await;
+    let elsewhere = app.till("sh-jingan-market", TillRole::Owner).await;
+    let owner = app.till("sh-bund-books", TillRole::Owner).await;
 
     let by_staff = ask_refund(&app, &staff, &receipt.payment_id, "1.00", &unique("k")).await;
     assert_eq!(
@@ -253,9 +226,9 @@ async fn only_the_shops_owner_refunds_its_own_payments_in_time() {
 #[tokio::test]
 async fn sixty_four_racing_refunds_never_give_back_more_than_was_paid() {
     let app = spawn_demo_app().await;
-    let (phone, _card) = funded_wallet(&app).await;
+    let (phone, _card) = funded_wallet(&app, "100.00").await;
     let receipt = paid(&app, &phone, "sh-bund-books", "20.00", Funding::Balance).await;
-    let owner = enrolled(&app, "sh-bund-books", TillRole::Owner).await;
+    let owner = app.till("sh-bund-books", TillRole::Owner).await;
     let keys: Vec<String> = (0..64).map(|_| unique("refund-key")).collect();
     let refunds = keys
         .iter()
@@ -290,7 +263,7 @@ async fn sixty_four_racing_refunds_never_give_back_more_than_was_paid() {
 #[tokio::test]
 async fn a_card_payment_abroad_is_refunded_to_the_card_at_its_own_rate() {
     let app = spawn_demo_app().await;
-    let (phone, card) = funded_wallet(&app).await;
+    let (phone, card) = funded_wallet(&app, "100.00").await;
     let funding = Funding::Card {
         card_id: card.card_id.clone(),
     };
@@ -306,7 +279,7 @@ async fn a_card_payment_abroad_is_refunded_to_the_card_at_its_own_rate() {
         })
         .await
         .expect("a new rate");
-    let owner = enrolled(&app, "tyo-akiba-denki", TillRole::Owner).await;
+    let owner = app.till("tyo-akiba-denki", TillRole::Owner).await;
     let half = refunded(&app, &owner, &receipt.payment_id, "1240").await;
     let rest = refunded(&app, &owner, &receipt.payment_id, "1240").await;
     assert_eq!(half.returned.currency(), currency("CNY"));

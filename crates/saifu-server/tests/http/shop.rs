@@ -8,11 +8,10 @@ use saifu_api::{
 };
 use saifu_core::money::Money;
 use saifu_core::time::WallClock;
-use saifu_server::testing::{TestApp, TestDevice, spawn_demo_app, unique};
+use saifu_server::testing::{spawn_demo_app, unique};
 
-use crate::common::{currency, error_of, link, pay, quote, top_up};
+use crate::common::{currency, error_of, funded_wallet, paid};
 use crate::promotions::{own_campaign, own_shop};
-use crate::tills::enrolled;
 
 fn cny(minor: i64) -> Money {
     Money::from_minor(minor, currency("CNY"))
@@ -43,39 +42,14 @@ async fn next_event(stream: &mut reqwest::Response, buffer: &mut String) -> (Str
     }
 }
 
-async fn pay_at(
-    app: &TestApp,
-    phone: &TestDevice,
-    shop: &str,
-    amount: &str,
-    funding: Funding,
-) -> String {
-    let quote = quote(app, phone, shop, Some(amount), None).await;
-    let response = pay(app, phone, &quote.quote_id, funding, &unique("pay-key")).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    response
-        .json::<saifu_api::Receipt>()
-        .await
-        .expect("a receipt")
-        .payment_id
-}
-
 #[tokio::test]
 async fn the_feed_the_days_takings_and_the_statement_add_up_to_the_shops_books() {
     let app = spawn_demo_app().await;
     let shop = own_shop(&app).await;
     own_campaign(&app, &shop, 200, |_| {}).await;
-    let owner = enrolled(&app, &shop, TillRole::Owner).await;
-    let staff = enrolled(&app, &shop, TillRole::Staff).await;
-    let phone = TestDevice::new();
-    app.create_wallet(&phone).await;
-    let card = link(&app, &phone, "4242 4242 4242 4242").await;
-    assert_eq!(
-        top_up(&app, &phone, &card, "100.00", &unique("top-up"))
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    let owner = app.till(&shop, TillRole::Owner).await;
+    let staff = app.till(&shop, TillRole::Staff).await;
+    let (phone, card) = funded_wallet(&app, "100.00").await;
 
     // The staff till listens; each payment and the refund arrive as they commit.
     let mut live = staff
@@ -86,7 +60,9 @@ async fn the_feed_the_days_takings_and_the_statement_add_up_to_the_shops_books()
         .expect("subscribe");
     assert_eq!(live.status(), StatusCode::OK);
     let mut buffer = String::new();
-    let noodles = pay_at(&app, &phone, &shop, "30.00", Funding::Balance).await;
+    let noodles = paid(&app, &phone, &shop, "30.00", Funding::Balance)
+        .await
+        .payment_id;
     let (name, data) = next_event(&mut live, &mut buffer).await;
     assert_eq!(name, "payment");
     let FeedEntry::Payment {
@@ -108,7 +84,7 @@ async fn the_feed_the_days_takings_and_the_statement_add_up_to_the_shops_books()
     let card_funding = Funding::Card {
         card_id: card.card_id.clone(),
     };
-    pay_at(&app, &phone, &shop, "12.50", card_funding).await;
+    paid(&app, &phone, &shop, "12.50", card_funding).await;
     assert_eq!(next_event(&mut live, &mut buffer).await.0, "payment");
     let body = serde_json::json!({ "payment_id": noodles, "amount": "10.00" }).to_string();
     let refunded = owner
@@ -245,20 +221,16 @@ async fn the_feed_the_days_takings_and_the_statement_add_up_to_the_shops_books()
 async fn the_feed_pages_without_missing_or_repeating_an_entry() {
     let app = spawn_demo_app().await;
     let shop = own_shop(&app).await;
-    let till = enrolled(&app, &shop, TillRole::Staff).await;
-    let phone = TestDevice::new();
-    app.create_wallet(&phone).await;
-    let card = link(&app, &phone, "4242 4242 4242 4242").await;
-    assert_eq!(
-        top_up(&app, &phone, &card, "1000.00", &unique("top-up"))
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    let till = app.till(&shop, TillRole::Staff).await;
+    let (phone, _card) = funded_wallet(&app, "1000.00").await;
     // More than a page, most of them within the same seconds.
-    let mut paid = std::collections::BTreeSet::new();
+    let mut made = std::collections::BTreeSet::new();
     for _ in 0..55 {
-        paid.insert(pay_at(&app, &phone, &shop, "1.00", Funding::Balance).await);
+        made.insert(
+            paid(&app, &phone, &shop, "1.00", Funding::Balance)
+                .await
+                .payment_id,
+        );
     }
     let first: Feed = till.ok(&app, Method::GET, paths::FEED, "").await;
     assert_eq!(first.entries.len(), 50);
@@ -287,7 +259,7 @@ async fn the_feed_pages_without_missing_or_repeating_an_entry() {
             .iter()
             .cloned()
             .collect::<std::collections::BTreeSet<_>>(),
-        paid
+        made
     );
     let bad = till
         .signed(

@@ -2,55 +2,15 @@
 //! what only the owner's till may do; a locked till is refused.
 
 use reqwest::{Method, StatusCode};
-use saifu_api::{Challenge, EnrolTill, ErrorCode, Invite, Shop, Till, TillList, TillRole, paths};
-use saifu_server::Service;
-use saifu_server::testing::{TestApp, TestDevice, spawn_demo_app};
+use saifu_api::{ErrorCode, Invite, Shop, Till, TillList, TillRole, paths};
+use saifu_server::testing::{TestDevice, spawn_demo_app};
 
 use crate::common::error_of;
-
-/// An invite as `saifu-server invite` issues it.
-async fn invite(app: &TestApp, merchant_id: &str, role: TillRole) -> Invite {
-    Service::new(app.store.clone())
-        .issue_invite(merchant_id, role)
-        .await
-        .expect("an invite")
-}
-
-async fn post_enrol(app: &TestApp, till: &TestDevice, code: &str) -> reqwest::Response {
-    let challenge: Challenge = app
-        .http
-        .post(format!("{}{}", app.base, paths::CHALLENGES))
-        .send()
-        .await
-        .expect("send")
-        .json()
-        .await
-        .expect("a challenge");
-    let enrol = EnrolTill {
-        invite_code: code.to_owned(),
-        till: till.registration(&challenge),
-    };
-    app.http
-        .post(format!("{}{}", app.base, paths::TILLS))
-        .json(&enrol)
-        .send()
-        .await
-        .expect("send")
-}
-
-/// A new till of `merchant_id` with `role`, enrolled.
-pub async fn enrolled(app: &TestApp, merchant_id: &str, role: TillRole) -> TestDevice {
-    let till = TestDevice::new();
-    let code = invite(app, merchant_id, role).await.code;
-    let response = post_enrol(app, &till, &code).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    till
-}
 
 #[tokio::test]
 async fn an_invite_makes_one_browser_a_till_of_its_shop() {
     let app = spawn_demo_app().await;
-    let invite = invite(&app, "tyo-ginza-sushi", TillRole::Owner).await;
+    let invite = app.invite("tyo-ginza-sushi", TillRole::Owner).await;
     assert!(
         invite.code.len() == 14 && invite.code.chars().filter(|c| *c == '-').count() == 2,
         "{}",
@@ -59,7 +19,7 @@ async fn an_invite_makes_one_browser_a_till_of_its_shop() {
 
     // Typed in lower case, it still works; the shop and the role come back.
     let till = TestDevice::new();
-    let response = post_enrol(&app, &till, &invite.code.to_lowercase()).await;
+    let response = app.post_till(&till, &invite.code.to_lowercase()).await;
     assert_eq!(response.status(), StatusCode::OK);
     let shop: Shop = response.json().await.expect("the shop");
     assert_eq!(shop.merchant.merchant_id, "tyo-ginza-sushi");
@@ -71,14 +31,14 @@ async fn an_invite_makes_one_browser_a_till_of_its_shop() {
     assert_eq!(again, shop);
 
     // The invite is used up: a second browser cannot enrol with it.
-    let second = post_enrol(&app, &TestDevice::new(), &invite.code).await;
+    let second = app.post_till(&TestDevice::new(), &invite.code).await;
     assert_eq!(
         error_of(second).await,
         (StatusCode::CONFLICT, ErrorCode::InvalidInvite)
     );
     // Nor with a made-up or malformed code.
     for code in ["0000-0000-0000", "not an invite", ""] {
-        let refused = post_enrol(&app, &TestDevice::new(), code).await;
+        let refused = app.post_till(&TestDevice::new(), code).await;
         assert_eq!(
             error_of(refused).await,
             (StatusCode::CONFLICT, ErrorCode::InvalidInvite),
@@ -86,33 +46,29 @@ async fn an_invite_makes_one_browser_a_till_of_its_shop() {
         );
     }
     // An expired one neither.
-    let late = invite_code(&app, "tyo-ginza-sushi").await;
+    let late = app.invite("tyo-ginza-sushi", TillRole::Staff).await.code;
     app.clock_offset.store(
         saifu_server::service::INVITE_SECONDS + 1,
         std::sync::atomic::Ordering::Relaxed,
     );
-    let expired = post_enrol(&app, &TestDevice::new(), &late).await;
+    let expired = app.post_till(&TestDevice::new(), &late).await;
     assert_eq!(
         error_of(expired).await,
         (StatusCode::CONFLICT, ErrorCode::InvalidInvite)
     );
 }
 
-async fn invite_code(app: &TestApp, merchant_id: &str) -> String {
-    invite(app, merchant_id, TillRole::Staff).await.code
-}
-
 #[tokio::test]
 async fn only_the_owners_till_invites_lists_and_locks_tills() {
     let app = spawn_demo_app().await;
-    let owner = enrolled(&app, "sh-lanxin-noodles", TillRole::Owner).await;
+    let owner = app.till("sh-lanxin-noodles", TillRole::Owner).await;
 
     // The owner invites a staff till from its own till.
     let body = serde_json::json!({ "role": "staff" }).to_string();
     let staff_invite: Invite = owner.ok(&app, Method::POST, paths::INVITES, &body).await;
     assert_eq!(staff_invite.role, TillRole::Staff);
     let staff = TestDevice::new();
-    let response = post_enrol(&app, &staff, &staff_invite.code).await;
+    let response = app.post_till(&staff, &staff_invite.code).await;
     let shop: Shop = response.json().await.expect("the shop");
     assert_eq!(shop.till.role, TillRole::Staff);
 
@@ -157,7 +113,7 @@ async fn only_the_owners_till_invites_lists_and_locks_tills() {
         error_of(itself).await,
         (StatusCode::CONFLICT, ErrorCode::Conflict)
     );
-    let elsewhere = enrolled(&app, "tyo-akiba-denki", TillRole::Staff).await;
+    let elsewhere = app.till("tyo-akiba-denki", TillRole::Staff).await;
     let other_shop = owner
         .signed(&app, Method::POST, &paths::till_lock(&elsewhere.id), "")
         .send()
@@ -187,7 +143,7 @@ async fn only_the_owners_till_invites_lists_and_locks_tills() {
 #[tokio::test]
 async fn tills_and_wallets_sign_for_their_own_routes_only() {
     let app = spawn_demo_app().await;
-    let till = enrolled(&app, "sh-bund-books", TillRole::Owner).await;
+    let till = app.till("sh-bund-books", TillRole::Owner).await;
     let phone = TestDevice::new();
     app.create_wallet(&phone).await;
 
