@@ -387,16 +387,7 @@ fn Console(props: &ConsoleProps) -> Html {
                 dispatcher.dispatch(Action::Problem(Some(Problem(Code::AmountOutOfRange))));
                 return;
             };
-            let facts = Shop {
-                merchant_id: &shop.merchant_id,
-                name: &shop.name,
-                city: &shop.city,
-                country: &shop.country,
-                mcc: &shop.mcc,
-                currency,
-                local: shop.local.as_ref(),
-            };
-            match EmvMpm::for_shop(&facts, Some(money)).encode() {
+            match shop_code(&shop, Some(money)) {
                 Ok(payload) => dispatcher.dispatch(Action::ShowCode(payload, money)),
                 Err(_) => {
                     dispatcher.dispatch(Action::Problem(Some(Problem(Code::AmountOutOfRange))))
@@ -623,9 +614,11 @@ fn Tills(props: &TillsProps) -> Html {
     }
 }
 
-/// The shop's static code on a sheet to print and stand on the counter: its name, and how
-/// to pay in every language the console speaks, whichever it speaks now.
-fn print_sheet(lang: Lang, shop: &saifu_api::Merchant, close: Callback<MouseEvent>) -> Html {
+/// The EMV code the shop shows: dynamic for `amount`, static without.
+fn shop_code(
+    shop: &saifu_api::Merchant,
+    amount: Option<Money>,
+) -> Result<String, saifu_core::qr::QrError> {
     let facts = Shop {
         merchant_id: &shop.merchant_id,
         name: &shop.name,
@@ -635,8 +628,13 @@ fn print_sheet(lang: Lang, shop: &saifu_api::Merchant, close: Callback<MouseEven
         currency: shop.currency,
         local: shop.local.as_ref(),
     };
-    let svg = EmvMpm::for_shop(&facts, None)
-        .encode()
+    EmvMpm::for_shop(&facts, amount).encode()
+}
+
+/// The shop's static code on a sheet to print and stand on the counter: its name, and how
+/// to pay in every language the console speaks, whichever it speaks now.
+fn print_sheet(lang: Lang, shop: &saifu_api::Merchant, close: Callback<MouseEvent>) -> Html {
+    let svg = shop_code(shop, None)
         .ok()
         .and_then(|payload| code::svg(&payload, &shop.name))
         .unwrap_or_default();

@@ -38,25 +38,27 @@ impl Service {
         let plan = self.plan_refund(request, key).await?;
         let wallet_id = plan.paid.wallet_id.clone();
         let merchant_id = plan.till.merchant_id.clone();
-        let (refund, fresh) = self
+        let written = self
             .store
             .write(move |mut tx| Box::pin(async move { write_refund(&mut tx, plan).await }))
             .await?;
-        if fresh {
-            tracing::info!(
-                wallet_id,
-                payment_id = refund.payment_id,
-                refund_id = refund.refund_id,
-                "refunded"
-            );
-            self.publish_to_shop(&merchant_id, super::shop::refund_entry(&refund));
-            self.publish(
-                &wallet_id,
-                WalletEvent::Refunded {
-                    refund: Box::new(refund.clone()),
-                },
-            );
-        }
+        let refund = match written {
+            Claim::Fresh(refund) => refund,
+            Claim::Done(response) => return replay(&response),
+        };
+        tracing::info!(
+            wallet_id,
+            payment_id = refund.payment_id,
+            refund_id = refund.refund_id,
+            "refunded"
+        );
+        self.publish_to_shop(&merchant_id, super::shop::refund_entry(&refund));
+        self.publish(
+            &wallet_id,
+            WalletEvent::Refunded {
+                refund: Box::new(refund.clone()),
+            },
+        );
         Ok(refund)
     }
 
@@ -96,17 +98,17 @@ impl Service {
 
 /// The refund's writes: the till's idempotency key, the guarded refunded total, the ledger
 /// transaction, the promotions back on a full refund, the wallet's history line and the
-/// refund's row. Answers the refund, and whether it is new (not a retry's stored answer).
+/// refund's row. Answers the refund, or a retry's stored answer.
 async fn write_refund(
     tx: &mut WriteTx<'_>,
     plan: RefundPlan,
-) -> Result<(Refund, bool), ServiceError> {
+) -> Result<Claim<Refund>, ServiceError> {
     let merchant_id = &plan.till.merchant_id;
     let scope = KeyScope::Shop(merchant_id);
     if let Claim::Done(response) =
         claim(tx, scope, &plan.key, &plan.request_hash, "", plan.now).await?
     {
-        return Ok((replay(&response)?, false));
+        return Ok(Claim::Done(response));
     }
     // Checked after the claim, so that a retry of a refund made in time gets its answer.
     let receipt = &plan.receipt;
@@ -213,5 +215,5 @@ async fn write_refund(
         .await?;
     // Last: the balances, the busy shop's among them, stay locked only until the commit.
     ledger::post_entries(tx, refund_id, &done.postings).await?;
-    Ok((refund, true))
+    Ok(Claim::Fresh(refund))
 }
