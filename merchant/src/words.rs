@@ -73,6 +73,14 @@ impl Lang {
             Code::UnknownDevice => Text::ErrorUnknownTill,
             Code::RefundExceedsPayment => Text::ErrorRefundTooMuch,
             Code::RefundWindowClosed => Text::ErrorRefundTooOld,
+            Code::PayCodeWrong => Text::ErrorPayCodeWrong,
+            Code::PayCodeExpired => Text::ErrorPayCodeExpired,
+            Code::PayCodeUsed => Text::ErrorPayCodeUsed,
+            Code::PayCodesPaused => Text::ErrorPayCodesPaused,
+            Code::PaymentDeclined => Text::ErrorPaymentDeclined,
+            Code::ConfirmationTimedOut => Text::ErrorConfirmationTimedOut,
+            Code::InsufficientFunds => Text::ErrorCustomerShort,
+            Code::PayCodeLocked => Text::ErrorPayCodeLocked,
             Code::BadRequest | Code::AmountOutOfRange | Code::AmountRequired => Text::ErrorAmount,
             Code::Unreachable => Text::ErrorUnreachable,
             Code::StaleRequest => Text::ErrorClock,
@@ -86,7 +94,6 @@ impl Lang {
             | Code::InvalidCard
             | Code::CardExpired
             | Code::CardDeclined
-            | Code::InsufficientFunds
             | Code::InvalidPaymentCode
             | Code::UnknownMerchant
             | Code::QuoteExpired
@@ -109,6 +116,7 @@ impl Lang {
             | Code::InvalidDeviceName
             | Code::InvalidServiceAddress
             | Code::KeyMissing
+            | Code::PayCodeMissing
             | Code::KeyringUnavailable
             | Code::KeyringFailed
             | Code::AppLocked
@@ -220,6 +228,38 @@ catalogue! {
         "That is more than is left of the payment to refund.",
         "退款金额超过了该笔付款的剩余可退金额。",
         "返金額が、この支払いの返金できる残額を超えています。";
+    ErrorPayCodeWrong =>
+        "That is not a valid pay code. Scan it again, or check the digits.",
+        "付款码无效。请重新扫描，或核对数字。",
+        "有効な支払いコードではありません。もう一度読み取るか、数字を確認してください。";
+    ErrorPayCodeExpired =>
+        "This pay code has expired. Ask the customer to show the current one.",
+        "付款码已过期，请顾客出示最新的付款码。",
+        "この支払いコードは期限切れです。お客様に最新のコードを見せてもらってください。";
+    ErrorPayCodeUsed =>
+        "This pay code was used already. Ask the customer to show the new one.",
+        "付款码已被使用，请顾客出示新的付款码。",
+        "この支払いコードは使用済みです。お客様に新しいコードを見せてもらってください。";
+    ErrorPayCodesPaused =>
+        "Too many wrong pay codes: wait a few minutes before the next.",
+        "错误的付款码过多，请等待几分钟后再试。",
+        "誤った支払いコードが多すぎます。数分待ってから次をお試しください。";
+    ErrorPaymentDeclined =>
+        "The customer declined the payment. Nothing was charged.",
+        "顾客拒绝了此次付款，未扣款。",
+        "お客様が支払いを拒否しました。請求はありません。";
+    ErrorConfirmationTimedOut =>
+        "The customer did not confirm in time. Nothing was charged.",
+        "顾客未及时确认，未扣款。",
+        "お客様の確認が時間内にありませんでした。請求はありません。";
+    ErrorPayCodeLocked =>
+        "The customer's wallet is locked on that phone. Ask for another way to pay.",
+        "顾客的钱包在该手机上已被锁定，请使用其他付款方式。",
+        "お客様のウォレットはその端末でロックされています。別の支払い方法をお願いしてください。";
+    ErrorCustomerShort =>
+        "The customer's wallet does not cover this amount. Nothing was charged.",
+        "顾客钱包余额不足，未扣款。",
+        "お客様のウォレット残高が足りません。請求はありません。";
     ErrorRefundTooOld => "This payment is too old to refund.", "该笔付款已超过可退款期限。", "この支払いは返金できる期間を過ぎています。";
     ErrorAmount => "Enter an amount above zero.", "请输入大于零的金额。", "0 より大きい金額を入力してください。";
     ErrorUnreachable =>

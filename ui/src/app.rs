@@ -140,7 +140,21 @@ fn notification(lang: Lang, pushed: &Pushed) -> Option<NotifyRequest> {
         Pushed::DeviceLocked { this_device: false } => {
             (lang.text(Text::NotifyDeviceLocked), String::new())
         }
+        Pushed::PayCodeConfirm {
+            merchant_name,
+            merchant_local,
+            pay,
+            ..
+        } => (
+            lang.text(Text::NotifyConfirmCharge),
+            format!(
+                "{} · {}",
+                format::money(lang, *pay),
+                lang.shop_name(merchant_name, merchant_local.as_ref())
+            ),
+        ),
         Pushed::DeviceAdded { .. }
+        | Pushed::PayCodeChargeEnded { .. }
         | Pushed::CardUnlinked
         | Pushed::CouponClaimed { .. }
         | Pushed::Missed => return None,

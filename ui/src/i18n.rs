@@ -325,6 +325,20 @@ catalogue! {
         "This payment is too old to refund.",
         "该笔付款已超过可退款期限。",
         "この支払いは返金できる期間を過ぎています。";
+    NotifyConfirmCharge => "Confirm a payment", "请确认付款", "支払いを確認してください";
+    ErrorPayCodeRefused =>
+        "The shop could not take this pay code. Show the new one.",
+        "商家无法使用此付款码，请出示新的付款码。",
+        "お店でこの支払いコードを使えませんでした。新しいコードを見せてください。";
+    ErrorPayCodeMissing =>
+        "This device has no pay code yet. Connect to the internet once to get one.",
+        "本设备还没有付款码。请联网一次以获取。",
+        "この端末にはまだ支払いコードがありません。一度インターネットに接続して取得してください。";
+    ErrorPaymentDeclined => "You declined this payment. Nothing was charged.", "您已拒绝此付款，未扣款。", "この支払いを拒否しました。請求はありません。";
+    ErrorConfirmationTimedOut =>
+        "The shop stopped waiting for your answer. Nothing was charged.",
+        "商家已停止等待您的确认，未扣款。",
+        "お店があなたの確認を待つのをやめました。請求はありません。";
     ErrorInvalidInvite =>
         "This invite code is not valid, used or expired. Ask the shop's owner for a new one.",
         "邀请码无效、已使用或已过期，请向店主索取新的邀请码。",
@@ -726,6 +740,14 @@ fn error_text(code: saifu_ipc::Code) -> Text {
         Code::InvalidInvite => Text::ErrorInvalidInvite,
         Code::RefundExceedsPayment => Text::ErrorRefundExceedsPayment,
         Code::RefundWindowClosed => Text::ErrorRefundWindowClosed,
+        Code::PayCodeWrong
+        | Code::PayCodeExpired
+        | Code::PayCodeUsed
+        | Code::PayCodesPaused
+        | Code::PayCodeLocked => Text::ErrorPayCodeRefused,
+        Code::PayCodeMissing => Text::ErrorPayCodeMissing,
+        Code::PaymentDeclined => Text::ErrorPaymentDeclined,
+        Code::ConfirmationTimedOut => Text::ErrorConfirmationTimedOut,
         Code::Conflict | Code::IdempotencyKeyReused => Text::ErrorConflict,
         Code::Forbidden => Text::ErrorForbidden,
         Code::NotFound => Text::ErrorNotFound,

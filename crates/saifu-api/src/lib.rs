@@ -74,6 +74,16 @@ pub mod paths {
     /// owner's till.
     pub const STATEMENT: &str = "/v1/merchant/statement";
 
+    /// This device's pay-code key and number (POST: issued, or issued anew), signed by the
+    /// device; what its codes pay with and up to what amount without asking (PUT
+    /// `PAY_CODE_SETTINGS`).
+    pub const PAY_CODE: &str = "/v1/pay-code";
+    pub const PAY_CODE_SETTINGS: &str = "/v1/pay-code/settings";
+    /// The device's answer to a charge of its pay code above the no-PIN limit.
+    pub const PAY_CODE_CHARGE: &str = "/v1/pay-code/charges/{charge_id}";
+    /// A till charges a customer's pay code: any till, with an idempotency key.
+    pub const PAY_CODE_CHARGES: &str = "/v1/merchant/pay-code-charges";
+
     /// The header that makes a top-up or payment safe to retry.
     pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
@@ -90,6 +100,11 @@ pub mod paths {
     /// `DEVICE_LOCK` for one device.
     pub fn device_lock(device_id: &str) -> String {
         DEVICE_LOCK.replace("{device_id}", device_id)
+    }
+
+    /// `PAY_CODE_CHARGE` for one charge.
+    pub fn pay_code_charge(charge_id: &str) -> String {
+        PAY_CODE_CHARGE.replace("{charge_id}", charge_id)
     }
 
     /// `TILL_LOCK` for one till.
@@ -710,6 +725,74 @@ pub struct Pay {
     pub funding: Funding,
 }
 
+/// A device's pay-code key and the number its codes carry (`saifu_core::paycode`), with
+/// how they pay. The key is a secret: the device keeps it in its keyring.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PayCodeGrant {
+    pub device_number: u32,
+    /// 32 bytes, base64url without padding.
+    pub key: String,
+    pub settings: PayCodeSettings,
+}
+
+impl fmt::Debug for PayCodeGrant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PayCodeGrant")
+            .field("device_number", &self.device_number)
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How a device's pay codes pay: `funding` first; when that is the balance and it is
+/// short, the card `fallback_card_id` if the user allowed one. A charge above
+/// `no_pin_limit` (in the wallet's currency) waits for the device to confirm it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PayCodeSettings {
+    pub funding: Funding,
+    pub fallback_card_id: Option<String>,
+    #[schema(value_type = MoneySchema)]
+    pub no_pin_limit: Money,
+}
+
+/// A till charges `amount` (a decimal in the shop's currency, as typed) to the pay code it
+/// scanned or was typed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ChargePayCode {
+    pub code: String,
+    pub amount: String,
+}
+
+/// A charge of this device's pay code that waits for the user: the shop, what it asks,
+/// what would leave the wallet, and until when the till waits.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PayCodeConfirmation {
+    pub charge_id: String,
+    pub merchant: Merchant,
+    #[schema(value_type = MoneySchema)]
+    pub price: Money,
+    #[schema(value_type = MoneySchema)]
+    pub pay: Money,
+    #[schema(value_type = MoneySchema)]
+    pub discount: Money,
+    pub funding: Funding,
+    pub expires_at: i64,
+}
+
+/// The device's answer to a [`PayCodeConfirmation`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerPayCode {
+    pub approve: bool,
+}
+
+/// What the answer did: the receipt when the payment was made, none when declined.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PayCodeAnswered {
+    pub charge_id: String,
+    pub receipt: Option<Box<Receipt>>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Receipt {
     pub payment_id: String,
@@ -927,6 +1010,17 @@ pub enum WalletEvent {
     Refunded {
         refund: Box<Refund>,
     },
+    /// A till charges this device's pay code above its no-PIN limit: the device asks its
+    /// user, with the PIN, and answers at `PAY_CODE_CHARGE`.
+    PayCodeConfirm {
+        device_id: String,
+        confirmation: Box<PayCodeConfirmation>,
+    },
+    /// A charge waiting for confirmation ended without it: answered on another device,
+    /// or the till stopped waiting. Nothing was charged.
+    PayCodeChargeEnded {
+        charge_id: String,
+    },
 }
 
 impl WalletEvent {
@@ -941,6 +1035,8 @@ impl WalletEvent {
             WalletEvent::DeviceAdded { .. } => "device_added",
             WalletEvent::DeviceLocked { .. } => "device_locked",
             WalletEvent::Refunded { .. } => "refunded",
+            WalletEvent::PayCodeConfirm { .. } => "pay_code_confirm",
+            WalletEvent::PayCodeChargeEnded { .. } => "pay_code_charge_ended",
         }
     }
 }

@@ -126,10 +126,11 @@ pub(crate) fn device(device: api::Device) -> DeviceView {
     }
 }
 
-/// A pushed event as the UI shows it; `this_device` tells a lock of this very device apart.
-pub(crate) fn pushed(event: api::WalletEvent, this_device: Option<&str>) -> Pushed {
+/// A pushed event as the UI shows it; `this_device` tells a lock of this very device apart,
+/// and keeps only this device's charges to confirm.
+pub(crate) fn pushed(event: api::WalletEvent, this_device: Option<&str>) -> Option<Pushed> {
     use api::WalletEvent;
-    match event {
+    Some(match event {
         WalletEvent::PaymentSucceeded { receipt } => Pushed::PaymentSucceeded {
             merchant_name: receipt.merchant_name,
             merchant_local: receipt.merchant_local,
@@ -156,7 +157,21 @@ pub(crate) fn pushed(event: api::WalletEvent, this_device: Option<&str>) -> Push
             merchant_local: refund.merchant_local,
             returned: refund.returned,
         },
-    }
+        WalletEvent::PayCodeConfirm {
+            device_id,
+            confirmation,
+        } if Some(device_id.as_str()) == this_device => Pushed::PayCodeConfirm {
+            charge_id: confirmation.charge_id,
+            merchant_name: confirmation.merchant.name,
+            merchant_local: confirmation.merchant.local,
+            price: confirmation.price,
+            pay: confirmation.pay,
+            discount: confirmation.discount,
+            expires_at: confirmation.expires_at,
+        },
+        WalletEvent::PayCodeConfirm { .. } => return None,
+        WalletEvent::PayCodeChargeEnded { charge_id } => Pushed::PayCodeChargeEnded { charge_id },
+    })
 }
 
 pub(crate) fn funding(choice: FundingChoice) -> api::Funding {

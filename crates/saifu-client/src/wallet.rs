@@ -431,17 +431,22 @@ impl WalletApp {
         &self,
         stream: &mut EventStream,
     ) -> Result<Option<saifu_ipc::Pushed>, ClientError> {
-        let event = match stream.next().await? {
-            None => return Ok(None),
-            Some(Pushed::Missed) => return Ok(Some(saifu_ipc::Pushed::Missed)),
-            Some(Pushed::Event(event)) => *event,
-        };
         let this_device = self
             .state()
             .profile
             .as_ref()
             .map(|profile| profile.device_id.clone());
-        let shown = views::pushed(event, this_device.as_deref());
+        let shown = loop {
+            let event = match stream.next().await? {
+                None => return Ok(None),
+                Some(Pushed::Missed) => return Ok(Some(saifu_ipc::Pushed::Missed)),
+                Some(Pushed::Event(event)) => *event,
+            };
+            // Another device's charges to confirm are that device's alone.
+            if let Some(shown) = views::pushed(event, this_device.as_deref()) {
+                break shown;
+            }
+        };
         if shown == (saifu_ipc::Pushed::DeviceLocked { this_device: true }) {
             self.wipe_locked_device().await?;
         }

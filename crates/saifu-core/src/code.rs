@@ -72,6 +72,21 @@ pub enum Code {
     RefundExceedsPayment,
     /// The payment is older than refunds may reach back.
     RefundWindowClosed,
+    /// The pay code is not one a key of this service made near now: mistyped past its
+    /// check digit, forged, or from a device that has none.
+    PayCodeWrong,
+    /// The pay code is real but too old: the customer shows the current one.
+    PayCodeExpired,
+    /// The pay code was charged already (or its charge was declined): it is good once.
+    PayCodeUsed,
+    /// The device that made the pay code was locked: its codes are refused.
+    PayCodeLocked,
+    /// The shop's tills sent too many wrong pay codes lately: it tries again in minutes.
+    PayCodesPaused,
+    /// The customer declined the charge on their device.
+    PaymentDeclined,
+    /// The customer did not confirm the charge in time: nothing was charged.
+    ConfirmationTimedOut,
     /// No such route.
     UnknownRoute,
     /// The route exists, but not with this method.
@@ -101,6 +116,8 @@ pub enum Code {
     InvalidServiceAddress,
     /// The keyring lost this device's key: the user sets the wallet up again.
     KeyMissing,
+    /// This device has no pay code yet: it gets one from the service once, online.
+    PayCodeMissing,
     /// No system keyring can be used, so no device key can be kept.
     KeyringUnavailable,
     /// The keyring refused to read or write the device's key.
@@ -156,6 +173,13 @@ impl Code {
             Code::NotFound => 404,
             Code::InvalidChallenge | Code::InvalidInvite | Code::Conflict => 409,
             Code::RefundExceedsPayment | Code::RefundWindowClosed => 409,
+            Code::PayCodeWrong => 400,
+            Code::PayCodeExpired => 410,
+            Code::PayCodeUsed => 409,
+            Code::PayCodeLocked => 403,
+            Code::PayCodesPaused => 429,
+            Code::PaymentDeclined => 402,
+            Code::ConfirmationTimedOut => 408,
             Code::Internal
             | Code::NoShell
             | Code::Unreachable
@@ -165,6 +189,7 @@ impl Code {
             | Code::InvalidDeviceName
             | Code::InvalidServiceAddress
             | Code::KeyMissing
+            | Code::PayCodeMissing
             | Code::KeyringUnavailable
             | Code::KeyringFailed
             | Code::AppLocked

@@ -6,12 +6,14 @@
 //!   number under 10^8; the device keeps the key in the OS keyring.
 //! - Time runs in 30-second steps: `step = floor(unix_seconds / 30)`.
 //! - `mac = HMAC-SHA256(key, "saifu-paycode-v1" || number as u64 BE || step as i64 BE)`; its
-//!   first 8 bytes, big-endian, modulo 10^8, are the code's last 8 digits.
-//! - The code is "28", the device number in 8 digits, then those 8 digits.
+//!   first 8 bytes, big-endian, modulo 10^7, are 7 digits.
+//! - The code is "28", the device number in 8 digits, those 7 digits, and a Luhn check
+//!   digit over the 17 before it: a mistyped digit or two swapped neighbours are caught
+//!   by the till before the service is asked.
 //!
 //! The service accepts a code for the step it is in and one either side (about a minute
 //! and a half), once: a screenshot is worthless once used, and a code made an hour ago was
-//! never valid now. A guess hits one of the three valid codes with odds of 3 in 10^8.
+//! never valid now. A guess hits one of the three valid codes with odds of 3 in 10^7.
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
@@ -28,7 +30,9 @@ pub const STEPS_ACCEPTED_EITHER_SIDE: i64 = 1;
 pub const DEVICE_NUMBERS: u32 = 100_000_000;
 
 const DOMAIN: &[u8] = b"saifu-paycode-v1";
-const MAC_DIGITS: u64 = 100_000_000;
+const MAC_DIGITS: u64 = 10_000_000;
+/// How far back [`PayCode::verify`] looks to tell an expired code from a wrong one.
+pub const EXPIRED_LOOKBACK_STEPS: i64 = 120;
 
 /// A device's pay-code key: kept in the keyring on the device and by the service.
 #[derive(Clone, PartialEq, Eq)]
@@ -54,6 +58,8 @@ impl std::fmt::Debug for PayCodeKey {
 pub enum PayCodeError {
     #[error("a pay code has {LENGTH} digits and starts with {PREFIX}")]
     Malformed,
+    #[error("the pay code's check digit does not match: a digit was misread or mistyped")]
+    CheckDigit,
     #[error("a device number is under {DEVICE_NUMBERS}")]
     DeviceNumber,
 }
@@ -79,7 +85,7 @@ fn mac(key: &PayCodeKey, device_number: u32, step: i64) -> u32 {
     let digest = mac.finalize().into_bytes();
     let mut first = [0_u8; 8];
     first.copy_from_slice(&digest[..8]);
-    // 2^64 is 184467440737 times 10^8 and a little: the bias is under 10^-11.
+    // 2^64 is 1844674407370 times 10^7 and a little: the bias is under 10^-12.
     (u64::from_be_bytes(first) % MAC_DIGITS) as u32
 }
 
@@ -93,11 +99,43 @@ pub fn make(
         return Err(PayCodeError::DeviceNumber);
     }
     let mac = mac(key, device_number, step(unix_seconds));
-    Ok(format!("{PREFIX}{device_number:08}{mac:08}"))
+    let body = format!("{PREFIX}{device_number:08}{mac:07}");
+    let check = luhn_check_digit(&body);
+    Ok(format!("{body}{check}"))
+}
+
+/// The digit that makes `digits` and it pass the Luhn check (ISO/IEC 7812-1).
+fn luhn_check_digit(digits: &str) -> char {
+    let sum: u32 = digits
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(index, byte)| {
+            let digit = u32::from(byte - b'0');
+            match index % 2 {
+                0 if digit >= 5 => digit * 2 - 9,
+                0 => digit * 2,
+                _ => digit,
+            }
+        })
+        .sum();
+    char::from(b'0' + ((10 - sum % 10) % 10) as u8)
+}
+
+/// What [`PayCode::verify`] finds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verified {
+    /// Made in this step, within the steps accepted.
+    Valid { step: i64 },
+    /// Made by this key, but too long ago to be accepted.
+    Expired,
+    /// Not made by this key near now: forged, mistyped past the check digit, or far too old.
+    Wrong,
 }
 
 impl PayCode {
-    /// Reads a code as scanned or typed: spaces and dashes between digits are ignored.
+    /// Reads a code as scanned or typed: spaces and dashes between digits are ignored, and
+    /// the check digit must match.
     pub fn parse(text: &str) -> Result<PayCode, PayCodeError> {
         let digits: String = text.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
         if digits.len() != LENGTH
@@ -111,16 +149,19 @@ impl PayCode {
                 .parse::<u32>()
                 .map_err(|_| PayCodeError::Malformed)
         };
+        if luhn_check_digit(&digits[..LENGTH - 1]) != char::from(digits.as_bytes()[LENGTH - 1]) {
+            return Err(PayCodeError::CheckDigit);
+        }
         Ok(PayCode {
             device_number: number(2..10)?,
-            mac: number(10..18)?,
+            mac: number(10..17)?,
         })
     }
 
-    /// The step this code was made in, if `key` made it within the steps accepted around
-    /// `now`. All of them are computed and compared whichever matches, so the time taken
-    /// hardly depends on the answer.
-    pub fn verify(&self, key: &PayCodeKey, now: i64) -> Option<i64> {
+    /// Whether `key` made this code within the steps accepted around `now`, made it longer
+    /// ago (up to [`EXPIRED_LOOKBACK_STEPS`]), or never. The accepted steps are all computed
+    /// and compared whichever matches, so the time taken hardly depends on the answer.
+    pub fn verify(&self, key: &PayCodeKey, now: i64) -> Verified {
         let current = step(now);
         let mut matched = None;
         for offset in -STEPS_ACCEPTED_EITHER_SIDE..=STEPS_ACCEPTED_EITHER_SIDE {
@@ -130,7 +171,18 @@ impl PayCode {
                 matched = Some(candidate);
             }
         }
-        matched
+        if let Some(step) = matched {
+            return Verified::Valid { step };
+        }
+        let older = current - EXPIRED_LOOKBACK_STEPS..current - STEPS_ACCEPTED_EITHER_SIDE;
+        if older
+            .into_iter()
+            .any(|candidate| mac(key, self.device_number, candidate) == self.mac)
+        {
+            Verified::Expired
+        } else {
+            Verified::Wrong
+        }
     }
 }
 
@@ -151,11 +203,11 @@ mod tests {
     #[test]
     fn codes_match_the_published_vectors() {
         for (number, at, code) in [
-            (12_345_678, 1_796_000_000, "281234567824684311"),
-            (12_345_678, 1_796_000_029, "281234567828706977"),
-            (12_345_678, 1_796_000_030, "281234567828706977"),
-            (1, 0, "280000000128332448"),
-            (99_999_999, 1_796_313_600, "289999999963277976"),
+            (12_345_678, 1_796_000_000, "281234567846843110"),
+            (12_345_678, 1_796_000_029, "281234567887069773"),
+            (12_345_678, 1_796_000_030, "281234567887069773"),
+            (1, 0, "280000000183324480"),
+            (99_999_999, 1_796_313_600, "289999999932779767"),
         ] {
             assert_eq!(make(&key(), number, at).unwrap(), code, "{number} at {at}");
         }
@@ -168,21 +220,28 @@ mod tests {
     #[test]
     fn a_code_is_good_for_a_step_either_side_and_no_more() {
         let code = PayCode::parse(&make(&key(), 42, 1_796_000_000).unwrap()).unwrap();
-        let made = step(1_796_000_000);
-        assert_eq!(code.verify(&key(), 1_796_000_000), Some(made));
-        assert_eq!(code.verify(&key(), 1_796_000_000 + 30), Some(made));
-        assert_eq!(code.verify(&key(), 1_796_000_000 - 30), Some(made));
-        assert_eq!(code.verify(&key(), 1_796_000_000 + 90), None);
-        assert_eq!(code.verify(&key(), 1_796_000_000 + 3_600), None);
+        let made = Verified::Valid {
+            step: step(1_796_000_000),
+        };
+        assert_eq!(code.verify(&key(), 1_796_000_000), made);
+        assert_eq!(code.verify(&key(), 1_796_000_000 + 30), made);
+        assert_eq!(code.verify(&key(), 1_796_000_000 - 30), made);
+        assert_eq!(code.verify(&key(), 1_796_000_000 + 90), Verified::Expired);
+        assert_eq!(
+            code.verify(&key(), 1_796_000_000 + 3_570),
+            Verified::Expired
+        );
+        assert_eq!(code.verify(&key(), 1_796_000_000 + 3_630), Verified::Wrong);
+        assert_eq!(code.verify(&key(), 1_796_000_000 - 90), Verified::Wrong);
         let other = PayCodeKey::from_bytes([7; 32]);
-        assert_eq!(code.verify(&other, 1_796_000_000), None);
+        assert_eq!(code.verify(&other, 1_796_000_000), Verified::Wrong);
     }
 
     #[test]
     fn codes_are_read_as_typed_and_nothing_else() {
-        let code = PayCode::parse("28 1234 5678 2468 4311").unwrap();
+        let code = PayCode::parse("28 1234 5678 4684 3110").unwrap();
         assert_eq!(code.device_number, 12_345_678);
-        assert_eq!(PayCode::parse("28-1234-5678-2468-4311"), Ok(code));
+        assert_eq!(PayCode::parse("28-1234-5678-4684-3110"), Ok(code));
         for bad in [
             "",
             "2812345678246843",
@@ -191,6 +250,52 @@ mod tests {
             "2812345678246843111",
         ] {
             assert_eq!(PayCode::parse(bad), Err(PayCodeError::Malformed), "{bad}");
+        }
+    }
+
+    proptest! {
+        /// Luhn catches every single mistyped digit and every swap of two different
+        /// neighbours but 0 and 9.
+        #[test]
+        fn a_slip_of_the_finger_is_caught_by_the_check_digit(
+            number in 0_u32..DEVICE_NUMBERS,
+            at in 0_i64..4_102_444_800,
+            position in 2_usize..LENGTH,
+            replacement in 0_u8..10,
+        ) {
+            let code = make(&key(), number, at).unwrap().into_bytes();
+            let mut typo = code.clone();
+            typo[position] = b'0' + replacement;
+            if typo != code {
+                let typo = String::from_utf8(typo).unwrap();
+                prop_assert_eq!(PayCode::parse(&typo), Err(PayCodeError::CheckDigit));
+            }
+            let mut swapped = code.clone();
+            swapped.swap(position - 1, position);
+            let pair = [code[position - 1], code[position]];
+            // Past the prefix: a swap into it is refused as no pay code at all.
+            if position > 2 && swapped != code && pair != *b"09" && pair != *b"90" {
+                let swapped = String::from_utf8(swapped).unwrap();
+                prop_assert_eq!(PayCode::parse(&swapped), Err(PayCodeError::CheckDigit));
+            }
+        }
+
+        /// Two devices' codes in the same step never read as each other's: the device
+        /// number is in the code, so a collision would need the same number.
+        #[test]
+        fn no_two_devices_share_a_code_within_a_window(
+            first in (any::<[u8; 32]>(), 0_u32..DEVICE_NUMBERS),
+            second in (any::<[u8; 32]>(), 0_u32..DEVICE_NUMBERS),
+            at in 0_i64..4_102_444_800,
+        ) {
+            prop_assume!(first.1 != second.1);
+            let (a, b) = (PayCodeKey::from_bytes(first.0), PayCodeKey::from_bytes(second.0));
+            for offset in -STEPS_ACCEPTED_EITHER_SIDE..=STEPS_ACCEPTED_EITHER_SIDE {
+                let when = at + offset * STEP_SECONDS;
+                let code = PayCode::parse(&make(&a, first.1, when).unwrap()).unwrap();
+                prop_assert_ne!(code.device_number, second.1);
+                prop_assert_eq!(code.verify(&b, at), Verified::Wrong);
+            }
         }
     }
 
@@ -211,7 +316,7 @@ mod tests {
             prop_assert_eq!(text.len(), LENGTH);
             let code = PayCode::parse(&text).unwrap();
             prop_assert_eq!(code.device_number, number);
-            prop_assert_eq!(code.verify(&key, at), Some(step(at)));
+            prop_assert_eq!(code.verify(&key, at), Verified::Valid { step: step(at) });
         }
 
         #[test]

@@ -452,6 +452,21 @@ pub enum Pushed {
         merchant_local: Option<LocalName>,
         returned: Money,
     },
+    /// A till charges this device's pay code above its no-PIN limit: the app asks the
+    /// user, with the PIN, until `expires_at`.
+    PayCodeConfirm {
+        charge_id: String,
+        merchant_name: String,
+        merchant_local: Option<LocalName>,
+        price: Money,
+        pay: Money,
+        discount: Money,
+        expires_at: i64,
+    },
+    /// A charge waiting for confirmation ended unanswered: nothing was charged.
+    PayCodeChargeEnded {
+        charge_id: String,
+    },
     /// Events were missed: reload everything.
     Missed,
 }

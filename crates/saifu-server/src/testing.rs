@@ -8,6 +8,7 @@ mod openapi;
 
 use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
 use saifu_api::{
@@ -60,6 +61,11 @@ pub struct TestApp {
 
 /// The service over a fresh database: `SAIFU_TEST_DATABASE_URL`, else a new SQLite file.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_confirming_within(Duration::from_secs(crate::service::CONFIRM_SECONDS)).await
+}
+
+/// [`spawn_app`] whose pay-code charges wait `within` for their customer.
+pub async fn spawn_app_confirming_within(within: Duration) -> TestApp {
     // The service's log, shown with a failing test's output.
     let _ = tracing_subscriber::fmt()
         .with_test_writer()
@@ -75,14 +81,22 @@ pub async fn spawn_app() -> TestApp {
     let store = Store::connect(&url)
         .await
         .expect("open and migrate the database");
-    let mut app = TestApp::serve(store).await;
+    let mut app = TestApp::serve(store, within).await;
     app.sqlite_file = sqlite_file;
     app
 }
 
 /// [`spawn_app`] with the demo shops and promotions.
 pub async fn spawn_demo_app() -> TestApp {
-    let app = spawn_app().await;
+    with_demo(spawn_app().await).await
+}
+
+/// [`spawn_app_confirming_within`] with the demo shops and promotions.
+pub async fn spawn_demo_app_confirming_within(within: Duration) -> TestApp {
+    with_demo(spawn_app_confirming_within(within).await).await
+}
+
+async fn with_demo(app: TestApp) -> TestApp {
     crate::demo::seed(&app.store, unix_now())
         .await
         .expect("demo shops");
@@ -93,7 +107,7 @@ pub async fn spawn_demo_app() -> TestApp {
 }
 
 impl TestApp {
-    async fn serve(store: Store) -> TestApp {
+    async fn serve(store: Store, confirm_within: Duration) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind port 0");
@@ -102,7 +116,8 @@ impl TestApp {
         let offset = clock_offset.clone();
         let service = Service::with_clock(store.clone(), move || {
             unix_now() + offset.load(Ordering::Relaxed)
-        });
+        })
+        .confirm_within(confirm_within);
         let violations = Arc::new(Mutex::new(Vec::new()));
         let check = openapi::check(violations.clone());
         let (stop, stopped) = oneshot::channel::<()>();

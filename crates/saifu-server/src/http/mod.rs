@@ -12,6 +12,7 @@ mod error;
 mod events;
 mod history;
 mod merchants;
+mod pay_codes;
 mod payments;
 mod promotions;
 mod quotes;
@@ -82,6 +83,13 @@ pub fn router(service: Service) -> Router {
         .route(paths::QUOTES, post(quotes::create))
         .route(paths::PAYMENTS, post(payments::create))
         .route(paths::PAYMENT, get(payments::show))
+        .route(paths::PAY_CODE, post(pay_codes::issue))
+        .route(
+            paths::PAY_CODE_SETTINGS,
+            axum::routing::put(pay_codes::settings),
+        )
+        .route(paths::PAY_CODE_CHARGE, post(pay_codes::answer))
+        .route(paths::PAY_CODE_CHARGES, post(pay_codes::charge))
         .route(paths::HISTORY, get(history::page))
         .route(paths::PROMOTIONS, get(promotions::list))
         .route(paths::COUPONS, get(coupons::list).post(coupons::claim))
@@ -151,6 +159,10 @@ async fn wrong_method() -> ServiceError {
         quotes::create,
         payments::create,
         payments::show,
+        pay_codes::issue,
+        pay_codes::settings,
+        pay_codes::answer,
+        pay_codes::charge,
         history::page,
         promotions::list,
         coupons::claim,

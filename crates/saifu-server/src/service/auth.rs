@@ -239,6 +239,19 @@ impl Service {
         })
     }
 
+    /// Ends a signed write refused before it was planned: records its nonce alone.
+    pub(super) async fn refuse(&self, write: SignedWrite, refusal: ServiceError) -> ServiceError {
+        match self
+            .transact(write, Err::<(), _>(refusal), |_, ()| {
+                Box::pin(async { Ok(()) })
+            })
+            .await
+        {
+            Err(refusal) => refusal,
+            Ok(()) => ServiceError::internal("refuse", "a refused write was written"),
+        }
+    }
+
     /// Ends a signed write: with its `plan` refused, records the nonce alone and answers the
     /// refusal; otherwise runs `effect` on the plan in a write transaction after recording
     /// the nonce there, and answers once committed: the effect and the nonce when it

@@ -69,6 +69,23 @@ pub enum ServiceError {
     RefundExceedsPayment,
     #[error("the payment is older than refunds reach back")]
     RefundWindowClosed,
+    #[error("no key of this service made this pay code near now")]
+    PayCodeWrong,
+    #[error("the pay code has expired")]
+    PayCodeExpired,
+    #[error("the pay code was used already")]
+    PayCodeUsed,
+    #[error("the device that made the pay code was locked")]
+    PayCodeLocked,
+    #[error("the shop sent too many wrong pay codes; try again in minutes")]
+    PayCodesPaused,
+    #[error("the customer declined the charge")]
+    PaymentDeclined,
+    #[error("the customer did not confirm the charge in time")]
+    ConfirmationTimedOut,
+    /// A charge waiting for its customer ended in this refusal, met by the device's answer.
+    #[error("the charge was refused when the customer confirmed it: {0:?}")]
+    RefusedOnConfirmation(ErrorCode),
     #[error("no such route")]
     UnknownRoute,
     #[error("the route does not take this method")]
@@ -115,6 +132,14 @@ impl ServiceError {
             ServiceError::RateUnavailable(_) => ErrorCode::RateUnavailable,
             ServiceError::RefundExceedsPayment => ErrorCode::RefundExceedsPayment,
             ServiceError::RefundWindowClosed => ErrorCode::RefundWindowClosed,
+            ServiceError::PayCodeWrong => ErrorCode::PayCodeWrong,
+            ServiceError::PayCodeExpired => ErrorCode::PayCodeExpired,
+            ServiceError::PayCodeUsed => ErrorCode::PayCodeUsed,
+            ServiceError::PayCodeLocked => ErrorCode::PayCodeLocked,
+            ServiceError::PayCodesPaused => ErrorCode::PayCodesPaused,
+            ServiceError::PaymentDeclined => ErrorCode::PaymentDeclined,
+            ServiceError::ConfirmationTimedOut => ErrorCode::ConfirmationTimedOut,
+            ServiceError::RefusedOnConfirmation(code) => *code,
             ServiceError::UnknownRoute => ErrorCode::UnknownRoute,
             ServiceError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
             ServiceError::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,

@@ -11,6 +11,7 @@ mod events;
 mod history;
 mod issuer;
 mod money;
+mod pay_codes;
 mod promotions;
 mod quotes;
 mod refunds;
@@ -23,6 +24,7 @@ pub use error::ServiceError;
 pub use events::Pushed;
 pub use issuer::{Issuer, IssuerDecision, SandboxIssuer};
 pub use money::IdempotencyKey;
+pub use pay_codes::CONFIRM_SECONDS;
 pub use promotions::{COUPON_SECONDS, CampaignError, upsert_campaign};
 pub use refunds::REFUND_WINDOW_SECONDS;
 pub use shop::Period;
@@ -61,6 +63,10 @@ pub struct Service {
     closing: watch::Receiver<bool>,
     /// Permits for payments and top-ups under way: [`MONEY_MOVES_AT_ONCE`].
     money_moves: Arc<Semaphore>,
+    /// Pay-code charges waiting for their customer to confirm.
+    waiting: pay_codes::WaitingCharges,
+    /// How long such a charge waits: [`CONFIRM_SECONDS`], shorter in tests.
+    confirm_within: std::time::Duration,
 }
 
 impl std::fmt::Debug for Service {
@@ -86,7 +92,15 @@ impl Service {
             shop_events: broadcast::channel(EVENT_BUFFER).0,
             closing: watch::channel(false).1,
             money_moves: Arc::new(Semaphore::new(MONEY_MOVES_AT_ONCE)),
+            waiting: Arc::default(),
+            confirm_within: std::time::Duration::from_secs(CONFIRM_SECONDS),
         }
+    }
+
+    /// A charge of a pay code above the no-PIN limit waits `within` for its customer.
+    pub fn confirm_within(mut self, within: std::time::Duration) -> Self {
+        self.confirm_within = within;
+        self
     }
 
     pub fn now(&self) -> i64 {

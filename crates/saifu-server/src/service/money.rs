@@ -134,25 +134,36 @@ struct TopUpPlan {
 }
 
 /// A payment as far as it is known before its write transaction.
-struct PaymentPlan {
-    wallet_id: String,
+pub(super) struct PaymentPlan {
+    pub(super) wallet_id: String,
     device_id: String,
     /// The card it is paid with, checked; `None` for the balance.
     card: Option<CardRow>,
     /// The wallet's quote and its merchant, if both exist.
     quote: Option<(QuoteRow, MerchantRow)>,
-    key: IdempotencyKey,
+    pub(super) key: IdempotencyKey,
     request_hash: String,
     now: i64,
     payment_id: String,
     activity_id: String,
     /// The quote's offer for the way of paying chosen, if it has one.
     priced: Option<Priced>,
+    /// Set when a till charges the device's pay code: the code's step, used up with the
+    /// payment, and the shop whose idempotency keys the till's key is among.
+    pub(super) pay_code: Option<PayCodeUse>,
+}
+
+/// The pay code a till charges: `device_id`'s code of `step`, at `merchant_id`.
+#[derive(Clone, Debug)]
+pub(super) struct PayCodeUse {
+    pub(super) device_id: String,
+    pub(super) step: i64,
+    pub(super) merchant_id: String,
 }
 
 /// A quoted offer for the way of paying chosen, the receipt paying it gives, and the
 /// receipt's JSON: stored with the idempotency key as the key is claimed.
-struct Priced {
+pub(super) struct Priced {
     offer: QuoteOffer,
     receipt: Receipt,
     json: String,
@@ -224,20 +235,25 @@ impl Service {
             Claim::Fresh(paid) => paid,
             Claim::Done(response) => return stored_receipt(&response),
         };
+        self.announce_payment(&wallet_id, &merchant_id, &receipt);
+        Ok(receipt)
+    }
+
+    /// Tells the shop's tills and the wallet's devices of a payment just made.
+    pub(super) fn announce_payment(&self, wallet_id: &str, merchant_id: &str, receipt: &Receipt) {
         tracing::info!(
             wallet_id,
             payment_id = receipt.payment_id,
             merchant_id,
             "paid"
         );
-        self.publish_to_shop(&merchant_id, super::shop::payment_entry(&receipt, 0));
+        self.publish_to_shop(merchant_id, super::shop::payment_entry(receipt, 0));
         self.publish(
-            &wallet_id,
+            wallet_id,
             WalletEvent::PaymentSucceeded {
                 receipt: Box::new(receipt.clone()),
             },
         );
-        Ok(receipt)
     }
 
     async fn plan_payment(
@@ -256,8 +272,35 @@ impl Service {
             .quote_and_merchant(&order.quote_id)
             .await?
             .filter(|(quote, _)| quote.wallet_id == wallet_id);
-        let key = key?;
-        let now = self.now();
+        PaymentPlan::new(
+            wallet_id,
+            write.device.device_id.clone(),
+            card,
+            quote,
+            &order.funding,
+            key?,
+            hex(&Sha256::digest(write.body())),
+            self.now(),
+            None,
+        )
+    }
+}
+
+impl PaymentPlan {
+    /// Paying `quote` with `funding`: the receipt it gives, if the quote offers that way of
+    /// paying. `pay_code` is set when a till charges the device's pay code.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn new(
+        wallet_id: String,
+        device_id: String,
+        card: Option<CardRow>,
+        quote: Option<(QuoteRow, MerchantRow)>,
+        funding: &Funding,
+        key: IdempotencyKey,
+        request_hash: String,
+        now: i64,
+        pay_code: Option<PayCodeUse>,
+    ) -> Result<PaymentPlan, ServiceError> {
         let payment_id = format!("pay_{}", random_token(12)?);
         let priced = quote
             .as_ref()
@@ -265,7 +308,7 @@ impl Service {
                 let offer = quote
                     .offers
                     .iter()
-                    .find(|offer| offer.funding == order.funding)?;
+                    .find(|offer| offer.funding == *funding)?;
                 let receipt = Receipt {
                     payment_id: payment_id.clone(),
                     quote_id: quote.quote_id.clone(),
@@ -280,7 +323,7 @@ impl Service {
                         .rate
                         .as_ref()
                         .map(|(rate, as_of)| RateShown::new(rate, *as_of)),
-                    funding: order.funding.clone(),
+                    funding: funding.clone(),
                     created_at: now,
                 };
                 Some((offer.clone(), receipt))
@@ -297,16 +340,23 @@ impl Service {
             .transpose()?;
         Ok(PaymentPlan {
             wallet_id,
-            device_id: write.device.device_id.clone(),
+            device_id,
             card,
             quote,
             key,
-            request_hash: hex(&Sha256::digest(write.body())),
+            request_hash,
             now,
             payment_id,
             activity_id: activity_id()?,
             priced,
+            pay_code,
         })
+    }
+
+    /// The receipt paying the plan gives: `None` when its quote does not offer the way of
+    /// paying chosen.
+    pub(super) fn receipt(&self) -> Option<&Receipt> {
+        self.priced.as_ref().map(|priced| &priced.receipt)
     }
 }
 
@@ -372,7 +422,7 @@ async fn write_top_up(
 /// The payment's writes, in its transaction: the idempotency key with the receipt, the
 /// ledger transaction, the payment, the promotions it uses, the history line, and last the
 /// balances. Answers the receipt and the merchant paid.
-async fn write_payment(
+pub(super) async fn write_payment(
     tx: &mut WriteTx<'_>,
     plan: PaymentPlan,
 ) -> Result<Claim<(Receipt, String)>, ServiceError> {
@@ -382,15 +432,12 @@ async fn write_payment(
         .priced
         .as_ref()
         .map_or("", |priced| priced.json.as_str());
-    if let Claim::Done(response) = claim(
-        tx,
-        KeyScope::Wallet(wallet_id),
-        &plan.key,
-        &plan.request_hash,
-        stored,
-        now,
-    )
-    .await?
+    let scope = match &plan.pay_code {
+        None => KeyScope::Wallet(wallet_id),
+        Some(used) => KeyScope::Shop(&used.merchant_id),
+    };
+    if let Claim::Done(response) =
+        claim(tx, scope, &plan.key, &plan.request_hash, stored, now).await?
     {
         return Ok(Claim::Done(response));
     }
@@ -437,6 +484,20 @@ async fn write_payment(
         StoreError::Duplicate => ServiceError::QuoteAlreadyPaid,
         other => other.into(),
     })?;
+    if let Some(used) = &plan.pay_code {
+        tx.use_pay_code(
+            &used.device_id,
+            used.step,
+            &used.merchant_id,
+            Some(payment_id),
+            now,
+        )
+        .await
+        .map_err(|error| match error {
+            StoreError::Duplicate => ServiceError::PayCodeUsed,
+            other => other.into(),
+        })?;
+    }
     // After the payment's row, so that paying a quote twice is refused as such, never as a
     // promotion used up by its first payment.
     super::promotions::redeem(

@@ -11,7 +11,7 @@ use super::cards::card_view;
 use super::money::positive_amount;
 use super::wallets::merchant_view;
 use super::{Service, ServiceError, SignedRequest, random_bytes, random_token};
-use crate::store::QuoteRow;
+use crate::store::{MerchantRow, QuoteRow};
 use saifu_core::qr::emv::SAIFU_GUID;
 
 /// How long a quoted price holds.
@@ -67,7 +67,34 @@ impl Service {
             (None, Some(entered)) => positive_amount(entered, code.currency)?,
             (None, None) => return Err(ServiceError::AmountRequired),
         };
-        let wallet_id = request.device.wallet_id.clone();
+        let row = self
+            .price(request.device.wallet_id.clone(), &merchant, price, now)
+            .await?;
+        let shown = row
+            .rate
+            .as_ref()
+            .map(|(rate, as_of)| RateShown::new(rate, *as_of));
+        Ok(Quote {
+            quote_id: row.quote_id,
+            merchant: merchant_view(merchant),
+            price,
+            pay: row.pay,
+            rate: shown,
+            expires_at: row.expires_at,
+            offers: row.offers,
+        })
+    }
+
+    /// `price` at `merchant` for every way the wallet can pay, with the promotions the
+    /// solver picks, converted to the wallet's currency: stored as a quote that holds for
+    /// [`QUOTE_SECONDS`].
+    pub(super) async fn price(
+        &self,
+        wallet_id: String,
+        merchant: &MerchantRow,
+        price: Money,
+        now: i64,
+    ) -> Result<QuoteRow, ServiceError> {
         let home = self.store.wallet_currency(&wallet_id).await?;
         let rate = if home == price.currency() {
             None
@@ -93,7 +120,7 @@ impl Service {
         let seed = promo_seed()?;
         let (fundings, cards) = self.funding_options(&wallet_id).await?;
         let context = self
-            .promotion_context(&wallet_id, home, fundings, &merchant, price, now, seed)
+            .promotion_context(&wallet_id, home, fundings, merchant, price, now, seed)
             .await?;
         let offers = promo::offers(&context)
             .into_iter()
@@ -125,9 +152,6 @@ impl Service {
             .first()
             .ok_or_else(|| ServiceError::internal("quote", "the solver offered nothing"))?
             .pay;
-        let shown = rate
-            .as_ref()
-            .map(|(rate, as_of)| RateShown::new(rate, *as_of));
         let row = QuoteRow {
             quote_id: format!("quo_{}", random_token(12)?),
             wallet_id,
@@ -146,15 +170,7 @@ impl Service {
             .write_single(move |mut tx| Box::pin(async move { tx.insert_quote(&stored).await }))
             .await
             .map_err(ServiceError::from)?;
-        Ok(Quote {
-            quote_id: row.quote_id,
-            merchant: merchant_view(merchant),
-            price,
-            pay,
-            rate: shown,
-            expires_at: row.expires_at,
-            offers: row.offers,
-        })
+        Ok(row)
     }
 
     /// How the wallet can pay now, with what card promotions look at: the balance, and each

@@ -8,13 +8,13 @@ use saifu_api::{Card, WalletEvent, paths};
 use saifu_server::{demo, unix_now};
 
 /// An open event stream and what has arrived on it but not been read yet.
-struct Events {
+pub struct Events {
     response: reqwest::Response,
     buffer: String,
 }
 
 impl Events {
-    async fn open(app: &TestApp, device: &TestDevice) -> Events {
+    pub async fn open(app: &TestApp, device: &TestDevice) -> Events {
         let response = device
             .signed(app, Method::GET, paths::EVENTS, "")
             .send()
@@ -29,7 +29,7 @@ impl Events {
     }
 
     /// The next wallet event (keep-alive comments are skipped), or None when the stream ends.
-    async fn next(&mut self) -> Option<WalletEvent> {
+    pub async fn next(&mut self) -> Option<WalletEvent> {
         loop {
             if let Some(end) = self.buffer.find("\n\n") {
                 let block: String = self.buffer.drain(..end + 2).collect();

@@ -10,6 +10,7 @@ mod events;
 mod limits;
 mod logs;
 mod money;
+mod pay_codes;
 mod promotions;
 mod refunds;
 mod shop;
