@@ -2,7 +2,6 @@
 //! the customer owes, hears the payment arrive (and says it aloud), lists the day's payments
 //! and refunds, gives money back, and downloads the day's statement.
 
-mod code;
 mod till;
 mod words;
 
@@ -435,6 +434,7 @@ fn Console(props: &ConsoleProps) -> Html {
                 </label>
                 <button type="submit" class="primary" data-test="show-code">{ lang.text(Text::ShowCode) }</button>
             </form>
+            <PayCodeCharge {lang} till={till.clone()} />
             { summary_view(lang, state.summary.as_ref()) }
             { feed_view(lang, owner, &state, &till, state.dispatcher()) }
             if owner {
@@ -488,7 +488,7 @@ fn code_view(
         },
         _ => {
             let label = format!("{} {}", lang.text(Text::ScanToPay), lang.money(amount));
-            let svg = code::svg(payload, &label).unwrap_or_default();
+            let svg = saifu_core::draw::qr_svg(payload, &label).unwrap_or_default();
             html! {
                 <>
                     <div class="qr" data-test="code" data-payload={payload.to_owned()}>
@@ -507,6 +507,128 @@ fn code_view(
             { body }
             <button class="secondary" onclick={close} data-test="close-code">{ lang.text(Text::Close) }</button>
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PayCodeChargeProps {
+    lang: Lang,
+    till: Till,
+}
+
+/// Where a charge of a pay code stands.
+#[derive(Clone, Debug, PartialEq)]
+enum Charging {
+    Idle,
+    /// Sent; after a moment the customer may be confirming on their phone.
+    Waiting,
+    Paid(FeedEntry),
+    Refused(Code),
+}
+
+/// Tries of a charge whose connection dropped, under its one idempotency key.
+const CHARGE_TRIES: u32 = 3;
+
+/// The customer's pay code, scanned by a handheld scanner (it types the digits and Enter)
+/// or typed by hand, charged for the amount the cashier enters. The check digit catches a
+/// slip before the service is asked.
+#[function_component]
+fn PayCodeCharge(props: &PayCodeChargeProps) -> Html {
+    let lang = props.lang;
+    let amount = use_state(String::new);
+    let code = use_state(String::new);
+    let charging = use_state(|| Charging::Idle);
+    let currency = props.till.shop.merchant.currency;
+    let submit = {
+        let (till, amount, code, charging) = (
+            props.till.clone(),
+            amount.clone(),
+            code.clone(),
+            charging.clone(),
+        );
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let typed = Money::parse_typed(amount.as_str(), currency)
+                .ok()
+                .filter(|money| money.minor() > 0)
+                .and_then(|money| money.within_ceiling().ok());
+            let Some(money) = typed else {
+                charging.set(Charging::Refused(Code::AmountOutOfRange));
+                return;
+            };
+            if saifu_core::paycode::PayCode::parse(code.as_str()).is_err() {
+                charging.set(Charging::Refused(Code::PayCodeWrong));
+                return;
+            }
+            let request = saifu_api::ChargePayCode {
+                code: code.to_string(),
+                amount: money.to_decimal_string(),
+            };
+            let (till, amount, code, charging) =
+                (till.clone(), amount.clone(), code.clone(), charging.clone());
+            charging.set(Charging::Waiting);
+            wasm_bindgen_futures::spawn_local(async move {
+                let key = till::random_token();
+                let mut outcome = Err(Problem(Code::Unreachable));
+                for _ in 0..CHARGE_TRIES {
+                    outcome = till
+                        .post::<FeedEntry>(paths::PAY_CODE_CHARGES, &request, Some(&key))
+                        .await;
+                    if !matches!(outcome, Err(Problem(Code::Unreachable))) {
+                        break;
+                    }
+                    gloo_timers::future::TimeoutFuture::new(1_000).await;
+                }
+                code.set(String::new());
+                charging.set(match outcome {
+                    Ok(entry) => {
+                        amount.set(String::new());
+                        Charging::Paid(entry)
+                    }
+                    Err(problem) => Charging::Refused(problem.0),
+                });
+            });
+        })
+    };
+    let status = match &*charging {
+        Charging::Idle => html! {},
+        Charging::Waiting => html! {
+            <p class="muted" role="status" data-test="charge-waiting">{ lang.text(Text::WaitingForCustomer) }</p>
+        },
+        Charging::Paid(FeedEntry::Payment { price, funded, .. }) => html! {
+            <div class="paid" role="status" data-test="charge-paid">
+                <p class="big">{ format!("{} {}", lang.text(Text::Paid), lang.money(*price)) }</p>
+                { for funded.iter().filter(|share| share.amount.minor() > 0).map(|share| html! {
+                    <p class="discount">{ format!("{} {} ({})", lang.text(Text::Discount), lang.money(share.amount), funder_words(lang, share.funder)) }</p>
+                }) }
+            </div>
+        },
+        Charging::Paid(_) => html! {},
+        Charging::Refused(code) => html! {
+            <p class="error" role="alert" data-test="charge-error">{ lang.problem(*code) }</p>
+        },
+    };
+    let busy = *charging == Charging::Waiting;
+    html! {
+        <form class="card take" onsubmit={submit} data-test="pay-code-charge" aria-busy={busy.then_some("true")}>
+            <h2>{ lang.text(Text::ChargePayCode) }</h2>
+            <label>
+                <span>{ format!("{} ({})", lang.text(Text::Amount), currency) }</span>
+                <input inputmode={if currency.exponent() == 0 { "numeric" } else { "decimal" }} autocomplete="off"
+                       value={(*amount).clone()} data-test="charge-amount"
+                       oninput={let amount = amount.clone(); move |event: InputEvent| amount.set(input_value(&event))} />
+            </label>
+            <label>
+                <span>{ lang.text(Text::PayCodeField) }</span>
+                <input inputmode="numeric" autocomplete="off" maxlength="24" class="mono"
+                       value={(*code).clone()} data-test="charge-code"
+                       oninput={let code = code.clone(); move |event: InputEvent| code.set(input_value(&event))} />
+            </label>
+            <button type="submit" class="primary" disabled={busy} data-test="charge">
+                { lang.text(if busy { Text::Charging } else { Text::Charge }) }
+            </button>
+            { status }
+        </form>
     }
 }
 
@@ -636,7 +758,7 @@ fn shop_code(
 fn print_sheet(lang: Lang, shop: &saifu_api::Merchant, close: Callback<MouseEvent>) -> Html {
     let svg = shop_code(shop, None)
         .ok()
-        .and_then(|payload| code::svg(&payload, &shop.name))
+        .and_then(|payload| saifu_core::draw::qr_svg(&payload, &shop.name))
         .unwrap_or_default();
     let print = Callback::from(|_| {
         if let Some(window) = web_sys::window() {

@@ -165,6 +165,11 @@ catalogue! {
     Owner => "Owner", "店主", "オーナー";
     Staff => "Staff", "店员", "スタッフ";
     TakePayment => "Take a payment", "收款", "お会計";
+    ChargePayCode => "Charge a pay code", "扫付款码收款", "支払いコードで会計";
+    PayCodeField => "Customer's pay code (scan or type)", "顾客付款码（扫描或输入）", "お客様の支払いコード（読み取りまたは入力）";
+    Charge => "Charge", "收款", "請求する";
+    Charging => "Charging…", "收款中…", "請求中…";
+    WaitingForCustomer => "Waiting for the customer to confirm on their phone…", "等待顾客在手机上确认…", "お客様のスマートフォンでの確認を待っています…";
     Amount => "Amount", "金额", "金額";
     ShowCode => "Show the code", "出示收款码", "コードを表示";
     ScanToPay => "Scan with Saifu to pay", "请用 Saifu 扫码付款", "Saifu でスキャンしてお支払いください";

@@ -124,6 +124,33 @@ pub(crate) async fn pay(wallet: State<'_, Wallet>, req: PayRequest) -> Reply<Rec
 }
 
 #[tauri::command]
+pub(crate) async fn pay_code(wallet: State<'_, Wallet>, req: PayCodeRequest) -> Reply<PayCodeView> {
+    let PayCodeRequest {} = req;
+    wallet.app.pay_code().await.map_err(refused)
+}
+
+#[tauri::command]
+pub(crate) async fn pay_code_settings(
+    wallet: State<'_, Wallet>,
+    req: PayCodeSettingsRequest,
+) -> Reply<PayCodeView> {
+    wallet.app.set_pay_code_settings(req).await.map_err(refused)
+}
+
+#[tauri::command]
+pub(crate) async fn answer_charge(
+    wallet: State<'_, Wallet>,
+    req: AnswerChargeRequest,
+) -> Reply<Option<ReceiptView>> {
+    let pin = req.pin.map(Sensitive::new);
+    wallet
+        .app
+        .answer_charge(&req.charge_id, req.approve, pin.as_ref())
+        .await
+        .map_err(refused)
+}
+
+#[tauri::command]
 pub(crate) async fn promotions(
     wallet: State<'_, Wallet>,
     req: PromotionsRequest,

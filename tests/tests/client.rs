@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use saifu_client::pin::PinError;
 use saifu_client::{ClientError, KeyStore, MemoryKeyStore, Onboarding, Sensitive, WalletApp};
@@ -420,6 +421,105 @@ async fn a_stalled_refresh_holds_up_no_payment() {
     let overview = refresh.await.expect("refresh task").expect("overview");
     assert!(overview.fresh);
     assert_eq!(overview.recent.len(), 2, "{:?}", overview.recent);
+}
+
+/// The pay code is made on the phone from the key it got at registration: with the service
+/// out of reach it still shows one, a till (online) is paid with it within its window, and
+/// the same code is refused once the window has passed. A locked app shows none.
+#[tokio::test]
+async fn pay_codes_made_offline_are_taken_within_their_window_and_refused_after() {
+    let service = saifu_tests::service::start().await;
+    let proxy = CuttableProxy::start(&service.base).await;
+    let keys: Arc<dyn KeyStore> = Arc::new(MemoryKeyStore::default());
+    let (app, _dir) = onboarded_at(&proxy.base, keys).await;
+    let card = app.link_card(visa()).await.expect("link");
+    app.top_up(&card.card_id, "100").await.expect("top up");
+
+    proxy.cut();
+    assert_eq!(app.overview().await.unwrap_err().code(), Code::Unreachable);
+    let shown = app.pay_code().await.expect("a pay code made offline");
+    assert_eq!(shown.code.len(), 18);
+    assert!(shown.qr_svg.starts_with("<svg") && shown.barcode_svg.starts_with("<svg"));
+
+    let till = service
+        .till("sh-lanxin-noodles", saifu_api::TillRole::Staff)
+        .await;
+    let charge = |code: String| {
+        let (service, till) = (&service, &till);
+        async move {
+            let body = serde_json::json!({ "code": code, "amount": "12.00" }).to_string();
+            till.signed(
+                service,
+                reqwest::Method::POST,
+                saifu_api::paths::PAY_CODE_CHARGES,
+                &body,
+            )
+            .header(
+                saifu_api::paths::IDEMPOTENCY_KEY,
+                saifu_server::testing::unique("charge-key"),
+            )
+            .send()
+            .await
+            .expect("send")
+        }
+    };
+    // The service's clock a step ahead of the phone's: still within the window.
+    service.clock_offset.store(30, Ordering::Relaxed);
+    assert_eq!(
+        charge(shown.code.clone()).await.status(),
+        reqwest::StatusCode::OK
+    );
+    // Two minutes on, the code the phone showed is refused as expired.
+    service.clock_offset.store(150, Ordering::Relaxed);
+    let late = charge(shown.code.clone()).await;
+    assert_eq!(late.status(), reqwest::StatusCode::GONE);
+    assert!(late.text().await.unwrap().contains("pay_code_expired"));
+
+    app.lock();
+    assert_eq!(app.pay_code().await.unwrap_err().code(), Code::AppLocked);
+}
+
+/// A proxy in front of the service until [`CuttableProxy::cut`]: then every connection,
+/// open or new, is dropped, as when the phone loses its signal.
+struct CuttableProxy {
+    base: String,
+    cut: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl CuttableProxy {
+    async fn start(service: &str) -> CuttableProxy {
+        let upstream = service.trim_start_matches("http://").to_owned();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let cut = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let cutting = cut.clone();
+        tokio::spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                if cutting.load(Ordering::SeqCst) {
+                    continue;
+                }
+                let mut server = tokio::net::TcpStream::connect(&upstream).await.unwrap();
+                let cutting = cutting.clone();
+                tokio::spawn(async move {
+                    let piped = tokio::io::copy_bidirectional(&mut client, &mut server);
+                    let cut = async {
+                        while !cutting.load(Ordering::SeqCst) {
+                            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                        }
+                    };
+                    tokio::select! {
+                        _ = piped => {}
+                        () = cut => {}
+                    }
+                });
+            }
+        });
+        CuttableProxy { base, cut }
+    }
+
+    fn cut(&self) {
+        self.cut.store(true, Ordering::SeqCst);
+    }
 }
 
 /// A proxy in front of the service that holds the first request starting with `held_line`

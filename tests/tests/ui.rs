@@ -1068,6 +1068,125 @@ async fn the_app_pays_a_tills_code_and_sees_the_tills_refund() {
     till.quit().await.expect("end the Chromium session");
 }
 
+/// The app's own pay code, scanned from its window, charged at the console: below the
+/// no-PIN limit at once, above it once the app's user confirms with the PIN; both sides
+/// show the payment.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the real app window and Chromium: `cargo xtask test` runs it under Xvfb"]
+async fn the_till_charges_the_apps_pay_code_and_both_see_it() {
+    let _window = WINDOW.lock().await;
+    let service = saifu_tests::service::start().await;
+    let chrome = saifu_tests::ChromeDriver::start();
+    let till = chrome.open(1024, 900).await;
+    till.goto(format!("{}/merchant/", service.base))
+        .await
+        .expect("open the console");
+    set_console_language(&till, "en").await;
+    let invite = service
+        .invite("sh-lanxin-noodles", saifu_api::TillRole::Staff)
+        .await;
+    fill(&till, "invite-code", &invite.code).await;
+    click_test(&till, "enrol-submit").await;
+    wait_for(&till, "shop-name").await;
+
+    let data_dir = temp_dir("app-data-pay-code");
+    let tauri_driver = TauriDriver::start_with_env(&[
+        ("SAIFU_SERVICE_URL", service.base.as_ref()),
+        ("SAIFU_DATA_DIR", data_dir.as_os_str()),
+    ]);
+    let app = tauri_driver.open_app(&["--window-size=1280x900"]).await;
+    first_launch(&app).await;
+    open_wallet(&app).await;
+    wait_for(&app, "balance").await;
+    click(&app, "Cards").await;
+    fill_card_form(&app).await;
+    click_test(&app, "link-card").await;
+    wait_for(&app, "card-tile").await;
+    fill(&app, "top-up-amount", "500").await;
+    click_test(&app, "top-up").await;
+    wait_for(&app, "top-up-done").await;
+    click(&app, "Home").await;
+    click_test(&app, "home-pay-code").await;
+    let digits = wait_for(&app, "pay-code-digits").await.replace(' ', "");
+    assert_eq!(digits.len(), 18, "{digits}");
+    assert!(
+        wait_for(&app, "pay-code-countdown")
+            .await
+            .starts_with("New code in")
+    );
+    assert_eq!(wait_for(&app, "pay-code-funding").await, "Wallet balance");
+    assert_eq!(wait_for(&app, "pay-code-limit").await, "CN¥200.00");
+    screenshot(&app, "p0-app-pay-code").await;
+
+    // The code scans: read from the window's own pixels by the app's decoder.
+    let shot = app.screenshot_as_png().await.expect("a screenshot");
+    let read: Vec<String> = saifu_scan::decode_bytes(&shot)
+        .expect("an image")
+        .into_iter()
+        .map(|code| code.text)
+        .collect();
+    assert_eq!(read, vec![digits.clone()]);
+
+    // Below the limit the till is paid at once, and the app shows it.
+    fill(&till, "charge-amount", "25.00").await;
+    fill(&till, "charge-code", &read[0]).await;
+    click_test(&till, "charge").await;
+    assert_eq!(wait_for(&till, "charge-paid").await, "Paid CN¥25.00");
+    screenshot(&till, "p1-till-charged").await;
+    assert_eq!(wait_for(&app, "pay-code-paid-amount").await, "CN¥25.00");
+    screenshot(&app, "p2-app-paid").await;
+
+    // A used code is refused; the next one (a new step) comes by itself.
+    fill(&till, "charge-amount", "5.00").await;
+    fill(&till, "charge-code", &digits).await;
+    click_test(&till, "charge").await;
+    assert_eq!(
+        wait_for(&till, "charge-error").await,
+        "This pay code was used already. Ask the customer to show the new one."
+    );
+    let mut next = digits.clone();
+    for _ in 0..70 {
+        next = shown(&app, "pay-code-digits").await.replace(' ', "");
+        if next != digits {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert_ne!(next, digits, "the pay code did not renew");
+
+    // The user lowers the no-PIN limit; above it the till waits while the app asks, and
+    // the PIN confirms.
+    click_test(&app, "pay-code-edit").await;
+    fill(&app, "pay-code-limit-input", "100").await;
+    screenshot(&app, "p3-app-pay-code-settings").await;
+    click_test(&app, "pay-code-save").await;
+    wait_for_text(&app, "CN¥100.00").await;
+    assert_eq!(wait_for(&app, "pay-code-limit").await, "CN¥100.00");
+    fill(&till, "charge-amount", "150.00").await;
+    fill(&till, "charge-code", &next).await;
+    click_test(&till, "charge").await;
+    wait_for(&till, "charge-waiting").await;
+    let question = wait_for(&app, "charge-question").await;
+    assert!(
+        question.starts_with("Pay CN¥") && question.ends_with(" at Lanxin Noodle House?"),
+        "{question}"
+    );
+    screenshot(&app, "p4-app-confirm").await;
+    fill(&app, "charge-pin", PIN).await;
+    click_test(&app, "charge-approve").await;
+    // The shop's ¥5 off ¥30 applies, as to any payment: the till shows who gave it.
+    let paid = wait_for(&till, "charge-paid").await;
+    assert!(
+        paid.starts_with("Paid CN¥150.00") && paid.contains("Discount CN¥5.00 (by the shop)"),
+        "{paid}"
+    );
+    screenshot(&till, "p5-till-confirmed").await;
+    assert_eq!(wait_for(&app, "pay-code-paid-amount").await, "CN¥145.00");
+    screenshot(&app, "p6-app-confirmed").await;
+    app.quit().await.expect("end the app session");
+    till.quit().await.expect("end the Chromium session");
+}
+
 /// The console in a dark colour scheme passes the same accessibility rules, at a phone's
 /// and a desktop's width.
 #[tokio::test(flavor = "multi_thread")]

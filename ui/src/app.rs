@@ -49,6 +49,7 @@ pub fn app() -> Html {
         use_effect_with((), move |_| {
             ipc::listen(WALLET_EVENT, move |pushed: Pushed| {
                 dispatcher.dispatch(Action::Changed);
+                dispatcher.dispatch(Action::Pushed(pushed.clone()));
                 if matches!(pushed, Pushed::DeviceLocked { this_device: true }) {
                     let dispatcher = dispatcher.clone();
                     wasm_bindgen_futures::spawn_local(async move {
@@ -82,6 +83,7 @@ pub fn app() -> Html {
                     <main class={classes!("screen", state.screen.class())} aria-labelledby="screen-title">
                         { pages::render(state.screen) }
                     </main>
+                    <pages::pay_code::ChargeConfirm />
                 </div>
             </div>
         },
@@ -175,6 +177,7 @@ fn top_bar() -> Html {
         Screen::Promotions => Text::PromotionsTitle,
         Screen::History => Text::HistoryTitle,
         Screen::Settings => Text::SettingsTitle,
+        Screen::PayCode => Text::PayCodeTitle,
     };
     let open_settings = {
         let app = app.clone();

@@ -188,6 +188,7 @@ catalogue! {
     Linking => "Checking with your bank…", "正在向银行验证…", "銀行に確認中…";
     UnlinkCard => "Unlink", "解绑", "登録解除";
     Cancel => "Cancel", "取消", "キャンセル";
+    Save => "Save", "保存", "保存";
     Continue => "Continue", "继续", "次へ";
 
     NoCameraTitle => "No camera here", "未检测到摄像头", "カメラがありません";
@@ -325,6 +326,26 @@ catalogue! {
         "This payment is too old to refund.",
         "该笔付款已超过可退款期限。",
         "この支払いは返金できる期間を過ぎています。";
+    PayCodeTitle => "Pay code", "付款码", "支払いコード";
+    PayCodeHint =>
+        "Show this to the cashier to scan.",
+        "请出示给收银员扫描。",
+        "レジで読み取ってもらってください。";
+    PayCodeOffline =>
+        "Works without a connection. Each code is good for one payment.",
+        "无网络也可使用，每个付款码仅限一次付款。",
+        "通信がなくても使えます。コードは 1 回の支払いにだけ使えます。";
+    PayCodeRefreshesIn => "New code in", "新付款码倒计时", "次のコードまで";
+    PayCodePaysWith => "Pays with", "付款方式", "支払い方法";
+    PayCodeNoPinUpTo => "No PIN up to", "免密额度", "PIN なしで支払える上限";
+    PayCodeFallback => "When the balance is short", "余额不足时", "残高が足りないとき";
+    PayCodeNoFallback => "Do not pay", "不付款", "支払わない";
+    PayCodeChange => "Change how it pays", "更改付款设置", "支払い設定を変更";
+    PayCodeDigits => "Pay code digits", "付款码数字", "支払いコードの数字";
+    PayCodePaid => "Paid", "已付款", "支払い済み";
+    ConfirmChargeTitle => "Confirm this payment", "确认此笔付款", "この支払いを確認";
+    ConfirmChargeApprove => "Pay", "付款", "支払う";
+    ConfirmChargeDecline => "Decline", "拒绝", "拒否";
     NotifyConfirmCharge => "Confirm a payment", "请确认付款", "支払いを確認してください";
     ErrorPayCodeRefused =>
         "The shop could not take this pay code. Show the new one.",
@@ -705,6 +726,23 @@ impl Lang {
         match self {
             Lang::En => Some(english),
             _ => names.get(self.tag()).map(String::as_str),
+        }
+    }
+
+    /// The question a till's charge above the no-PIN limit asks.
+    pub fn confirm_charge(self, amount: &str, shop: &str) -> String {
+        match self {
+            Lang::En => format!("Pay {amount} at {shop}?"),
+            Lang::ZhCn => format!("在{shop}付款 {amount}？"),
+            Lang::Ja => format!("{shop}で {amount} を支払いますか？"),
+        }
+    }
+
+    /// Seconds left, as a countdown shows them.
+    pub fn seconds_left(self, seconds: i64) -> String {
+        match self {
+            Lang::En => format!("{seconds} s"),
+            Lang::ZhCn | Lang::Ja => format!("{seconds} 秒"),
         }
     }
 

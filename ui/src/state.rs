@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use saifu_ipc::{AppStatus, Stage};
+use saifu_ipc::{AppStatus, Pushed, Stage};
 use yew::prelude::*;
 
 use crate::i18n::{Lang, Text};
@@ -16,6 +16,8 @@ pub enum Screen {
     Promotions,
     History,
     Settings,
+    /// The wallet's own pay code, one tap from Home; not in the navigation.
+    PayCode,
 }
 
 impl Screen {
@@ -37,6 +39,7 @@ impl Screen {
             Screen::Promotions => Text::NavPromotions,
             Screen::History => Text::NavHistory,
             Screen::Settings => Text::NavSettings,
+            Screen::PayCode => Text::PayCodeTitle,
         }
     }
 
@@ -49,6 +52,7 @@ impl Screen {
             Screen::Promotions => "screen-promotions",
             Screen::History => "screen-history",
             Screen::Settings => "screen-settings",
+            Screen::PayCode => "screen-pay-code",
         }
     }
 
@@ -60,6 +64,7 @@ impl Screen {
             Screen::Promotions => Icon::Promotions,
             Screen::History => Icon::History,
             Screen::Settings => Icon::Settings,
+            Screen::PayCode => Icon::Scan,
         }
     }
 }
@@ -74,6 +79,11 @@ pub struct AppState {
     pub revision: u32,
     /// An image of a code the scanner is to read when it opens (a demo shop's, from Home).
     pub code_image: Option<&'static str>,
+    /// A till's charge of the pay code waiting for the user's answer: a
+    /// `Pushed::PayCodeConfirm`.
+    pub charge: Option<Pushed>,
+    /// The last payment made while the app was open: the pay code screen shows it.
+    pub paid: Option<Pushed>,
 }
 
 impl AppState {
@@ -84,6 +94,8 @@ impl AppState {
             status: None,
             revision: 0,
             code_image: None,
+            charge: None,
+            paid: None,
         }
     }
 }
@@ -99,6 +111,10 @@ pub enum Action {
     ScanImage(&'static str),
     /// The scanner took the image it was given.
     ImageTaken,
+    /// The service pushed this: a charge to confirm, one ended, a payment made.
+    Pushed(Pushed),
+    /// The user answered the charge to confirm.
+    ChargeAnswered,
 }
 
 impl Reducible for AppState {
@@ -121,6 +137,18 @@ impl Reducible for AppState {
                 next.code_image = Some(url);
             }
             Action::ImageTaken => next.code_image = None,
+            Action::Pushed(pushed) => match &pushed {
+                Pushed::PayCodeConfirm { .. } => next.charge = Some(pushed),
+                Pushed::PayCodeChargeEnded { charge_id } => {
+                    if matches!(&next.charge, Some(Pushed::PayCodeConfirm { charge_id: waiting, .. }) if waiting == charge_id)
+                    {
+                        next.charge = None;
+                    }
+                }
+                Pushed::PaymentSucceeded { .. } => next.paid = Some(pushed),
+                _ => {}
+            },
+            Action::ChargeAnswered => next.charge = None,
         }
         Rc::new(next)
     }

@@ -24,6 +24,10 @@ pub enum ClientError {
     KeyMissing,
     #[error("This device was locked from another device of the wallet. Set it up again to use it.")]
     DeviceLocked,
+    #[error(
+        "This device has no pay code yet, and the wallet service cannot be reached to get one."
+    )]
+    PayCodeMissing,
     #[error(transparent)]
     KeyStore(#[from] KeyStoreError),
     #[error(transparent)]
@@ -46,6 +50,7 @@ impl ClientError {
             ClientError::AppLocked => Code::AppLocked,
             ClientError::KeyMissing => Code::KeyMissing,
             ClientError::DeviceLocked => Code::DeviceLocked,
+            ClientError::PayCodeMissing => Code::PayCodeMissing,
             ClientError::KeyStore(KeyStoreError::Unavailable(_)) => Code::KeyringUnavailable,
             ClientError::KeyStore(KeyStoreError::Failed(_)) => Code::KeyringFailed,
             ClientError::Pin(PinError::Wrong { .. }) => Code::WrongPin,

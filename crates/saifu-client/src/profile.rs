@@ -23,6 +23,10 @@ pub struct Profile {
     /// Set when the service said this device was locked; the key is wiped by then.
     #[serde(default)]
     pub locked: bool,
+    /// How this device's pay code pays, as the service last confirmed (its key is in the
+    /// keyring).
+    #[serde(default)]
+    pub pay_code: Option<saifu_api::PayCodeSettings>,
     #[serde(default)]
     pub cache: Cache,
 }

@@ -174,6 +174,14 @@ pub(crate) fn pushed(event: api::WalletEvent, this_device: Option<&str>) -> Opti
     })
 }
 
+pub(crate) fn pay_code_settings(settings: api::PayCodeSettings) -> PayCodeSettingsView {
+    PayCodeSettingsView {
+        funding: funding_choice(settings.funding),
+        fallback_card_id: settings.fallback_card_id,
+        no_pin_limit: settings.no_pin_limit,
+    }
+}
+
 pub(crate) fn funding(choice: FundingChoice) -> api::Funding {
     match choice {
         FundingChoice::Balance => api::Funding::Balance,

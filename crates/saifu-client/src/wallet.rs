@@ -6,17 +6,23 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use reqwest::Method;
 use saifu_api::{
-    CardList, Challenge, ClaimCoupon, CreateWallet, DeviceList, DeviceRegistration, History,
-    LinkCard, Pay, PromotionList, QuoteRequest, TopUp, WalletCreated, paths,
+    AnswerPayCode, CardList, Challenge, ClaimCoupon, CreateWallet, DeviceList, DeviceRegistration,
+    History, LinkCard, Pay, PayCodeAnswered, PayCodeGrant, PayCodeSettings, PromotionList,
+    QuoteRequest, TopUp, WalletCreated, paths,
 };
 use saifu_core::auth::{self, DeviceSigningKey};
 use saifu_core::code::Code;
-use saifu_core::money::Currency;
+use saifu_core::draw;
+use saifu_core::money::{Currency, Money};
+use saifu_core::paycode::{self, PayCodeKey};
 use saifu_ipc::{
     AppStatus, CardView, CouponView, DeviceView, FundingChoice, HistoryPage, LinkCardRequest,
-    OnboardRequest, Overview, PromotionView, QuoteView, ReceiptView, Stage, TopUpDone,
+    OnboardRequest, Overview, PayCodeSettingsRequest, PayCodeView, PromotionView, QuoteView,
+    ReceiptView, Stage, TopUpDone,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -84,6 +90,21 @@ pub fn device_registration(
 
 fn key_account(device_id: &str) -> String {
     format!("device-key/{device_id}")
+}
+
+/// Where the device's pay-code key is kept, as `NUMBER.KEY` (the key in base64url).
+fn pay_code_account(device_id: &str) -> String {
+    format!("pay-code/{device_id}")
+}
+
+fn pay_code_secret(number: u32, key: &str) -> Sensitive<String> {
+    Sensitive::new(format!("{number}.{key}"))
+}
+
+fn read_pay_code_secret(secret: &Sensitive<String>) -> Option<(u32, PayCodeKey)> {
+    let (number, key) = secret.expose().split_once('.')?;
+    let bytes: [u8; 32] = URL_SAFE_NO_PAD.decode(key).ok()?.try_into().ok()?;
+    Some((number.parse().ok()?, PayCodeKey::from_bytes(bytes)))
 }
 
 /// One wallet on this device. Every method takes `&self` and may run beside any other: the
@@ -220,6 +241,7 @@ impl WalletApp {
             home_currency: onboarding.home_currency,
             pin,
             locked: false,
+            pay_code: None,
             cache: Cache::default(),
         };
         self.file.save(&profile)?;
@@ -233,6 +255,11 @@ impl WalletApp {
             api: Some(api),
         };
         self.unlocked.store(true, Ordering::SeqCst);
+        // The pay code's key comes with registration; if it cannot be had now, the pay
+        // code screen asks for it the next time it opens online.
+        if let Err(error) = self.fetch_pay_code().await {
+            tracing::warn!(code = ?error.code(), "no pay code yet");
+        }
         self.status().await
     }
 
@@ -246,8 +273,11 @@ impl WalletApp {
             .as_ref()
             .map(|profile| profile.device_id.clone());
         if let Some(device_id) = device_id {
-            let account = key_account(&device_id);
-            self.with_keys(move |keys| keys.delete(&account)).await?;
+            let accounts = [key_account(&device_id), pay_code_account(&device_id)];
+            self.with_keys(move |keys| {
+                accounts.iter().try_for_each(|account| keys.delete(account))
+            })
+            .await?;
         }
         self.file.delete()?;
         *self.state() = State::default();
@@ -419,6 +449,120 @@ impl WalletApp {
         Ok(views::device(device))
     }
 
+    /// This device's pay code now, made here from the key in the keyring with no network;
+    /// the key is fetched once if the keyring has none yet.
+    pub async fn pay_code(&self) -> Result<PayCodeView, ClientError> {
+        self.ensure_unlocked()?;
+        let device_id = self
+            .state()
+            .profile
+            .as_ref()
+            .map(|profile| profile.device_id.clone())
+            .ok_or(ClientError::NotOnboarded)?;
+        let account = pay_code_account(&device_id);
+        let kept = self.with_keys(move |keys| keys.load(&account)).await?;
+        let (number, key) = match kept.as_ref().and_then(read_pay_code_secret) {
+            Some(kept) => kept,
+            None => self.fetch_pay_code().await?,
+        };
+        let now = unix_now();
+        let code = paycode::make(&key, number, now)
+            .map_err(|error| ClientError::Protocol(error.to_string()))?;
+        let settings = self
+            .state()
+            .profile
+            .as_ref()
+            .and_then(|profile| profile.pay_code.clone())
+            .ok_or(ClientError::PayCodeMissing)?;
+        Ok(PayCodeView {
+            qr_svg: draw::qr_svg(&code, "QR").unwrap_or_default(),
+            barcode_svg: draw::code128_svg(&code, "Code 128").unwrap_or_default(),
+            code,
+            expires_at: (paycode::step(now) + 1) * paycode::STEP_SECONDS,
+            settings: views::pay_code_settings(settings),
+        })
+    }
+
+    /// Asks the service for this device's pay-code key and keeps it in the keyring.
+    async fn fetch_pay_code(&self) -> Result<(u32, PayCodeKey), ClientError> {
+        let grant: PayCodeGrant = self
+            .send(Method::POST, paths::PAY_CODE, None::<&()>, None)
+            .await
+            .map_err(|error| match error {
+                ClientError::Unreachable { .. } => ClientError::PayCodeMissing,
+                other => other,
+            })?;
+        let secret = pay_code_secret(grant.device_number, &grant.key);
+        let kept = read_pay_code_secret(&secret)
+            .ok_or_else(|| ClientError::Protocol("a pay-code key is not 32 bytes".into()))?;
+        let account = {
+            let mut state = self.state();
+            let profile = state.profile.as_mut().ok_or(ClientError::NotOnboarded)?;
+            profile.pay_code = Some(grant.settings.clone());
+            self.file.save(profile)?;
+            pay_code_account(&profile.device_id)
+        };
+        self.with_keys(move |keys| keys.save(&account, &secret))
+            .await?;
+        Ok(kept)
+    }
+
+    /// How the pay code pays, and up to what amount without the PIN.
+    pub async fn set_pay_code_settings(
+        &self,
+        request: PayCodeSettingsRequest,
+    ) -> Result<PayCodeView, ClientError> {
+        let currency = self
+            .state()
+            .profile
+            .as_ref()
+            .map(|profile| profile.home_currency)
+            .ok_or(ClientError::NotOnboarded)?;
+        let limit = Money::parse_typed(&request.no_pin_limit, currency)
+            .map_err(|error| ClientError::invalid(Code::AmountOutOfRange, error.to_string()))?;
+        let body = PayCodeSettings {
+            funding: views::funding(request.funding),
+            fallback_card_id: request.fallback_card_id,
+            no_pin_limit: limit,
+        };
+        let settings: PayCodeSettings = self
+            .send(Method::PUT, paths::PAY_CODE_SETTINGS, Some(&body), None)
+            .await?;
+        {
+            let mut state = self.state();
+            let profile = state.profile.as_mut().ok_or(ClientError::NotOnboarded)?;
+            profile.pay_code = Some(settings);
+            self.file.save(profile)?;
+        }
+        self.pay_code().await
+    }
+
+    /// Answers a till's charge of the pay code above the no-PIN limit: approving takes the
+    /// PIN (a wrong one counts towards the pause); the receipt when paid.
+    pub async fn answer_charge(
+        &self,
+        charge_id: &str,
+        approve: bool,
+        pin: Option<&Sensitive<String>>,
+    ) -> Result<Option<ReceiptView>, ClientError> {
+        self.ensure_unlocked()?;
+        if approve {
+            self.check_pin(pin.ok_or(ClientError::Pin(crate::pin::PinError::BadFormat))?)?;
+        }
+        let answered: PayCodeAnswered = self
+            .send(
+                Method::POST,
+                &paths::pay_code_charge(charge_id),
+                Some(&AnswerPayCode { approve }),
+                None,
+            )
+            .await?;
+        answered
+            .receipt
+            .map(|receipt| views::receipt(*receipt))
+            .transpose()
+    }
+
     /// The wallet's live events; read them with [`WalletApp::next_event`].
     pub async fn events(&self) -> Result<EventStream, ClientError> {
         let (api, device) = self.device().await?;
@@ -507,9 +651,13 @@ impl WalletApp {
             profile.locked = true;
             profile.cache = Cache::default();
             self.file.save(profile)?;
-            key_account(&profile.device_id)
+            [
+                key_account(&profile.device_id),
+                pay_code_account(&profile.device_id),
+            ]
         };
-        self.with_keys(move |keys| keys.delete(&account)).await
+        self.with_keys(move |keys| account.iter().try_for_each(|account| keys.delete(account)))
+            .await
     }
 
     /// The service's client and this device's key, read from the keyring the first time.

@@ -6,6 +6,8 @@
 pub mod auth;
 pub mod card;
 pub mod code;
+#[cfg(feature = "draw")]
+pub mod draw;
 pub mod money;
 pub mod paycode;
 pub mod promo;

@@ -159,7 +159,13 @@ macro_rules! redacted_debug {
     )*};
 }
 
-redacted_debug!(OnboardRequest, UnlockRequest, LinkCardRequest, PayRequest);
+redacted_debug!(
+    OnboardRequest,
+    UnlockRequest,
+    LinkCardRequest,
+    PayRequest,
+    AnswerChargeRequest
+);
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnlinkCardRequest {
@@ -288,6 +294,51 @@ pub struct ReceiptView {
     pub created_at: i64,
 }
 command!(PayRequest => "pay", ReceiptView);
+
+/// This device's pay code now, made on the device with no network.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayCodeRequest {}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayCodeView {
+    /// The 18 digits, as a till reads them.
+    pub code: String,
+    /// The code as SVG: a QR code, and a Code 128 barcode for tills that read only those.
+    pub qr_svg: String,
+    pub barcode_svg: String,
+    /// When the next code replaces this one (Unix seconds).
+    pub expires_at: i64,
+    pub settings: PayCodeSettingsView,
+}
+command!(PayCodeRequest => "pay_code", PayCodeView);
+
+/// How the pay code pays: `funding` first, the card `fallback_card_id` when the balance is
+/// short (if any), and the PIN asked above `no_pin_limit`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayCodeSettingsView {
+    pub funding: FundingChoice,
+    pub fallback_card_id: Option<String>,
+    pub no_pin_limit: Money,
+}
+
+/// New settings for the pay code; `no_pin_limit` as typed, in the wallet's currency.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayCodeSettingsRequest {
+    pub funding: FundingChoice,
+    pub fallback_card_id: Option<String>,
+    pub no_pin_limit: String,
+}
+command!(PayCodeSettingsRequest => "pay_code_settings", PayCodeView);
+
+/// The user's answer to a charge of the pay code above the no-PIN limit: approving it
+/// takes the PIN.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswerChargeRequest {
+    pub charge_id: String,
+    pub approve: bool,
+    pub pin: Option<String>,
+}
+command!(AnswerChargeRequest => "answer_charge", Option<ReceiptView>);
 
 /// What a promotion gives, for the UI to put in words.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -21,6 +21,9 @@
 //! clock started (a client signs its payment on the phone, not in the service), so the
 //! timed section is the service's work: signature check, nonce, the ledger transaction.
 //! Each client pays once untimed first, to warm its connection and the service's path.
+//!
+//! Last, a till's wait for a pay code: from sending the code it scanned to the answer that
+//! it is paid, for 64 customers in a queue at 1 and at 8 tills.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -54,6 +57,9 @@ const PRICE: &str = "1.00";
 /// Enough for every payment a wallet can make in a run.
 const TOP_UP: &str = "1000000.00";
 const CARD_NUMBER: &str = "4242424242424242";
+/// Customers in the pay-code queue, and the tills charging them at once.
+const PAY_CODE_CUSTOMERS: usize = 64;
+const PAY_CODE_TILLS: [usize; 2] = [1, 8];
 /// Quotes hold for 120 s and are paid in the order they were made: runs stay well inside.
 const MAX_SECONDS: f64 = 45.0;
 
@@ -207,12 +213,20 @@ async fn bench(config: &Config) -> Result<String> {
     println!("  {}", row.summary());
     rows.push(row);
 
-    Ok(table(config, &rows, &ceilings, ceiling) + &machine_before)
+    let mut waits = String::new();
+    for tills in PAY_CODE_TILLS {
+        let line = service.pay_code_waits(tills).await?;
+        println!("  {line}");
+        waits += &format!("{line}\n");
+    }
+
+    Ok(table(config, &rows, &ceilings, ceiling) + &waits + &machine_before)
 }
 
 /// The service in this process, with the demo shops.
 struct Service {
     base: String,
+    db: Store,
     shop_codes: Vec<String>,
 }
 
@@ -242,7 +256,11 @@ impl Service {
                 .ok_or_else(|| format!("demo shop {shop} is missing"))?;
             shop_codes.push(demo::merchant_code(&merchant, None)?.encode()?);
         }
-        Ok(Service { base, shop_codes })
+        Ok(Service {
+            base,
+            db,
+            shop_codes,
+        })
     }
 
     fn http() -> Result<reqwest::Client> {
@@ -319,6 +337,92 @@ impl Service {
             http,
             quote_body,
         })
+    }
+
+    /// A till's wait from sending a scanned pay code to "paid", with `tills` tills charging
+    /// a queue of customers at once: each customer a wallet of its own showing its current
+    /// code (one code pays once), each wait the charge's round trip.
+    async fn pay_code_waits(&self, tills: usize) -> Result<String> {
+        let http = Self::http()?;
+        let mut enrolled = Vec::with_capacity(tills);
+        for _ in 0..tills {
+            let till = Device::new();
+            let invite = saifu_server::Service::new(self.db.clone())
+                .issue_invite(SHOPS[0], saifu_api::TillRole::Staff)
+                .await
+                .map_err(|error| format!("invite a till: {error}"))?;
+            let enrol = saifu_api::EnrolTill {
+                invite_code: invite.code,
+                till: till.registration(&self.challenge(&http).await?),
+            };
+            let _: serde_json::Value = ok(
+                http.post(format!("{}{}", self.base, paths::TILLS))
+                    .json(&enrol),
+                "enrol a till",
+            )
+            .await?;
+            enrolled.push(till);
+        }
+        let mut codes = Vec::with_capacity(PAY_CODE_CUSTOMERS);
+        for index in 0..PAY_CODE_CUSTOMERS {
+            let customer = self.client(index, None).await?;
+            let grant: saifu_api::PayCodeGrant = ok(
+                signed(
+                    &customer.device,
+                    &http,
+                    &self.base,
+                    Method::POST,
+                    paths::PAY_CODE,
+                    String::new(),
+                )?,
+                "issue a pay code",
+            )
+            .await?;
+            codes.push(pay_code(&grant)?);
+        }
+        let queues: Vec<Vec<String>> = (0..tills)
+            .map(|till| codes.iter().skip(till).step_by(tills).cloned().collect())
+            .collect();
+        let started = Instant::now();
+        let waited =
+            futures_util::future::join_all(enrolled.iter().zip(queues).map(|(till, queue)| {
+                let (http, base) = (http.clone(), self.base.clone());
+                async move {
+                    let mut waits = Vec::with_capacity(queue.len());
+                    for code in queue {
+                        let body = serde_json::json!({ "code": code, "amount": PRICE }).to_string();
+                        let request = signed(
+                            till,
+                            &http,
+                            &base,
+                            Method::POST,
+                            paths::PAY_CODE_CHARGES,
+                            body,
+                        )?
+                        .header(paths::IDEMPOTENCY_KEY, random_hex(16)?);
+                        let sent = Instant::now();
+                        let _: serde_json::Value = ok(request, "charge a pay code").await?;
+                        waits.push(sent.elapsed());
+                    }
+                    Ok::<_, BoxError>(waits)
+                }
+            }))
+            .await;
+        let elapsed = started.elapsed().as_secs_f64();
+        let mut waits = Vec::new();
+        for till in waited {
+            waits.extend(till?);
+        }
+        waits.sort();
+        Ok(format!(
+            "pay code ({} digits, a new one every {} s), {tills} till(s): {} charges, {:.1}/s, scan to paid p50 {:.2} ms, p99 {:.2} ms",
+            saifu_core::paycode::LENGTH,
+            saifu_core::paycode::STEP_SECONDS,
+            waits.len(),
+            waits.len() as f64 / elapsed,
+            percentile(&waits, 0.50),
+            percentile(&waits, 0.99),
+        ))
     }
 
     /// A further device of `client`'s wallet.
@@ -582,6 +686,21 @@ fn signed(
 ) -> Result<reqwest::RequestBuilder> {
     let nonce = random_hex(16)?;
     Ok(device.request_at(http, base, method, path, &body, unix_now(), &nonce))
+}
+
+/// The code a device with `grant` shows now.
+fn pay_code(grant: &saifu_api::PayCodeGrant) -> Result<String> {
+    use base64::Engine as _;
+    let bytes: [u8; 32] = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(&grant.key)?
+        .try_into()
+        .map_err(|_| "a pay-code key is not 32 bytes")?;
+    let key = saifu_core::paycode::PayCodeKey::from_bytes(bytes);
+    Ok(saifu_core::paycode::make(
+        &key,
+        grant.device_number,
+        unix_now(),
+    )?)
 }
 
 fn random_hex(bytes: usize) -> Result<String> {

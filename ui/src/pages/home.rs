@@ -45,6 +45,7 @@ pub fn home() -> Html {
                 <p class="wallet-hero-label">{ lang.text(Text::HomeBalance) }</p>
                 <p class="wallet-hero-balance" data-test="balance">{ balance }</p>
                 <div class="hero-actions">
+                    <button class="hero-button" onclick={go(Screen::PayCode)} data-test="home-pay-code">{ lang.text(Text::PayCodeTitle) }</button>
                     <button class="hero-button" onclick={go(Screen::Scan)} data-test="home-scan">{ lang.text(Text::NavScan) }</button>
                     <button class="hero-button" onclick={go(Screen::Cards)} data-test="home-top-up">{ lang.text(Text::TopUp) }</button>
                 </div>

@@ -4,6 +4,7 @@ mod cards;
 pub mod gate;
 mod history;
 mod home;
+pub mod pay_code;
 mod promotions;
 mod scan;
 mod settings;
@@ -20,5 +21,6 @@ pub fn render(screen: Screen) -> Html {
         Screen::Promotions => html! { <promotions::Promotions /> },
         Screen::History => html! { <history::History /> },
         Screen::Settings => html! { <settings::Settings /> },
+        Screen::PayCode => html! { <pay_code::PayCodeScreen /> },
     }
 }
