@@ -1,6 +1,6 @@
 // What the console needs of the browser beyond fetch: the till's key in IndexedDB (a
 // non-extractable WebCrypto P-256 key: its private half never leaves the browser), speech,
-// and saving a file.
+// saving a file, and the camera's frames as greyscale for the scanner.
 
 const DB = "saifu-console";
 const STORE = "till";
@@ -65,4 +65,40 @@ export function save_file(name, type, text) {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+// The back camera (a laptop's only one) into `video`.
+export async function camera_start(video) {
+  const stream = await navigator.mediaDevices.getUserMedia({
+    video: { facingMode: "environment", width: { ideal: 1280 }, height: { ideal: 720 } },
+    audio: false,
+  });
+  video.srcObject = stream;
+  await video.play();
+}
+
+export function camera_stop(video) {
+  const stream = video && video.srcObject;
+  if (stream) stream.getTracks().forEach((track) => track.stop());
+  if (video) video.srcObject = null;
+}
+
+const canvas = document.createElement("canvas");
+
+// The frame on screen now as greyscale bytes (BT.601 weights), with its size; null before
+// the first frame arrives.
+export function camera_frame(video) {
+  const width = video.videoWidth;
+  const height = video.videoHeight;
+  if (!width || !height) return null;
+  canvas.width = width;
+  canvas.height = height;
+  const context = canvas.getContext("2d", { willReadFrequently: true });
+  context.drawImage(video, 0, 0, width, height);
+  const rgba = context.getImageData(0, 0, width, height).data;
+  const grey = new Uint8Array(width * height);
+  for (let i = 0, j = 0; j < grey.length; i += 4, j += 1) {
+    grey[j] = (rgba[i] * 77 + rgba[i + 1] * 150 + rgba[i + 2] * 29) >> 8;
+  }
+  return { width, height, grey };
 }

@@ -14,6 +14,7 @@ use saifu_core::money::Money;
 use saifu_core::qr::emv::{EmvMpm, Shop};
 use saifu_core::time::WallClock;
 use till::{Problem, Till};
+use wasm_bindgen::JsValue;
 use web_sys::HtmlInputElement;
 use words::{Lang, Text};
 use yew::prelude::*;
@@ -528,69 +529,139 @@ enum Charging {
 
 /// Tries of a charge whose connection dropped, under its one idempotency key.
 const CHARGE_TRIES: u32 = 3;
+/// How often the camera's frame is read for a pay code.
+const CAMERA_FRAME_MILLIS: u32 = 200;
 
-/// The customer's pay code, scanned by a handheld scanner (it types the digits and Enter)
-/// or typed by hand, charged for the amount the cashier enters. The check digit catches a
-/// slip before the service is asked.
+/// The amount and code the cashier gave, and where the charge's state goes.
+#[derive(Clone)]
+struct ChargeForm {
+    till: Till,
+    amount: UseStateHandle<String>,
+    code: UseStateHandle<String>,
+    charging: UseStateHandle<Charging>,
+}
+
+impl ChargeForm {
+    /// Charges `code` for the amount typed: checked here first (an amount above zero, the
+    /// code's check digit), then sent, and retried under one idempotency key when the
+    /// connection drops.
+    fn charge(&self, code: &str) {
+        let currency = self.till.shop.merchant.currency;
+        let typed = Money::parse_typed(self.amount.as_str(), currency)
+            .ok()
+            .filter(|money| money.minor() > 0)
+            .and_then(|money| money.within_ceiling().ok());
+        let Some(money) = typed else {
+            self.charging.set(Charging::Refused(Code::AmountOutOfRange));
+            return;
+        };
+        if saifu_core::paycode::PayCode::parse(code).is_err() {
+            self.charging.set(Charging::Refused(Code::PayCodeWrong));
+            return;
+        }
+        let request = saifu_api::ChargePayCode {
+            code: code.to_owned(),
+            amount: money.to_decimal_string(),
+        };
+        let form = self.clone();
+        form.charging.set(Charging::Waiting);
+        wasm_bindgen_futures::spawn_local(async move {
+            let key = till::random_token();
+            let mut outcome = Err(Problem(Code::Unreachable));
+            for _ in 0..CHARGE_TRIES {
+                outcome = form
+                    .till
+                    .post::<FeedEntry>(paths::PAY_CODE_CHARGES, &request, Some(&key))
+                    .await;
+                if !matches!(outcome, Err(Problem(Code::Unreachable))) {
+                    break;
+                }
+                gloo_timers::future::TimeoutFuture::new(1_000).await;
+            }
+            form.code.set(String::new());
+            form.charging.set(match outcome {
+                Ok(entry) => {
+                    form.amount.set(String::new());
+                    Charging::Paid(entry)
+                }
+                Err(problem) => Charging::Refused(problem.0),
+            });
+        });
+    }
+}
+
+/// The customer's pay code, read by the browser's camera, by a handheld scanner (it types
+/// the digits and Enter) or typed by hand, charged for the amount the cashier enters.
 #[function_component]
 fn PayCodeCharge(props: &PayCodeChargeProps) -> Html {
     let lang = props.lang;
-    let amount = use_state(String::new);
-    let code = use_state(String::new);
-    let charging = use_state(|| Charging::Idle);
+    let form = ChargeForm {
+        till: props.till.clone(),
+        amount: use_state(String::new),
+        code: use_state(String::new),
+        charging: use_state(|| Charging::Idle),
+    };
+    let camera = use_state(|| false);
+    let camera_failed = use_state(|| false);
+    let video = use_node_ref();
     let currency = props.till.shop.merchant.currency;
-    let submit = {
-        let (till, amount, code, charging) = (
-            props.till.clone(),
-            amount.clone(),
-            code.clone(),
-            charging.clone(),
+
+    // While the camera is on, its frames are read until one holds a pay code: that code is
+    // charged at once, as a scanner's beep would be.
+    {
+        let (form, camera, camera_failed, video) = (
+            form.clone(),
+            camera.clone(),
+            camera_failed.clone(),
+            video.clone(),
         );
+        use_effect_with(*camera, move |on| {
+            let running = Rc::new(std::cell::Cell::new(*on));
+            let element: Option<JsValue> = video.get().map(JsValue::from);
+            if let (true, Some(element)) = (*on, element.clone()) {
+                let still = running.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    if till::camera_start(&element).await.is_err() {
+                        camera_failed.set(true);
+                        camera.set(false);
+                        return;
+                    }
+                    while still.get() {
+                        if let Some(code) = till::pay_code_in_view(&element) {
+                            camera.set(false);
+                            form.code.set(code.clone());
+                            form.charge(&code);
+                            break;
+                        }
+                        gloo_timers::future::TimeoutFuture::new(CAMERA_FRAME_MILLIS).await;
+                    }
+                });
+            }
+            move || {
+                running.set(false);
+                if let Some(element) = element {
+                    till::camera_stop(&element);
+                }
+            }
+        });
+    }
+
+    let submit = {
+        let form = form.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            let typed = Money::parse_typed(amount.as_str(), currency)
-                .ok()
-                .filter(|money| money.minor() > 0)
-                .and_then(|money| money.within_ceiling().ok());
-            let Some(money) = typed else {
-                charging.set(Charging::Refused(Code::AmountOutOfRange));
-                return;
-            };
-            if saifu_core::paycode::PayCode::parse(code.as_str()).is_err() {
-                charging.set(Charging::Refused(Code::PayCodeWrong));
-                return;
-            }
-            let request = saifu_api::ChargePayCode {
-                code: code.to_string(),
-                amount: money.to_decimal_string(),
-            };
-            let (till, amount, code, charging) =
-                (till.clone(), amount.clone(), code.clone(), charging.clone());
-            charging.set(Charging::Waiting);
-            wasm_bindgen_futures::spawn_local(async move {
-                let key = till::random_token();
-                let mut outcome = Err(Problem(Code::Unreachable));
-                for _ in 0..CHARGE_TRIES {
-                    outcome = till
-                        .post::<FeedEntry>(paths::PAY_CODE_CHARGES, &request, Some(&key))
-                        .await;
-                    if !matches!(outcome, Err(Problem(Code::Unreachable))) {
-                        break;
-                    }
-                    gloo_timers::future::TimeoutFuture::new(1_000).await;
-                }
-                code.set(String::new());
-                charging.set(match outcome {
-                    Ok(entry) => {
-                        amount.set(String::new());
-                        Charging::Paid(entry)
-                    }
-                    Err(problem) => Charging::Refused(problem.0),
-                });
-            });
+            let code = (*form.code).clone();
+            form.charge(&code);
         })
     };
-    let status = match &*charging {
+    let toggle_camera = {
+        let (camera, camera_failed) = (camera.clone(), camera_failed.clone());
+        Callback::from(move |_| {
+            camera_failed.set(false);
+            camera.set(!*camera);
+        })
+    };
+    let status = match &*form.charging {
         Charging::Idle => html! {},
         Charging::Waiting => html! {
             <p class="muted" role="status" data-test="charge-waiting">{ lang.text(Text::WaitingForCustomer) }</p>
@@ -608,25 +679,35 @@ fn PayCodeCharge(props: &PayCodeChargeProps) -> Html {
             <p class="error" role="alert" data-test="charge-error">{ lang.problem(*code) }</p>
         },
     };
-    let busy = *charging == Charging::Waiting;
+    let busy = *form.charging == Charging::Waiting;
     html! {
         <form class="card take" onsubmit={submit} data-test="pay-code-charge" aria-busy={busy.then_some("true")}>
             <h2>{ lang.text(Text::ChargePayCode) }</h2>
             <label>
                 <span>{ format!("{} ({})", lang.text(Text::Amount), currency) }</span>
                 <input inputmode={if currency.exponent() == 0 { "numeric" } else { "decimal" }} autocomplete="off"
-                       value={(*amount).clone()} data-test="charge-amount"
-                       oninput={let amount = amount.clone(); move |event: InputEvent| amount.set(input_value(&event))} />
+                       value={(*form.amount).clone()} data-test="charge-amount"
+                       oninput={let amount = form.amount.clone(); move |event: InputEvent| amount.set(input_value(&event))} />
             </label>
             <label>
                 <span>{ lang.text(Text::PayCodeField) }</span>
                 <input inputmode="numeric" autocomplete="off" maxlength="24" class="mono"
-                       value={(*code).clone()} data-test="charge-code"
-                       oninput={let code = code.clone(); move |event: InputEvent| code.set(input_value(&event))} />
+                       value={(*form.code).clone()} data-test="charge-code"
+                       oninput={let code = form.code.clone(); move |event: InputEvent| code.set(input_value(&event))} />
             </label>
-            <button type="submit" class="primary" disabled={busy} data-test="charge">
-                { lang.text(if busy { Text::Charging } else { Text::Charge }) }
-            </button>
+            <video ref={video} class={classes!("camera", (!*camera).then_some("hidden"))} data-test="charge-camera-view"
+                   muted=true playsinline=true aria-label={lang.text(Text::ScanWithCamera)}></video>
+            if *camera_failed {
+                <p class="error" role="alert" data-test="camera-error">{ lang.text(Text::CameraUnavailable) }</p>
+            }
+            <div class="actions">
+                <button type="button" class="secondary" onclick={toggle_camera} disabled={busy} data-test="charge-camera">
+                    { lang.text(if *camera { Text::StopCamera } else { Text::ScanWithCamera }) }
+                </button>
+                <button type="submit" class="primary" disabled={busy} data-test="charge">
+                    { lang.text(if busy { Text::Charging } else { Text::Charge }) }
+                </button>
+            </div>
             { status }
         </form>
     }

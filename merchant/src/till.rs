@@ -27,6 +27,27 @@ extern "C" {
     async fn sign(key: &JsValue, bytes: &[u8]) -> Result<JsValue, JsValue>;
     pub fn speak(text: &str, lang: &str);
     pub fn save_file(name: &str, kind: &str, text: &str);
+    #[wasm_bindgen(catch)]
+    pub async fn camera_start(video: &JsValue) -> Result<JsValue, JsValue>;
+    pub fn camera_stop(video: &JsValue);
+    pub fn camera_frame(video: &JsValue) -> JsValue;
+}
+
+/// The pay code in the camera's frame now, if one is there: read by saifu-scan, the app's
+/// own decoder, and accepted only when its check digit holds.
+pub fn pay_code_in_view(video: &JsValue) -> Option<String> {
+    let frame = camera_frame(video);
+    if frame.is_null() {
+        return None;
+    }
+    let field = |name: &str| js_sys::Reflect::get(&frame, &name.into()).ok();
+    let width = field("width")?.as_f64()? as u32;
+    let height = field("height")?.as_f64()? as u32;
+    let grey = js_sys::Uint8Array::new(&field("grey")?).to_vec();
+    saifu_scan::decode_luma(width, height, grey)?
+        .into_iter()
+        .map(|code| code.text)
+        .find(|text| saifu_core::paycode::PayCode::parse(text).is_ok())
 }
 
 /// Why a call did not go through: a code from the one list, worded by the console.

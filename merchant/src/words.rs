@@ -168,6 +168,12 @@ catalogue! {
     ChargePayCode => "Charge a pay code", "扫付款码收款", "支払いコードで会計";
     PayCodeField => "Customer's pay code (scan or type)", "顾客付款码（扫描或输入）", "お客様の支払いコード（読み取りまたは入力）";
     Charge => "Charge", "收款", "請求する";
+    ScanWithCamera => "Scan with the camera", "用摄像头扫描", "カメラで読み取る";
+    StopCamera => "Stop the camera", "关闭摄像头", "カメラを止める";
+    CameraUnavailable =>
+        "The camera cannot be used here. Allow it in the browser, or type the code.",
+        "无法使用摄像头。请在浏览器中允许使用，或手动输入付款码。",
+        "カメラを使えません。ブラウザで許可するか、コードを入力してください。";
     Charging => "Charging…", "收款中…", "請求中…";
     WaitingForCustomer => "Waiting for the customer to confirm on their phone…", "等待顾客在手机上确认…", "お客様のスマートフォンでの確認を待っています…";
     Amount => "Amount", "金额", "金額";

@@ -1076,8 +1076,21 @@ async fn the_app_pays_a_tills_code_and_sees_the_tills_refund() {
 async fn the_till_charges_the_apps_pay_code_and_both_see_it() {
     let _window = WINDOW.lock().await;
     let service = saifu_tests::service::start().await;
+    // The till's camera plays this file: the app's window, once it shows its pay code.
+    let camera = temp_dir("till-camera").join("counter.y4m");
     let chrome = saifu_tests::ChromeDriver::start();
-    let till = chrome.open(1024, 900).await;
+    let fake_camera = format!("--use-file-for-fake-video-capture={}", camera.display());
+    let till = chrome
+        .open_with(
+            1024,
+            900,
+            &[
+                "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream",
+                &fake_camera,
+            ],
+        )
+        .await;
     till.goto(format!("{}/merchant/", service.base))
         .await
         .expect("open the console");
@@ -1127,10 +1140,20 @@ async fn the_till_charges_the_apps_pay_code_and_both_see_it() {
         .collect();
     assert_eq!(read, vec![digits.clone()]);
 
-    // Below the limit the till is paid at once, and the app shows it.
+    // Below the limit the till's camera reads the code off the phone's screen, and the
+    // till is paid at once; the app shows it.
+    let qr = element(&app, "pay-code-qr")
+        .await
+        .rect()
+        .await
+        .expect("where the QR code is");
+    write_camera_file(
+        &shot,
+        (qr.x + qr.width / 2.0, qr.y + qr.height / 2.0),
+        &camera,
+    );
     fill(&till, "charge-amount", "25.00").await;
-    fill(&till, "charge-code", &read[0]).await;
-    click_test(&till, "charge").await;
+    click_test(&till, "charge-camera").await;
     assert_eq!(wait_for(&till, "charge-paid").await, "Paid CN¥25.00");
     screenshot(&till, "p1-till-charged").await;
     assert_eq!(wait_for(&app, "pay-code-paid-amount").await, "CN¥25.00");
@@ -1185,6 +1208,29 @@ async fn the_till_charges_the_apps_pay_code_and_both_see_it() {
     screenshot(&app, "p6-app-confirmed").await;
     app.quit().await.expect("end the app session");
     till.quit().await.expect("end the Chromium session");
+}
+
+/// A camera's view of `screenshot` (PNG): 640 by 480 pixels around `centre`, in grey, as a
+/// one-frame Y4M file, which Chromium plays as its camera.
+fn write_camera_file(screenshot: &[u8], centre: (f64, f64), path: &std::path::Path) {
+    const WIDTH: u32 = 640;
+    const HEIGHT: u32 = 480;
+    let grey = image::load_from_memory(screenshot)
+        .expect("a PNG")
+        .to_luma8();
+    let left = (centre.0 as u32)
+        .saturating_sub(WIDTH / 2)
+        .min(grey.width() - WIDTH);
+    let top = (centre.1 as u32)
+        .saturating_sub(HEIGHT / 2)
+        .min(grey.height() - HEIGHT);
+    let view = image::imageops::crop_imm(&grey, left, top, WIDTH, HEIGHT).to_image();
+    let mut file =
+        format!("YUV4MPEG2 W{WIDTH} H{HEIGHT} F10:1 Ip A1:1 C420jpeg\nFRAME\n").into_bytes();
+    file.extend_from_slice(view.as_raw());
+    // No colour: both chroma planes at their middle.
+    file.resize(file.len() + (WIDTH * HEIGHT / 2) as usize, 128);
+    std::fs::write(path, file).expect("write the camera's file");
 }
 
 /// The console in a dark colour scheme passes the same accessibility rules, at a phone's

@@ -95,6 +95,12 @@ pub fn decode(frame: &GrayImage) -> Vec<Decoded> {
     cascade::decode_frame(frame)
 }
 
+/// [`decode`] for a greyscale frame of `width` by `height` pixels, row by row, as a
+/// browser's camera gives one; `None` when `pixels` are not that many.
+pub fn decode_luma(width: u32, height: u32, pixels: Vec<u8>) -> Option<Vec<Decoded>> {
+    GrayImage::from_raw(width, height, pixels).map(|frame| decode(&frame))
+}
+
 /// [`decode`] for an encoded image (PNG, JPEG or WebP).
 pub fn decode_bytes(image: &[u8]) -> Result<Vec<Decoded>, ScanError> {
     Ok(decode(&load_grey(image)?))
