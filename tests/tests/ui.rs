@@ -1159,14 +1159,32 @@ async fn the_till_charges_the_apps_pay_code_and_both_see_it() {
     assert_eq!(wait_for(&app, "pay-code-paid-amount").await, "CN¥25.00");
     screenshot(&app, "p2-app-paid").await;
 
+    // A slip of the finger is caught by the check digit, before the service is asked.
+    let mut typo = digits.clone().into_bytes();
+    typo[9] = if typo[9] == b'9' { b'0' } else { typo[9] + 1 };
+    fill(&till, "charge-amount", "5.00").await;
+    fill(
+        &till,
+        "charge-code",
+        std::str::from_utf8(&typo).expect("digits"),
+    )
+    .await;
+    click_test(&till, "charge").await;
+    assert_eq!(
+        wait_for(&till, "charge-error").await,
+        "That is not a valid pay code. Scan it again, or check the digits."
+    );
+
     // A used code is refused; the next one (a new step) comes by itself.
     fill(&till, "charge-amount", "5.00").await;
     fill(&till, "charge-code", &digits).await;
     click_test(&till, "charge").await;
-    assert_eq!(
-        wait_for(&till, "charge-error").await,
-        "This pay code was used already. Ask the customer to show the new one."
-    );
+    // The refusal before it stays on screen until this one replaces it.
+    wait_for_text(
+        &till,
+        "This pay code was used already. Ask the customer to show the new one.",
+    )
+    .await;
     let mut next = digits.clone();
     for _ in 0..70 {
         next = shown(&app, "pay-code-digits").await.replace(' ', "");

@@ -415,3 +415,29 @@ async fn above_the_limit_the_device_confirms_declines_or_lets_it_time_out() {
     assert_eq!(balance(&app, &phone).await, cny(7_500));
     assert_ledger_balances(&app).await;
 }
+
+/// A tourist's wallet in yuan pays a shop in Osaka with its pay code: the till asks yen,
+/// the wallet pays yuan at the day's rate, as a quote would show it.
+#[tokio::test]
+async fn a_yuan_wallets_code_pays_a_yen_shop_at_the_days_rate() {
+    let app = spawn_demo_app().await;
+    let till = app.till("osa-dotonbori-takoyaki", TillRole::Staff).await;
+    let (phone, _card) = funded_wallet(&app, "100.00").await;
+    let mut events = Events::open(&app, &phone).await;
+    let grant = grant(&app, &phone).await;
+    let entry = charged(&app, &till, &code(&grant, 0), "600").await;
+    assert_eq!(price_of(&entry), Money::from_minor(600, currency("JPY")));
+    let receipt = match events.next().await {
+        Some(WalletEvent::PaymentSucceeded { receipt }) => receipt,
+        other => panic!("the device heard {other:?}"),
+    };
+    assert_eq!(receipt.price, Money::from_minor(600, currency("JPY")));
+    assert_eq!(receipt.paid.currency(), currency("CNY"));
+    assert!(receipt.rate.is_some(), "a converted payment shows its rate");
+    assert!(receipt.paid.minor() > 0);
+    assert_eq!(
+        balance(&app, &phone).await,
+        cny(10_000 - receipt.paid.minor())
+    );
+    assert_ledger_balances(&app).await;
+}
