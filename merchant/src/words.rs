@@ -81,6 +81,7 @@ impl Lang {
             Code::ConfirmationTimedOut => Text::ErrorConfirmationTimedOut,
             Code::InsufficientFunds => Text::ErrorCustomerShort,
             Code::PayCodeLocked => Text::ErrorPayCodeLocked,
+            Code::WalletSuspended => Text::ErrorWalletSuspended,
             Code::BadRequest | Code::AmountOutOfRange | Code::AmountRequired => Text::ErrorAmount,
             Code::Unreachable => Text::ErrorUnreachable,
             Code::StaleRequest => Text::ErrorClock,
@@ -95,6 +96,9 @@ impl Lang {
             | Code::CardExpired
             | Code::CardDeclined
             | Code::InvalidPaymentCode
+            | Code::InvalidLockCode
+            | Code::LockPaused
+            | Code::InvalidRecoveryCode
             | Code::UnknownMerchant
             | Code::QuoteExpired
             | Code::QuoteAlreadyPaid
@@ -267,6 +271,10 @@ catalogue! {
         "The customer's wallet is locked on that phone. Ask for another way to pay.",
         "顾客的钱包在该手机上已被锁定，请使用其他付款方式。",
         "お客様のウォレットはその端末でロックされています。別の支払い方法をお願いしてください。";
+    ErrorWalletSuspended =>
+        "The customer's wallet is suspended. Ask for another way to pay.",
+        "顾客的钱包已被暂停，请使用其他付款方式。",
+        "お客様のウォレットは一時停止中です。別の支払い方法をお願いしてください。";
     ErrorCustomerShort =>
         "The customer's wallet does not cover this amount. Nothing was charged.",
         "顾客钱包余额不足，未扣款。",

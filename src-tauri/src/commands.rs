@@ -124,6 +124,26 @@ pub(crate) async fn pay(wallet: State<'_, Wallet>, req: PayRequest) -> Reply<Rec
 }
 
 #[tauri::command]
+pub(crate) async fn recovery_sheet(
+    wallet: State<'_, Wallet>,
+    req: RecoverySheetRequest,
+) -> Reply<RecoverySheetView> {
+    let RecoverySheetRequest {} = req;
+    wallet.app.recovery_sheet().await.map_err(refused)
+}
+
+#[tauri::command]
+pub(crate) fn recovery_saved(wallet: State<'_, Wallet>, req: RecoverySavedRequest) -> Reply<()> {
+    let RecoverySavedRequest {} = req;
+    wallet.app.recovery_saved().map_err(refused)
+}
+
+#[tauri::command]
+pub(crate) async fn resume(wallet: State<'_, Wallet>, req: ResumeRequest) -> Reply<AppStatus> {
+    wallet.app.resume(&req.recovery_code).await.map_err(refused)
+}
+
+#[tauri::command]
 pub(crate) async fn pay_code(wallet: State<'_, Wallet>, req: PayCodeRequest) -> Reply<PayCodeView> {
     let PayCodeRequest {} = req;
     wallet.app.pay_code().await.map_err(refused)

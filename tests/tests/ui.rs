@@ -1228,6 +1228,82 @@ async fn the_till_charges_the_apps_pay_code_and_both_see_it() {
     till.quit().await.expect("end the Chromium session");
 }
 
+/// A lost phone: Home offers the recovery sheet; its lock code, typed into the lock page
+/// in any browser, suspends the wallet and the app shows it at once; the recovery code lifts
+/// it again.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the real app window and Chromium: `cargo xtask test` runs it under Xvfb"]
+async fn the_lock_page_suspends_the_wallet_and_the_recovery_code_lifts_it() {
+    let _window = WINDOW.lock().await;
+    let service = saifu_tests::service::start().await;
+    let data_dir = temp_dir("app-data-lost-mode");
+    let tauri_driver = TauriDriver::start_with_env(&[
+        ("SAIFU_SERVICE_URL", service.base.as_ref()),
+        ("SAIFU_DATA_DIR", data_dir.as_os_str()),
+    ]);
+    let app = tauri_driver.open_app(&["--window-size=1280x900"]).await;
+    first_launch(&app).await;
+    open_wallet(&app).await;
+    wait_for(&app, "balance").await;
+    click_test(&app, "recovery-show").await;
+    let lock_code = wait_for(&app, "recovery-lock-code").await;
+    let recovery_code = wait_for(&app, "recovery-code").await;
+    let lock_page = wait_for(&app, "recovery-lock-page").await;
+    assert_eq!(lock_page, format!("{}/lock", service.base));
+    screenshot(&app, "l0-recovery-sheet").await;
+    click_test(&app, "recovery-saved").await;
+    for _ in 0..50 {
+        if app.find(by_test("recovery-sheet")).await.is_err() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        app.find(by_test("recovery-sheet")).await.is_err(),
+        "the sheet is still asked for"
+    );
+
+    // Any browser, a phone's width, in Japanese: a wrong code is refused, the right one
+    // locks.
+    let chrome = saifu_tests::ChromeDriver::start();
+    let browser = chrome.open(390, 844).await;
+    browser
+        .goto(format!("{lock_page}?lang=ja"))
+        .await
+        .expect("open the lock page");
+    wait_for_text(&browser, "ウォレットをロック").await;
+    assert_accessible(&browser, "the lock page").await;
+    fill(&browser, "lock-code", "0000-0000-0000").await;
+    click_test(&browser, "lock-submit").await;
+    assert_eq!(
+        wait_for(&browser, "lock-error").await,
+        "どのウォレットのロックコードでもありません。リカバリーシートと照らし合わせてください。"
+    );
+    fill(&browser, "lock-code", &lock_code.to_lowercase()).await;
+    click_test(&browser, "lock-submit").await;
+    assert!(
+        wait_for(&browser, "lock-done")
+            .await
+            .starts_with("ウォレットをロックしました。")
+    );
+    screenshot(&browser, "l1-lock-page-done").await;
+
+    // The app hears it at once and asks for the recovery code.
+    wait_for(&app, "suspended").await;
+    screenshot(&app, "l2-app-suspended").await;
+    fill(&app, "recovery-code-input", &lock_code).await;
+    click_test(&app, "resume").await;
+    assert_eq!(
+        wait_for(&app, "resume-error").await,
+        "That is not this wallet's recovery code. Check it against your recovery sheet."
+    );
+    fill(&app, "recovery-code-input", &recovery_code).await;
+    click_test(&app, "resume").await;
+    assert_eq!(wait_for(&app, "balance").await, "CN¥0.00");
+    browser.quit().await.expect("end the Chromium session");
+    app.quit().await.expect("end the app session");
+}
+
 /// A camera's view of `screenshot` (PNG): 640 by 480 pixels around `centre`, in grey, as a
 /// one-frame Y4M file, which Chromium plays as its camera.
 fn write_camera_file(screenshot: &[u8], centre: (f64, f64), path: &std::path::Path) {

@@ -50,7 +50,12 @@ pub fn app() -> Html {
             ipc::listen(WALLET_EVENT, move |pushed: Pushed| {
                 dispatcher.dispatch(Action::Changed);
                 dispatcher.dispatch(Action::Pushed(pushed.clone()));
-                if matches!(pushed, Pushed::DeviceLocked { this_device: true }) {
+                if matches!(
+                    pushed,
+                    Pushed::DeviceLocked { this_device: true }
+                        | Pushed::WalletSuspended
+                        | Pushed::WalletResumed
+                ) {
                     let dispatcher = dispatcher.clone();
                     wasm_bindgen_futures::spawn_local(async move {
                         if let Ok(status) = ipc::call(&StatusRequest {}).await {
@@ -155,6 +160,8 @@ fn notification(lang: Lang, pushed: &Pushed) -> Option<NotifyRequest> {
                 lang.shop_name(merchant_name, merchant_local.as_ref())
             ),
         ),
+        Pushed::WalletSuspended => (lang.text(Text::NotifySuspended), String::new()),
+        Pushed::WalletResumed => (lang.text(Text::NotifyResumed), String::new()),
         Pushed::DeviceAdded { .. }
         | Pushed::PayCodeChargeEnded { .. }
         | Pushed::CardUnlinked

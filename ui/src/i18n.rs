@@ -326,6 +326,32 @@ catalogue! {
         "This payment is too old to refund.",
         "该笔付款已超过可退款期限。",
         "この支払いは返金できる期間を過ぎています。";
+    SuspendedTitle =>
+        "This wallet is locked with its lock code",
+        "此钱包已用锁定码锁定",
+        "このウォレットはロックコードでロックされています";
+    SuspendedBody =>
+        "No device of it can pay until the recovery code from your recovery sheet lifts the lock. Your money is safe in the wallet.",
+        "在使用恢复单上的恢复码解除锁定之前，任何设备都无法付款。您的资金安全地留在钱包中。",
+        "リカバリーシートのリカバリーコードでロックを解除するまで、どの端末でも支払いはできません。お金はウォレットに残っています。";
+    RecoveryCodeField => "Recovery code", "恢复码", "リカバリーコード";
+    ResumeWallet => "Unlock the wallet", "解除锁定", "ロックを解除";
+    ErrorRecoveryCode =>
+        "That is not this wallet's recovery code. Check it against your recovery sheet.",
+        "这不是此钱包的恢复码，请与恢复单核对。",
+        "このウォレットのリカバリーコードではありません。リカバリーシートと照らし合わせてください。";
+    RecoverySheetTitle => "Your recovery sheet", "您的恢复单", "リカバリーシート";
+    RecoverySheetBody =>
+        "Print this or write it down, and keep it away from this device. If the device is lost, the lock code stops every device from paying, from any browser at",
+        "请打印或抄写下来，并与本设备分开保存。设备丢失时，可在任意浏览器中打开以下网址，用锁定码停止所有设备付款：",
+        "印刷するか書き留めて、この端末とは別に保管してください。端末をなくしたら、どのブラウザからでも次のページでロックコードを入力すると、すべての端末の支払いが止まります：";
+    LockCode => "Lock code", "锁定码", "ロックコード";
+    RecoveryCode => "Recovery code (lifts the lock)", "恢复码（解除锁定）", "リカバリーコード（ロックを解除）";
+    RecoverySheetShow => "Show my recovery sheet", "显示我的恢复单", "リカバリーシートを表示";
+    RecoverySheetSaved => "I have saved it", "我已保存", "保存しました";
+    RecoverySheetPrint => "Print", "打印", "印刷";
+    NotifySuspended => "Your wallet was locked with its lock code", "您的钱包已用锁定码锁定", "ウォレットがロックコードでロックされました";
+    NotifyResumed => "Your wallet is unlocked", "您的钱包已解除锁定", "ウォレットのロックを解除しました";
     PayCodeTitle => "Pay code", "付款码", "支払いコード";
     PayCodeHint =>
         "Show this to the cashier to scan.",
@@ -784,6 +810,9 @@ fn error_text(code: saifu_ipc::Code) -> Text {
         | Code::PayCodesPaused
         | Code::PayCodeLocked => Text::ErrorPayCodeRefused,
         Code::PayCodeMissing => Text::ErrorPayCodeMissing,
+        Code::WalletSuspended => Text::SuspendedTitle,
+        Code::InvalidRecoveryCode => Text::ErrorRecoveryCode,
+        Code::InvalidLockCode | Code::LockPaused => Text::ErrorRequestRefused,
         Code::PaymentDeclined => Text::ErrorPaymentDeclined,
         Code::ConfirmationTimedOut => Text::ErrorConfirmationTimedOut,
         Code::Conflict | Code::IdempotencyKeyReused => Text::ErrorConflict,

@@ -74,6 +74,16 @@ pub mod paths {
     /// owner's till.
     pub const STATEMENT: &str = "/v1/merchant/statement";
 
+    /// Suspend a wallet with its lock code (POST, unsigned: the phone is lost), from the
+    /// page at `LOCK_PAGE`; lift it with the recovery code (`RESUME`, signed by a device of
+    /// the wallet, suspended as it is); new codes for the signing device's wallet
+    /// (`RECOVERY_SHEET`).
+    pub const LOCK: &str = "/v1/lock";
+    pub const RESUME: &str = "/v1/wallet/resume";
+    pub const RECOVERY_SHEET: &str = "/v1/recovery-sheet";
+    /// "Lock my wallet": a page for any browser, in English, 简体中文 and 日本語.
+    pub const LOCK_PAGE: &str = "/lock";
+
     /// This device's pay-code key and number (POST: issued, or issued anew), signed by the
     /// device; what its codes pay with and up to what amount without asking (PUT
     /// `PAY_CODE_SETTINGS`).
@@ -175,6 +185,53 @@ pub struct CreateWallet {
 pub struct WalletCreated {
     pub wallet_id: String,
     pub device_id: String,
+    /// Shown once, for the user to print or save away from the device.
+    pub recovery: RecoverySheet,
+}
+
+/// A wallet's two codes for a lost phone, shown once: the lock code suspends every device
+/// of the wallet from any browser (`LOCK_PAGE`), and only that; the recovery code lifts the
+/// suspension. The service keeps only their hashes.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct RecoverySheet {
+    pub lock_code: String,
+    pub recovery_code: String,
+}
+
+impl fmt::Debug for RecoverySheet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RecoverySheet { <redacted> }")
+    }
+}
+
+/// Suspends the wallet whose lock code this is: no device of it is signed in for.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct LockWallet {
+    pub lock_code: String,
+}
+
+impl fmt::Debug for LockWallet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("LockWallet { <redacted> }")
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct WalletLocked {
+    /// When the wallet was suspended: the first time, if it was already.
+    pub suspended_at: i64,
+}
+
+/// Lifts the suspension of the signing device's wallet.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ResumeWallet {
+    pub recovery_code: String,
+}
+
+impl fmt::Debug for ResumeWallet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ResumeWallet { <redacted> }")
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -1021,6 +1078,12 @@ pub enum WalletEvent {
     PayCodeChargeEnded {
         charge_id: String,
     },
+    /// The wallet's lock code was used: every device is refused until the recovery code
+    /// lifts the suspension.
+    WalletSuspended {
+        suspended_at: i64,
+    },
+    WalletResumed,
 }
 
 impl WalletEvent {
@@ -1037,6 +1100,8 @@ impl WalletEvent {
             WalletEvent::Refunded { .. } => "refunded",
             WalletEvent::PayCodeConfirm { .. } => "pay_code_confirm",
             WalletEvent::PayCodeChargeEnded { .. } => "pay_code_charge_ended",
+            WalletEvent::WalletSuspended { .. } => "wallet_suspended",
+            WalletEvent::WalletResumed => "wallet_resumed",
         }
     }
 }

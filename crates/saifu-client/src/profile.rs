@@ -27,6 +27,12 @@ pub struct Profile {
     /// keyring).
     #[serde(default)]
     pub pay_code: Option<saifu_api::PayCodeSettings>,
+    /// The user said they saved the recovery sheet (its codes are never kept here).
+    #[serde(default)]
+    pub recovery_saved: bool,
+    /// The service said the wallet is suspended with its lock code.
+    #[serde(default)]
+    pub suspended: bool,
     #[serde(default)]
     pub cache: Cache,
 }

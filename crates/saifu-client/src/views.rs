@@ -171,6 +171,8 @@ pub(crate) fn pushed(event: api::WalletEvent, this_device: Option<&str>) -> Opti
         },
         WalletEvent::PayCodeConfirm { .. } => return None,
         WalletEvent::PayCodeChargeEnded { charge_id } => Pushed::PayCodeChargeEnded { charge_id },
+        WalletEvent::WalletSuspended { .. } => Pushed::WalletSuspended,
+        WalletEvent::WalletResumed => Pushed::WalletResumed,
     })
 }
 

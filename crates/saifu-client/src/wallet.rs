@@ -12,7 +12,7 @@ use reqwest::Method;
 use saifu_api::{
     AnswerPayCode, CardList, Challenge, ClaimCoupon, CreateWallet, DeviceList, DeviceRegistration,
     History, LinkCard, Pay, PayCodeAnswered, PayCodeGrant, PayCodeSettings, PromotionList,
-    QuoteRequest, TopUp, WalletCreated, paths,
+    QuoteRequest, RecoverySheet, ResumeWallet, TopUp, WalletCreated, paths,
 };
 use saifu_core::auth::{self, DeviceSigningKey};
 use saifu_core::code::Code;
@@ -22,7 +22,7 @@ use saifu_core::paycode::{self, PayCodeKey};
 use saifu_ipc::{
     AppStatus, CardView, CouponView, DeviceView, FundingChoice, HistoryPage, LinkCardRequest,
     OnboardRequest, Overview, PayCodeSettingsRequest, PayCodeView, PromotionView, QuoteView,
-    ReceiptView, Stage, TopUpDone,
+    ReceiptView, RecoverySheetView, Stage, TopUpDone,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -128,6 +128,8 @@ struct State {
     /// The device key, read from the keyring the first time it is needed.
     device: Option<Arc<DeviceIdentity>>,
     api: Option<Api>,
+    /// The recovery sheet made with the wallet, until the user saves it; never on disk.
+    recovery: Option<RecoverySheet>,
 }
 
 impl WalletApp {
@@ -152,6 +154,7 @@ impl WalletApp {
                 profile,
                 device: None,
                 api,
+                recovery: None,
             }),
             setup: tokio::sync::Mutex::new(()),
             unlocked: AtomicBool::new(false),
@@ -166,6 +169,15 @@ impl WalletApp {
     /// Where the app stands. Reads the keyring, so the answer is what it holds now.
     pub async fn status(&self) -> Result<AppStatus, ClientError> {
         let stage = match self.device().await {
+            Ok(_)
+                if self
+                    .state()
+                    .profile
+                    .as_ref()
+                    .is_some_and(|profile| profile.suspended) =>
+            {
+                Stage::Suspended
+            }
             Ok(_) if self.unlocked.load(Ordering::SeqCst) => Stage::Ready,
             Ok(_) => Stage::Locked,
             Err(ClientError::NotOnboarded) => Stage::Welcome,
@@ -242,6 +254,8 @@ impl WalletApp {
             pin,
             locked: false,
             pay_code: None,
+            recovery_saved: false,
+            suspended: false,
             cache: Cache::default(),
         };
         self.file.save(&profile)?;
@@ -253,6 +267,7 @@ impl WalletApp {
                 key: Sensitive::new(key),
             })),
             api: Some(api),
+            recovery: Some(created.recovery),
         };
         self.unlocked.store(true, Ordering::SeqCst);
         // The pay code's key comes with registration; if it cannot be had now, the pay
@@ -316,10 +331,10 @@ impl WalletApp {
                     saved_at: unix_now(),
                 };
                 self.file.save(profile)?;
-                Ok(overview_of(&profile.cache, true))
+                Ok(overview_of(profile, true))
             }
             Err(ClientError::Unreachable { .. }) if profile.cache.saved_at > 0 => {
-                Ok(overview_of(&profile.cache, false))
+                Ok(overview_of(profile, false))
             }
             Err(error) => Err(error),
         }
@@ -591,8 +606,13 @@ impl WalletApp {
                 break shown;
             }
         };
-        if shown == (saifu_ipc::Pushed::DeviceLocked { this_device: true }) {
-            self.wipe_locked_device().await?;
+        match shown {
+            saifu_ipc::Pushed::DeviceLocked { this_device: true } => {
+                self.wipe_locked_device().await?
+            }
+            saifu_ipc::Pushed::WalletSuspended => self.mark_suspended(true)?,
+            saifu_ipc::Pushed::WalletResumed => self.mark_suspended(false)?,
+            _ => {}
         }
         Ok(Some(shown))
     }
@@ -631,15 +651,81 @@ impl WalletApp {
         let outcome = api
             .signed(&device, method, path, body, idempotency_key)
             .await;
-        if let Err(ClientError::Service {
-            code: Code::DeviceLocked,
-            ..
-        }) = &outcome
-        {
-            self.wipe_locked_device().await?;
-            return Err(ClientError::DeviceLocked);
+        match &outcome {
+            Err(ClientError::Service {
+                code: Code::DeviceLocked,
+                ..
+            }) => {
+                self.wipe_locked_device().await?;
+                return Err(ClientError::DeviceLocked);
+            }
+            Err(ClientError::Service {
+                code: Code::WalletSuspended,
+                ..
+            }) => self.mark_suspended(true)?,
+            _ => {}
         }
         outcome
+    }
+
+    /// Keeps what the service said of the wallet's suspension, for the next start too.
+    fn mark_suspended(&self, suspended: bool) -> Result<(), ClientError> {
+        let mut state = self.state();
+        let profile = state.profile.as_mut().ok_or(ClientError::NotOnboarded)?;
+        if profile.suspended != suspended {
+            profile.suspended = suspended;
+            self.file.save(profile)?;
+        }
+        Ok(())
+    }
+
+    /// The recovery sheet: the one made with the wallet while this run has it, else new
+    /// codes from the service (the old ones stop working).
+    pub async fn recovery_sheet(&self) -> Result<RecoverySheetView, ClientError> {
+        self.ensure_unlocked()?;
+        let kept = self.state().recovery.clone();
+        let sheet = match kept {
+            Some(sheet) => sheet,
+            None => {
+                let sheet: RecoverySheet = self
+                    .send(Method::POST, paths::RECOVERY_SHEET, None::<&()>, None)
+                    .await?;
+                self.state().recovery = Some(sheet.clone());
+                sheet
+            }
+        };
+        let lock_page = {
+            let state = self.state();
+            let api = state.api.as_ref().ok_or(ClientError::NotOnboarded)?;
+            format!("{}{}", api.base(), paths::LOCK_PAGE)
+        };
+        Ok(RecoverySheetView {
+            lock_code: sheet.lock_code,
+            recovery_code: sheet.recovery_code,
+            lock_page,
+        })
+    }
+
+    /// The user saved the recovery sheet: this run forgets its codes, and Home stops asking.
+    pub fn recovery_saved(&self) -> Result<(), ClientError> {
+        let mut state = self.state();
+        state.recovery = None;
+        let profile = state.profile.as_mut().ok_or(ClientError::NotOnboarded)?;
+        profile.recovery_saved = true;
+        self.file.save(profile)
+    }
+
+    /// Lifts the wallet's suspension with the recovery code from the sheet.
+    pub async fn resume(&self, recovery_code: &str) -> Result<AppStatus, ClientError> {
+        let body = ResumeWallet {
+            recovery_code: recovery_code.trim().to_owned(),
+        };
+        let (api, device) = self.device().await?;
+        let _: saifu_api::Wallet = api
+            .signed(&device, Method::POST, paths::RESUME, Some(&body), None)
+            .await?;
+        self.mark_suspended(false)?;
+        self.status().await
     }
 
     /// The service refuses this device for good: its key goes, and the app says why.
@@ -716,8 +802,10 @@ impl WalletApp {
     }
 }
 
-fn overview_of(cache: &Cache, fresh: bool) -> Overview {
+fn overview_of(profile: &Profile, fresh: bool) -> Overview {
+    let cache = &profile.cache;
     Overview {
+        recovery_saved: profile.recovery_saved,
         has_paid: cache.balance.as_ref().is_some_and(|wallet| wallet.has_paid),
         balance: cache.balance.as_ref().map(|wallet| wallet.balance),
         cards: cache.cards.iter().cloned().map(views::card).collect(),

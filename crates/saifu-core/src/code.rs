@@ -87,6 +87,14 @@ pub enum Code {
     PaymentDeclined,
     /// The customer did not confirm the charge in time: nothing was charged.
     ConfirmationTimedOut,
+    /// No wallet has this lock code.
+    InvalidLockCode,
+    /// Too many wrong lock codes from here lately: try again in minutes.
+    LockPaused,
+    /// The wallet was suspended with its lock code: the recovery code lifts it.
+    WalletSuspended,
+    /// The recovery code is not this wallet's.
+    InvalidRecoveryCode,
     /// No such route.
     UnknownRoute,
     /// The route exists, but not with this method.
@@ -173,6 +181,9 @@ impl Code {
             Code::NotFound => 404,
             Code::InvalidChallenge | Code::InvalidInvite | Code::Conflict => 409,
             Code::RefundExceedsPayment | Code::RefundWindowClosed => 409,
+            Code::InvalidLockCode => 404,
+            Code::LockPaused => 429,
+            Code::WalletSuspended | Code::InvalidRecoveryCode => 403,
             Code::PayCodeWrong => 400,
             Code::PayCodeExpired => 410,
             Code::PayCodeUsed => 409,

@@ -32,6 +32,8 @@ pub enum Stage {
     KeyMissing,
     /// Another device locked this one; its key is gone.
     DeviceLocked,
+    /// The wallet's lock code suspended every device; the recovery code lifts it.
+    Suspended,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -132,6 +134,8 @@ pub struct Overview {
     /// False when the service could not be reached and this is what was saved last.
     pub fresh: bool,
     pub as_of: i64,
+    /// Whether the user said they saved the recovery sheet; until then Home asks.
+    pub recovery_saved: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -164,7 +168,9 @@ redacted_debug!(
     UnlockRequest,
     LinkCardRequest,
     PayRequest,
-    AnswerChargeRequest
+    AnswerChargeRequest,
+    RecoverySheetView,
+    ResumeRequest
 );
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -294,6 +300,32 @@ pub struct ReceiptView {
     pub created_at: i64,
 }
 command!(PayRequest => "pay", ReceiptView);
+
+/// The recovery sheet to print or save: the one made with the wallet while the app has
+/// it, else a new one (the old codes stop working).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoverySheetRequest {}
+
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoverySheetView {
+    pub lock_code: String,
+    pub recovery_code: String,
+    /// Where any browser locks the wallet with the lock code.
+    pub lock_page: String,
+}
+command!(RecoverySheetRequest => "recovery_sheet", RecoverySheetView);
+
+/// The user saved the recovery sheet: Home stops asking.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoverySavedRequest {}
+command!(RecoverySavedRequest => "recovery_saved", ());
+
+/// Lifts the wallet's suspension with the recovery code.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResumeRequest {
+    pub recovery_code: String,
+}
+command!(ResumeRequest => "resume", AppStatus);
 
 /// This device's pay code now, made on the device with no network.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -518,6 +550,9 @@ pub enum Pushed {
     PayCodeChargeEnded {
         charge_id: String,
     },
+    /// The wallet's lock code was used: this app is refused until the recovery code.
+    WalletSuspended,
+    WalletResumed,
     /// Events were missed: reload everything.
     Missed,
 }

@@ -2,7 +2,9 @@
 //! states of a locked device or a lost key.
 
 use saifu_core::money::Currency;
-use saifu_ipc::{AppStatus, ForgetRequest, IpcError, OnboardRequest, Stage, UnlockRequest};
+use saifu_ipc::{
+    AppStatus, ForgetRequest, IpcError, OnboardRequest, ResumeRequest, Stage, UnlockRequest,
+};
 use yew::prelude::*;
 
 use crate::components::{ErrorNote, Field};
@@ -33,6 +35,7 @@ pub fn gate(props: &GateProps) -> Html {
         Stage::DeviceLocked => {
             html! { <Recovery title={Text::DeviceLockedTitle} body={Text::DeviceLockedBody} test="device-locked" /> }
         }
+        Stage::Suspended => html! { <Suspended /> },
     };
     html! { <div class="gate">{ body }</div> }
 }
@@ -226,5 +229,56 @@ fn recovery(props: &RecoveryProps) -> Html {
             }
             <button class="primary" {onclick} data-test="set-up-again">{ lang.text(Text::SetUpAgain) }</button>
         </section>
+    }
+}
+
+/// The wallet was locked with its lock code: this device keeps its key and waits for the
+/// recovery code from the sheet.
+#[function_component(Suspended)]
+fn suspended() -> Html {
+    let app = use_app();
+    let lang = app.lang;
+    let code = use_state(String::new);
+    let busy = use_state(|| false);
+    let error = use_state(|| None::<IpcError>);
+    let onsubmit = {
+        let (app, code, busy, error) = (app.clone(), code.clone(), busy.clone(), error.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let request = ResumeRequest {
+                recovery_code: (*code).clone(),
+            };
+            let (app, busy, error) = (app.clone(), busy.clone(), error.clone());
+            busy.set(true);
+            error.set(None);
+            wasm_bindgen_futures::spawn_local(async move {
+                match ipc::call(&request).await {
+                    Ok(status) => app.dispatch(Action::Status(status)),
+                    Err(failure) => {
+                        error.set(Some(failure));
+                        busy.set(false);
+                    }
+                }
+            });
+        })
+    };
+    let oninput = {
+        let code = code.clone();
+        Callback::from(move |value: String| code.set(value))
+    };
+    html! {
+        <form class="onboarding panel" data-test="suspended" role="alert" {onsubmit}>
+            <div class="gate-mark warning"><IconView icon={Icon::Wallet} /></div>
+            <h1>{ lang.text(Text::SuspendedTitle) }</h1>
+            <p>{ lang.text(Text::SuspendedBody) }</p>
+            <Field label={lang.text(Text::RecoveryCodeField)} value={(*code).clone()} {oninput} test="recovery-code-input"
+                   autocomplete="off" placeholder="XXXX-XXXX-XXXX-XXXX-XXXX" />
+            if let Some(failure) = &*error {
+                <ErrorNote error={failure.clone()} {lang} test="resume-error" />
+            }
+            <button class="primary" type="submit" disabled={code.trim().is_empty() || *busy} data-test="resume">
+                { lang.text(Text::ResumeWallet) }
+            </button>
+        </form>
     }
 }

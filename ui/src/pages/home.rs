@@ -1,13 +1,16 @@
 //! Home: the balance, linked cards, recent activity, and whether this is live or saved;
 //! until the wallet has paid a shop, a guide to doing so.
 
-use saifu_ipc::{ActivityKind, Overview, OverviewRequest, PromotionsRequest};
+use saifu_ipc::{
+    ActivityKind, Code, IpcError, Overview, OverviewRequest, PromotionsRequest,
+    RecoverySavedRequest, RecoverySheetRequest, RecoverySheetView, StatusRequest,
+};
 use yew::prelude::*;
 
 use crate::components::{ErrorNote, activity_row, card_tile};
 use crate::format;
 use crate::i18n::{Lang, Text};
-use crate::ipc::use_load;
+use crate::ipc::{self, use_load};
 use crate::state::{Action, Screen, use_app};
 
 #[function_component(Home)]
@@ -16,6 +19,21 @@ pub fn home() -> Html {
     let lang = app.lang;
     let overview = use_load(OverviewRequest {}, app.revision);
     let promotions = use_load(PromotionsRequest {}, app.revision);
+    // Suspended while the app was closed: the first refusal says so, and the gate takes over.
+    {
+        let app = app.clone();
+        let suspended =
+            matches!(&*overview, Some(Err(error)) if error.code == Code::WalletSuspended);
+        use_effect_with(suspended, move |suspended| {
+            if *suspended {
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Ok(status) = ipc::call(&StatusRequest {}).await {
+                        app.dispatch(Action::Status(status));
+                    }
+                });
+            }
+        });
+    }
     let go = |screen: Screen| {
         let app = app.clone();
         Callback::from(move |_| app.dispatch(Action::Navigate(screen)))
@@ -82,6 +100,9 @@ pub fn home() -> Html {
             if !overview.has_paid {
                 <FirstRunGuide overview={overview.clone()} />
             }
+            if !overview.recovery_saved && overview.fresh {
+                <RecoveryPanel />
+            }
             <section class="panel home-recent">
                 <h2 class="section-title">{ lang.text(Text::HomeRecent) }</h2>
                 if overview.recent.is_empty() {
@@ -127,6 +148,65 @@ const DEMO_SHOPS: &[(&str, &str, &str)] = &[
         "Osaka",
     ),
 ];
+
+/// Until the user says they saved it: the recovery sheet, its lock code (for the lock page,
+/// from any browser) and its recovery code, to print or write down.
+#[function_component(RecoveryPanel)]
+fn recovery_panel() -> Html {
+    let app = use_app();
+    let lang = app.lang;
+    let sheet = use_state(|| None::<Result<RecoverySheetView, IpcError>>);
+    let onshow = {
+        let sheet = sheet.clone();
+        Callback::from(move |_| {
+            let sheet = sheet.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                sheet.set(Some(ipc::call(&RecoverySheetRequest {}).await));
+            });
+        })
+    };
+    let onprint = Callback::from(|_| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.print();
+        }
+    });
+    let onsaved = {
+        let app = app.clone();
+        Callback::from(move |_| {
+            let app = app.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                if ipc::call(&RecoverySavedRequest {}).await.is_ok() {
+                    app.dispatch(Action::Changed);
+                }
+            });
+        })
+    };
+    html! {
+        <section class="panel recovery-sheet" data-test="recovery-sheet" aria-labelledby="recovery-title">
+            <h2 class="section-title" id="recovery-title">{ lang.text(Text::RecoverySheetTitle) }</h2>
+            <p class="muted">{ lang.text(Text::RecoverySheetBody) }</p>
+            { match &*sheet {
+                None => html! {
+                    <button class="secondary" onclick={onshow} data-test="recovery-show">{ lang.text(Text::RecoverySheetShow) }</button>
+                },
+                Some(Err(error)) => html! { <ErrorNote error={error.clone()} {lang} /> },
+                Some(Ok(sheet)) => html! {
+                    <>
+                        <p class="mono recovery-page" data-test="recovery-lock-page">{ &sheet.lock_page }</p>
+                        <dl class="facts">
+                            <div><dt>{ lang.text(Text::LockCode) }</dt><dd class="mono" data-test="recovery-lock-code">{ &sheet.lock_code }</dd></div>
+                            <div><dt>{ lang.text(Text::RecoveryCode) }</dt><dd class="mono" data-test="recovery-code">{ &sheet.recovery_code }</dd></div>
+                        </dl>
+                        <div class="form-actions">
+                            <button class="secondary" onclick={onprint}>{ lang.text(Text::RecoverySheetPrint) }</button>
+                            <button class="primary" onclick={onsaved} data-test="recovery-saved">{ lang.text(Text::RecoverySheetSaved) }</button>
+                        </div>
+                    </>
+                },
+            } }
+        </section>
+    }
+}
 
 #[derive(Properties, PartialEq)]
 struct GuideProps {

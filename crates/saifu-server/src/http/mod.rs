@@ -11,6 +11,7 @@ mod devices;
 mod error;
 mod events;
 mod history;
+mod lost_mode;
 mod merchants;
 mod pay_codes;
 mod payments;
@@ -62,7 +63,9 @@ pub async fn serve_with(
         shutdown.await;
         let _ = closing.send(true);
     };
-    axum::serve(listener, wrap(router(service)))
+    // Each request knows its peer's address: the lock page's pause is per source.
+    let app = wrap(router(service)).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }
@@ -83,6 +86,10 @@ pub fn router(service: Service) -> Router {
         .route(paths::QUOTES, post(quotes::create))
         .route(paths::PAYMENTS, post(payments::create))
         .route(paths::PAYMENT, get(payments::show))
+        .route(paths::LOCK_PAGE, get(lost_mode::page))
+        .route(paths::LOCK, post(lost_mode::lock))
+        .route(paths::RESUME, post(lost_mode::resume))
+        .route(paths::RECOVERY_SHEET, post(lost_mode::recovery_sheet))
         .route(paths::PAY_CODE, post(pay_codes::issue))
         .route(
             paths::PAY_CODE_SETTINGS,
@@ -159,6 +166,10 @@ async fn wrong_method() -> ServiceError {
         quotes::create,
         payments::create,
         payments::show,
+        lost_mode::page,
+        lost_mode::lock,
+        lost_mode::resume,
+        lost_mode::recovery_sheet,
         pay_codes::issue,
         pay_codes::settings,
         pay_codes::answer,

@@ -16,7 +16,7 @@ pub(super) const MAX_BODY_BYTES: usize = 64 * 1024;
 /// The request's signature headers, target and body, as sent. Reading the body comes
 /// first, so that `permit` (a turn to move money) is taken only once it is in: slow senders
 /// hold none.
-async fn raw(request: Request) -> Result<RawSignedRequest, ServiceError> {
+pub(super) async fn raw(request: Request) -> Result<RawSignedRequest, ServiceError> {
     let (parts, body) = request.into_parts();
     let header = |name: &str| {
         let mut values = parts.headers.get_all(name).iter();

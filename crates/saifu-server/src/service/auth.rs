@@ -84,6 +84,10 @@ impl Drop for SignedWrite {
     }
 }
 
+/// A device's signed request that is served even while its wallet is suspended.
+#[derive(Debug)]
+pub struct SignedWhileSuspended(pub SignedRequest);
+
 /// A verified request from a shop's till whose nonce is recorded: its till and body.
 #[derive(Debug)]
 pub struct SignedTillRequest {
@@ -142,8 +146,22 @@ impl Service {
     /// up nonces.
     pub async fn authenticate(&self, raw: RawSignedRequest) -> Result<SignedRequest, ServiceError> {
         let (device, body, nonce) = self.verify(raw).await?;
+        if device.wallet_suspended_at.is_some() {
+            return Err(ServiceError::WalletSuspended);
+        }
         self.store.record_nonce(nonce).await?;
         Ok(SignedRequest { device, body })
+    }
+
+    /// [`Service::authenticate`] for the one request a suspended wallet's device may make:
+    /// lifting the suspension.
+    pub async fn authenticate_suspended(
+        &self,
+        raw: RawSignedRequest,
+    ) -> Result<SignedWhileSuspended, ServiceError> {
+        let (device, body, nonce) = self.verify(raw).await?;
+        self.store.record_nonce(nonce).await?;
+        Ok(SignedWhileSuspended(SignedRequest { device, body }))
     }
 
     /// Checks a request that moves money; its nonce is recorded by [`Service::transact`].
@@ -155,6 +173,9 @@ impl Service {
         permit: OwnedSemaphorePermit,
     ) -> Result<SignedWrite, ServiceError> {
         let (device, body, nonce) = self.verify(raw).await?;
+        if device.wallet_suspended_at.is_some() {
+            return Err(ServiceError::WalletSuspended);
+        }
         Ok(SignedWrite {
             device,
             body,

@@ -86,6 +86,14 @@ pub enum ServiceError {
     /// A charge waiting for its customer ended in this refusal, met by the device's answer.
     #[error("the charge was refused when the customer confirmed it: {0:?}")]
     RefusedOnConfirmation(ErrorCode),
+    #[error("no wallet has this lock code")]
+    InvalidLockCode,
+    #[error("too many wrong lock codes from here; try again in minutes")]
+    LockPaused,
+    #[error("the wallet is suspended; its recovery code lifts the suspension")]
+    WalletSuspended,
+    #[error("the recovery code is not this wallet's")]
+    InvalidRecoveryCode,
     #[error("no such route")]
     UnknownRoute,
     #[error("the route does not take this method")]
@@ -140,6 +148,10 @@ impl ServiceError {
             ServiceError::PaymentDeclined => ErrorCode::PaymentDeclined,
             ServiceError::ConfirmationTimedOut => ErrorCode::ConfirmationTimedOut,
             ServiceError::RefusedOnConfirmation(code) => *code,
+            ServiceError::InvalidLockCode => ErrorCode::InvalidLockCode,
+            ServiceError::LockPaused => ErrorCode::LockPaused,
+            ServiceError::WalletSuspended => ErrorCode::WalletSuspended,
+            ServiceError::InvalidRecoveryCode => ErrorCode::InvalidRecoveryCode,
             ServiceError::UnknownRoute => ErrorCode::UnknownRoute,
             ServiceError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
             ServiceError::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,

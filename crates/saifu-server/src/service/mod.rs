@@ -6,10 +6,12 @@
 
 mod auth;
 mod cards;
+mod codes;
 mod error;
 mod events;
 mod history;
 mod issuer;
+mod lost_mode;
 mod money;
 mod pay_codes;
 mod promotions;
@@ -19,7 +21,9 @@ mod shop;
 mod tills;
 mod wallets;
 
-pub use auth::{RawSignedRequest, SignedRequest, SignedTillRequest, SignedWrite};
+pub use auth::{
+    RawSignedRequest, SignedRequest, SignedTillRequest, SignedWhileSuspended, SignedWrite,
+};
 pub use error::ServiceError;
 pub use events::Pushed;
 pub use issuer::{Issuer, IssuerDecision, SandboxIssuer};

@@ -252,6 +252,9 @@ impl Service {
         if device.locked_at.is_some() {
             return Err(ServiceError::PayCodeLocked);
         }
+        if device.wallet_suspended_at.is_some() {
+            return Err(ServiceError::WalletSuspended);
+        }
         let used = PayCodeUse {
             device_id: device.device_id.clone(),
             step,

@@ -2,18 +2,15 @@
 //! staff till may not (invite, list and lock tills).
 
 use saifu_api::{CreateInvite, EnrolTill, Invite, Shop, Till, TillList};
-use sha2::{Digest, Sha256};
 
 use super::wallets::merchant_view;
-use super::{Service, ServiceError, SignedTillRequest, hex, random_bytes};
+use super::{Service, ServiceError, SignedTillRequest, codes};
 use crate::store::{StoreError, TillRole, TillRow};
 
 /// How long an invite may be used.
 pub const INVITE_SECONDS: i64 = 7 * 24 * 60 * 60;
 
-/// Crockford's base32: no I, L, O or U, so a code read aloud or typed is not misread.
-const INVITE_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-/// Twelve symbols: 60 bits, shown in groups of four.
+/// Twelve symbols of Crockford's base32: 60 bits, shown in groups of four.
 const INVITE_LENGTH: usize = 12;
 
 fn role_of(role: saifu_api::TillRole) -> TillRole {
@@ -41,26 +38,6 @@ fn till_view(row: TillRow, asking_till: &str) -> Till {
     }
 }
 
-/// A typed invite as stored: upper case, no dashes or spaces, the letters Crockford's
-/// base32 leaves out read as the digits they look like; `None` when it cannot be one.
-fn normalized_invite(typed: &str) -> Option<String> {
-    let code: String = typed
-        .chars()
-        .filter(|c| !matches!(c, '-' | ' '))
-        .map(|c| match c.to_ascii_uppercase() {
-            'O' => '0',
-            'I' | 'L' => '1',
-            other => other,
-        })
-        .collect();
-    let valid = code.len() == INVITE_LENGTH && code.bytes().all(|b| INVITE_ALPHABET.contains(&b));
-    valid.then_some(code)
-}
-
-fn invite_hash(code: &str) -> String {
-    hex(&Sha256::digest(code.as_bytes()))
-}
-
 impl SignedTillRequest {
     /// The till, if it is its shop's owner's.
     pub(super) fn owner(&self) -> Result<&TillRow, ServiceError> {
@@ -81,15 +58,12 @@ impl Service {
         if self.store.merchant(merchant_id).await?.is_none() {
             return Err(ServiceError::UnknownMerchant);
         }
-        let mut random = [0_u8; INVITE_LENGTH];
-        random_bytes(&mut random)?;
-        let code: String = random
-            .iter()
-            .map(|byte| INVITE_ALPHABET[usize::from(byte % 32)] as char)
-            .collect();
+        let code = codes::new_code(INVITE_LENGTH)?;
         let now = self.now();
         let expires_at = now + INVITE_SECONDS;
-        let (hash, merchant) = (invite_hash(&code), merchant_id.to_owned());
+        let hash = codes::code_hash(&code, INVITE_LENGTH)
+            .ok_or_else(|| ServiceError::internal("invite", "a new invite does not read back"))?;
+        let merchant = merchant_id.to_owned();
         self.store
             .write(move |mut tx| {
                 Box::pin(async move {
@@ -101,7 +75,7 @@ impl Service {
             .map_err(ServiceError::from)?;
         tracing::info!(merchant_id, ?role, "till invite issued");
         Ok(Invite {
-            code: format!("{}-{}-{}", &code[..4], &code[4..8], &code[8..]),
+            code,
             role,
             expires_at,
         })
@@ -110,11 +84,12 @@ impl Service {
     /// Makes a browser a till of the shop whose invite it carries: the invite and the
     /// registration's challenge are used up with the till's row, all or nothing.
     pub async fn enrol_till(&self, enrol: EnrolTill) -> Result<Shop, ServiceError> {
-        let code = normalized_invite(&enrol.invite_code).ok_or(ServiceError::InvalidInvite)?;
+        let hash = codes::code_hash(&enrol.invite_code, INVITE_LENGTH)
+            .ok_or(ServiceError::InvalidInvite)?;
         // A till proves its key as a device does; it belongs to no wallet.
         let key = self.verify_registration(&enrol.till, "")?;
         let now = key.registered_at;
-        let (hash, challenge) = (invite_hash(&code), enrol.till.challenge.clone());
+        let challenge = enrol.till.challenge.clone();
         let till = self
             .store
             .write(move |mut tx| {
@@ -221,30 +196,5 @@ impl Service {
         );
         let locked = self.store.till(&till_id).await?.ok_or_else(not_found)?;
         Ok(till_view(locked, &owner.till_id))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::normalized_invite;
-
-    #[test]
-    fn an_invite_reads_however_it_is_typed() {
-        assert_eq!(
-            normalized_invite("k7qd-m2xp-9hta").as_deref(),
-            Some("K7QDM2XP9HTA")
-        );
-        assert_eq!(
-            normalized_invite(" K7QD M2XP 9HTA ").as_deref(),
-            Some("K7QDM2XP9HTA")
-        );
-        // O, I and L are read as the digits they look like.
-        assert_eq!(
-            normalized_invite("O0IL-0000-0000").as_deref(),
-            Some("001100000000")
-        );
-        assert_eq!(normalized_invite("K7QD-M2XP-9HT"), None);
-        assert_eq!(normalized_invite("K7QD-M2XP-9HTU"), None);
-        assert_eq!(normalized_invite("K7QD-M2XP-9HTÄ"), None);
     }
 }

@@ -8,6 +8,7 @@ use saifu_api::{
 use saifu_core::auth::{self, DevicePublicKey, Signature};
 use saifu_core::money::Money;
 
+use super::lost_mode::{RecoveryCodes, new_recovery_codes};
 use super::{Service, ServiceError, SignedRequest, random_token};
 use crate::ledger::Account;
 use crate::store::{DeviceRow, MerchantRow, StoreError, WriteTx};
@@ -113,16 +114,17 @@ impl Service {
             public_key: public_key.to_base64url(),
             registered_at: self.now(),
             locked_at: None,
+            wallet_suspended_at: None,
         })
     }
 
-    /// Registers `device` after using up `challenge`, with the wallet when `home` names its
-    /// currency, in one transaction: neither or both.
+    /// Registers `device` after using up `challenge`, with the wallet when `new_wallet`
+    /// names its currency and recovery codes, in one transaction: all or nothing.
     async fn register(
         &self,
         challenge: String,
         device: DeviceRow,
-        home: Option<saifu_core::money::Currency>,
+        new_wallet: Option<(saifu_core::money::Currency, RecoveryCodes)>,
     ) -> Result<DeviceRow, ServiceError> {
         // The challenge is checked at the time the device is registered at.
         let now = device.registered_at;
@@ -130,11 +132,20 @@ impl Service {
             .write(move |mut tx| {
                 Box::pin(async move {
                     take_challenge(&mut tx, &challenge, now).await?;
-                    match home {
-                        Some(home) => tx.create_wallet(&device.wallet_id, home, &device).await,
-                        None => tx.add_device(&device).await,
+                    match new_wallet {
+                        Some((home, codes)) => {
+                            tx.create_wallet(&device.wallet_id, home, &device)
+                                .await
+                                .map_err(taken)?;
+                            tx.set_recovery_codes(
+                                &device.wallet_id,
+                                &codes.lock_hash,
+                                &codes.recovery_hash,
+                            )
+                            .await?;
+                        }
+                        None => tx.add_device(&device).await.map_err(taken)?,
                     }
-                    .map_err(taken)?;
                     Ok(device)
                 })
             })
@@ -147,17 +158,20 @@ impl Service {
     ) -> Result<WalletCreated, ServiceError> {
         let wallet_id = format!("wal_{}", random_token(16)?);
         let device = self.verify_registration(&request.device, &wallet_id)?;
+        let codes = new_recovery_codes()?;
+        let recovery = codes.sheet.clone();
         let device = self
             .register(
                 request.device.challenge,
                 device,
-                Some(request.home_currency),
+                Some((request.home_currency, codes)),
             )
             .await?;
         tracing::info!(wallet_id, device_id = device.device_id, "wallet created");
         Ok(WalletCreated {
             wallet_id,
             device_id: device.device_id,
+            recovery,
         })
     }
 

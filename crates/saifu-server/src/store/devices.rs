@@ -14,12 +14,19 @@ pub struct DeviceRow {
     pub public_key: String,
     pub registered_at: i64,
     pub locked_at: Option<i64>,
+    /// When its wallet was suspended with the lock code, until the recovery code lifts it.
+    pub wallet_suspended_at: Option<i64>,
 }
 
 /// A literal `SELECT` of every device column, followed by `$rest`.
 macro_rules! select_devices {
     ($rest:literal) => {
-        concat!("SELECT device_id, wallet_id, device_name, public_key, registered_at, locked_at FROM devices ", $rest)
+        concat!(
+            "SELECT device_id, wallet_id, device_name, public_key, registered_at, locked_at,
+             (SELECT suspended_at FROM wallets w WHERE w.wallet_id = devices.wallet_id) AS wallet_suspended_at
+             FROM devices ",
+            $rest
+        )
     };
 }
 
@@ -31,6 +38,7 @@ fn device(row: &AnyRow) -> Result<DeviceRow, sqlx::Error> {
         public_key: row.try_get("public_key")?,
         registered_at: row.try_get("registered_at")?,
         locked_at: row.try_get("locked_at")?,
+        wallet_suspended_at: row.try_get("wallet_suspended_at")?,
     })
 }
 
@@ -51,6 +59,35 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.iter().map(device).collect::<Result<_, _>>()?)
+    }
+
+    /// The wallet whose lock code has this hash, and when it was suspended if it is.
+    pub async fn wallet_of_lock_code(
+        &self,
+        lock_code_hash: &str,
+    ) -> Result<Option<(String, Option<i64>)>, StoreError> {
+        let row =
+            sqlx::query("SELECT wallet_id, suspended_at FROM wallets WHERE lock_code_hash = $1")
+                .bind(lock_code_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row
+            .map(|row| {
+                Ok::<_, sqlx::Error>((row.try_get("wallet_id")?, row.try_get("suspended_at")?))
+            })
+            .transpose()?)
+    }
+
+    /// Wrong lock codes from `source` since `since`.
+    pub async fn lock_attempts(&self, source: &str, since: i64) -> Result<i64, StoreError> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS attempts FROM lock_attempts WHERE source = $1 AND tried_at >= $2",
+        )
+        .bind(source)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get("attempts")?)
     }
 
     /// The currency a wallet keeps its money in.
@@ -98,6 +135,68 @@ impl WriteTx<'_> {
         .execute(&mut *self.connection)
         .await?;
         StoreError::inserted(inserted.rows_affected())
+    }
+
+    /// Gives the wallet new lock and recovery codes (their hashes); the old ones stop
+    /// working.
+    pub async fn set_recovery_codes(
+        &mut self,
+        wallet_id: &str,
+        lock_code_hash: &str,
+        recovery_code_hash: &str,
+    ) -> Result<(), StoreError> {
+        let updated = sqlx::query(
+            "UPDATE wallets SET lock_code_hash = $1, recovery_code_hash = $2 WHERE wallet_id = $3",
+        )
+        .bind(lock_code_hash)
+        .bind(recovery_code_hash)
+        .bind(wallet_id)
+        .execute(&mut *self.connection)
+        .await?;
+        StoreError::one_row(updated.rows_affected())
+    }
+
+    /// Suspends the wallet unless it is suspended already; answers when it was.
+    pub async fn suspend_wallet(&mut self, wallet_id: &str, now: i64) -> Result<i64, StoreError> {
+        sqlx::query(
+            "UPDATE wallets SET suspended_at = $1 WHERE wallet_id = $2 AND suspended_at IS NULL",
+        )
+        .bind(now)
+        .bind(wallet_id)
+        .execute(&mut *self.connection)
+        .await?;
+        let row = sqlx::query("SELECT suspended_at FROM wallets WHERE wallet_id = $1")
+            .bind(wallet_id)
+            .fetch_one(&mut *self.connection)
+            .await?;
+        row.try_get::<Option<i64>, _>("suspended_at")?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Lifts the wallet's suspension when `recovery_code_hash` is its recovery code's:
+    /// [`StoreError::NotFound`] when it is not.
+    pub async fn resume_wallet(
+        &mut self,
+        wallet_id: &str,
+        recovery_code_hash: &str,
+    ) -> Result<(), StoreError> {
+        let updated = sqlx::query(
+            "UPDATE wallets SET suspended_at = NULL WHERE wallet_id = $1 AND recovery_code_hash = $2",
+        )
+        .bind(wallet_id)
+        .bind(recovery_code_hash)
+        .execute(&mut *self.connection)
+        .await?;
+        StoreError::one_row(updated.rows_affected())
+    }
+
+    pub async fn record_lock_attempt(&mut self, source: &str, now: i64) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO lock_attempts (source, tried_at) VALUES ($1, $2)")
+            .bind(source)
+            .bind(now)
+            .execute(&mut *self.connection)
+            .await?;
+        Ok(())
     }
 
     /// Locks a device unless it is locked already; the first lock's time and author stay.

@@ -9,6 +9,7 @@ mod currencies;
 mod events;
 mod limits;
 mod logs;
+mod lost_mode;
 mod money;
 mod pay_codes;
 mod promotions;

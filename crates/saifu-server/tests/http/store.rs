@@ -29,6 +29,7 @@ async fn wallet(app: &TestApp) -> String {
         public_key: unique("key"),
         registered_at: 1,
         locked_at: None,
+        wallet_suspended_at: None,
     };
     app.store
         .write(move |mut tx| {
