@@ -73,6 +73,85 @@ pub(crate) fn adaptive_threshold(image: &GrayImage, radius: u32, offset: u8) -> 
     binary
 }
 
+/// Side of a [`block_threshold`] block, in pixels.
+const BLOCK: usize = 8;
+/// A block whose darkest and lightest pixels differ by no more than this holds no edge.
+const FLAT_BLOCK_RANGE: u8 = 24;
+
+/// Block threshold: each 8x8 block's level is the mean of the block levels in the 5x5
+/// blocks around it, a window 40 pixels across that follows a hard shadow edge far more
+/// closely than [`adaptive_threshold`]'s wide one. A block without an edge (a finder's
+/// dark core, plain paper) takes its level from the blocks above and to its left when its
+/// darkest pixel is below theirs (so a dark core stays dark), and otherwise half its
+/// darkest value (so paper stays light). zxing's hybrid binarizer works this way.
+pub(crate) fn block_threshold(image: &GrayImage) -> GrayImage {
+    let (width, height) = (image.width() as usize, image.height() as usize);
+    let (columns, rows) = (width.div_ceil(BLOCK), height.div_ceil(BLOCK));
+    let pixels = image.as_raw();
+    let mut levels = vec![0u32; columns * rows];
+    for row in 0..rows {
+        for column in 0..columns {
+            let (x0, y0) = (column * BLOCK, row * BLOCK);
+            let (x1, y1) = ((x0 + BLOCK).min(width), (y0 + BLOCK).min(height));
+            let (mut sum, mut count, mut low, mut high) = (0u32, 0u32, u8::MAX, u8::MIN);
+            for y in y0..y1 {
+                for &luma in &pixels[y * width + x0..y * width + x1] {
+                    sum += u32::from(luma);
+                    low = low.min(luma);
+                    high = high.max(luma);
+                }
+                count += (x1 - x0) as u32;
+            }
+            let mut level = sum / count.max(1);
+            if high - low <= FLAT_BLOCK_RANGE {
+                level = u32::from(low) / 2;
+                if row > 0 && column > 0 {
+                    let at = |r: usize, c: usize| levels[r * columns + c];
+                    let neighbours =
+                        (at(row - 1, column) + 2 * at(row, column - 1) + at(row - 1, column - 1))
+                            / 4;
+                    if u32::from(low) < neighbours {
+                        level = neighbours;
+                    }
+                }
+            }
+            levels[row * columns + column] = level;
+        }
+    }
+    let mut binary = image.clone();
+    for row in 0..rows {
+        // The 5x5 neighbourhood, kept inside the grid at its edges.
+        let top = row
+            .clamp(2, rows.saturating_sub(3).max(2))
+            .saturating_sub(2);
+        for column in 0..columns {
+            let left = column
+                .clamp(2, columns.saturating_sub(3).max(2))
+                .saturating_sub(2);
+            let (mut sum, mut count) = (0u32, 0u32);
+            for r in top..(top + 5).min(rows) {
+                for c in left..(left + 5).min(columns) {
+                    sum += levels[r * columns + c];
+                    count += 1;
+                }
+            }
+            let level = sum / count.max(1);
+            let (x0, y0) = (column * BLOCK, row * BLOCK);
+            let (x1, y1) = ((x0 + BLOCK).min(width), (y0 + BLOCK).min(height));
+            for y in y0..y1 {
+                for luma in &mut binary.as_mut()[y * width + x0..y * width + x1] {
+                    *luma = if u32::from(*luma) <= level {
+                        DARK
+                    } else {
+                        LIGHT
+                    };
+                }
+            }
+        }
+    }
+    binary
+}
+
 /// Otsu's global level: the one that best separates the histogram into two classes (the
 /// largest between-class variance). Pixels at or below it are dark.
 pub(crate) fn otsu_level(image: &GrayImage) -> u8 {
@@ -142,6 +221,8 @@ pub(crate) fn invert(image: &GrayImage) -> GrayImage {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     fn image(width: u32, pixels: &[u8]) -> GrayImage {
@@ -180,6 +261,43 @@ mod tests {
     }
 
     #[test]
+    fn block_threshold_reads_both_sides_of_a_hard_shadow() {
+        // A checkerboard of 4-pixel squares, its right half in a shade so deep that the
+        // shaded light squares are darker than the lit dark ones.
+        let board = |x: u32, y: u32| (x / 4 + y / 4).is_multiple_of(2);
+        let img = GrayImage::from_fn(128, 64, |x, y| {
+            let luma = if board(x, y) { 70.0 } else { 220.0 };
+            let shade = if x < 64 { 1.0 } else { 0.3 };
+            image::Luma([(luma * shade) as u8])
+        });
+        let global = threshold(&img, otsu_level(&img));
+        let blocks = block_threshold(&img);
+        let matches =
+            |binary: &GrayImage, x: u32, y: u32| (binary.get_pixel(x, y)[0] == DARK) == board(x, y);
+        // Beyond the 40-pixel window's reach of the edge, every pixel is right.
+        for y in 0..64 {
+            for x in (0..40).chain(88..128) {
+                assert!(matches(&blocks, x, y), "({x}, {y})");
+            }
+        }
+        assert!((88..128).any(|x| !matches(&global, x, 10)));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn block_threshold_never_panics_and_keeps_the_size(
+            (width, height, pixels) in (1u32..50, 1u32..50).prop_flat_map(|(w, h)| {
+                (Just(w), Just(h), proptest::collection::vec(any::<u8>(), (w * h) as usize))
+            })
+        ) {
+            let image = GrayImage::from_raw(width, height, pixels).expect("sized to fit");
+            let binary = block_threshold(&image);
+            prop_assert_eq!(binary.dimensions(), (width, height));
+            prop_assert!(binary.iter().all(|&luma| luma == DARK || luma == LIGHT));
+        }
+    }
+
+    #[test]
     fn otsu_splits_two_populations_between_them() {
         let img = image(4, &[20, 22, 25, 30, 200, 210, 220, 230]);
         let level = otsu_level(&img);
@@ -215,6 +333,7 @@ mod tests {
     fn operations_accept_empty_images() {
         let empty = GrayImage::new(0, 0);
         assert_eq!(adaptive_threshold(&empty, 4, 5).dimensions(), (0, 0));
+        assert_eq!(block_threshold(&empty).dimensions(), (0, 0));
         assert_eq!(upscale_2x(&empty).dimensions(), (0, 0));
         assert_eq!(invert(&empty).dimensions(), (0, 0));
     }

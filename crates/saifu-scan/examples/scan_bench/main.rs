@@ -3,9 +3,13 @@
 //! every image as greyscale PGM so that the comparison decoders (zxing-cpp, ZBar, run by
 //! the xtask's Python script) read exactly the same pixels.
 //!
-//! `scan_bench --corpus DIR --out DIR [--frames N] [--repeats N]` writes into DIR:
-//! `cases.tsv` (kind, id, set, PGM path, expected-text path), `frames/*.png|pgm|txt`,
-//! `corpus/*.pgm`, and one `results-<decoder>.tsv` per decoder (kind, id, correct, ms).
+//! `scan_bench --corpus DIR --out DIR [--frames N] [--repeats N] [--generated N --seed S]`
+//! writes into DIR: `cases.tsv` (kind, id, set, PGM path, expected-text path),
+//! `frames/*.png|pgm|txt`, `corpus/*.pgm`, `generated/*.png|pgm|txt` (N photos per
+//! condition of `conditions`, seeds S to S+N-1), and one `results-<decoder>.tsv` per decoder
+//! (kind, id, correct, ms, wrong: a text was read, and it was not the code's).
+
+mod conditions;
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -29,6 +33,8 @@ fn main() {
     let mut out = None;
     let mut frames = 12usize;
     let mut repeats = 5usize;
+    let mut generated = 0usize;
+    let mut seed = 0u64;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || {
@@ -40,18 +46,21 @@ fn main() {
             "--out" => out = Some(PathBuf::from(value())),
             "--frames" => frames = value().parse().unwrap_or_else(|_| fail("--frames N")),
             "--repeats" => repeats = value().parse().unwrap_or_else(|_| fail("--repeats N")),
+            "--generated" => generated = value().parse().unwrap_or_else(|_| fail("--generated N")),
+            "--seed" => seed = value().parse().unwrap_or_else(|_| fail("--seed S")),
             other => fail(&format!("unexpected argument {other}")),
         }
     }
     let corpus = corpus.unwrap_or_else(|| fail("--corpus DIR is required"));
     let out = out.unwrap_or_else(|| fail("--out DIR is required"));
-    for dir in ["corpus", "frames"] {
+    for dir in ["corpus", "frames", "generated"] {
         std::fs::create_dir_all(out.join(dir))
             .unwrap_or_else(|e| fail(&format!("{}: {e}", out.display())));
     }
 
     let mut cases = corpus_cases(&corpus);
     cases.extend(frame_cases(&out, frames));
+    cases.extend(generated_cases(&out, generated, seed));
     let mut listing = String::from("kind\tid\tset\tpgm\texpected\n");
     for (index, case) in cases.iter().enumerate() {
         let pgm = out.join(case.kind).join(format!("{index:03}.pgm"));
@@ -77,7 +86,7 @@ fn main() {
         ),
         ("rqrr", rqrr_texts),
     ] {
-        let mut results = String::from("kind\tid\tcorrect\tms\n");
+        let mut results = String::from("kind\tid\tcorrect\tms\twrong\n");
         for case in &cases {
             // Corpus photos once each; frames several times, for a median.
             let runs = if case.kind == "frames" {
@@ -87,6 +96,7 @@ fn main() {
             };
             let mut times = Vec::with_capacity(runs);
             let mut correct = false;
+            let mut wrong = false;
             for _ in 0..runs {
                 let started = Instant::now();
                 let texts = std::panic::catch_unwind(|| decoder(&case.image)).unwrap_or_default();
@@ -98,15 +108,17 @@ fn main() {
                         .iter()
                         .any(|text| normalise(text) == normalise(&case.expected))
                 };
+                wrong = !texts.is_empty() && !correct;
             }
             times.sort_by(f64::total_cmp);
             let _ = writeln!(
                 results,
-                "{}\t{}\t{}\t{:.3}",
+                "{}\t{}\t{}\t{:.3}\t{}",
                 case.kind,
                 case.id,
                 u8::from(correct),
-                times[times.len() / 2]
+                times[times.len() / 2],
+                u8::from(wrong)
             );
         }
         write(&out.join(format!("results-{name}.tsv")), &results);
@@ -203,6 +215,34 @@ fn rqrr_texts(frame: &GrayImage) -> Vec<String> {
             })
         })
         .collect()
+}
+
+/// `count` photos for each condition, seeds `seed` to `seed + count - 1`; saved as PNG (to
+/// look at) and PGM, with the payload as text.
+fn generated_cases(out: &Path, count: usize, seed: u64) -> Vec<Case> {
+    let mut cases = Vec::new();
+    for (condition, name) in conditions::CONDITIONS.iter().enumerate() {
+        for seed in seed..seed + count as u64 {
+            let photo = conditions::generate(condition, seed);
+            let id = format!("{}-{seed}", name.replace(' ', "-"));
+            let stem = out.join("generated").join(&id);
+            photo
+                .image
+                .save(stem.with_extension("png"))
+                .unwrap_or_else(|e| fail(&format!("{}: {e}", stem.display())));
+            let expected_path = stem.with_extension("txt");
+            write(&expected_path, &photo.payload);
+            cases.push(Case {
+                kind: "generated",
+                id,
+                set: format!("generated: {name}"),
+                image: photo.image,
+                expected: photo.payload,
+                expected_path,
+            });
+        }
+    }
+    cases
 }
 
 /// A ~150-character EMV merchant-presented payload (PayNow-like), different per frame.
