@@ -17,10 +17,11 @@
 //! code without a usable alignment pattern is sampled through its outline (-> 190).
 //!
 //! The block-threshold passes come from generated counter photos instead (the scan bench's
-//! tuning seeds, 0 to 19 of each condition): a window of 40 pixels follows a hard shadow
-//! edge and keeps a blurred code's narrow gaps, where the wide local mean fills them in.
-//! They took shadow edges from 17 to 19 of 20, Gaussian blur from 3 to 12 and glare from
-//! 18 to 20, and left the corpus at 190. A sharpened view tried after them read nothing more.
+//! tuning seeds): a window of 40 pixels follows a hard shadow edge and keeps a blurred
+//! code's narrow gaps, where the wide local mean fills them in (seeds 0 to 19: shadow edges
+//! 17 -> 19 of 20, Gaussian blur 3 -> 12, glare 18 -> 20). A second pair with half the flat
+//! range keeps the faint edges left under glare (seeds 20 to 69: shadow edges 42 -> 45 of
+//! 50, glare 45 -> 48). The corpus stays at 190. A sharpened view read nothing more.
 
 use std::cell::OnceCell;
 
@@ -49,12 +50,19 @@ const FINE_LOCAL_MEAN: Binarisation = Binarisation::LocalMean {
     offset: 5,
 };
 
+/// Blocks whose pixels span 24 levels or less are taken as flat, as in zxing.
+const BLOCKS: Binarisation = Binarisation::Blocks { flat_range: 24 };
+/// Half that range: the faint edges a glare spot or a deep shadow leaves are kept.
+const FINE_BLOCKS: Binarisation = Binarisation::Blocks { flat_range: 12 };
+
 /// No Otsu pass on the frame itself: on the corpus it rescued nothing the local mean did
 /// not, and it would cost every empty camera frame a fourth rqrr run.
-const CASCADE: [Pass; 10] = [
+const CASCADE: [Pass; 12] = [
     Pass(Image::Frame, Binarisation::Rqrr),
-    Pass(Image::Frame, Binarisation::Blocks),
-    Pass(Image::Doubled, Binarisation::Blocks),
+    Pass(Image::Frame, BLOCKS),
+    Pass(Image::Doubled, BLOCKS),
+    Pass(Image::Frame, FINE_BLOCKS),
+    Pass(Image::Doubled, FINE_BLOCKS),
     Pass(Image::Frame, COARSE_LOCAL_MEAN),
     Pass(Image::Doubled, COARSE_LOCAL_MEAN),
     Pass(Image::Doubled, FINE_LOCAL_MEAN),
@@ -91,7 +99,9 @@ enum Binarisation {
     },
     Otsu,
     /// [`preprocess::block_threshold`]: a window of 40 pixels, for hard shadow edges.
-    Blocks,
+    Blocks {
+        flat_range: u8,
+    },
 }
 
 /// The derived images of one frame, each made at most once and only if a pass needs it.
@@ -158,7 +168,9 @@ impl<'a> View<'a> {
             Binarisation::Otsu => {
                 View::Binary(preprocess::threshold(image, preprocess::otsu_level(image)))
             }
-            Binarisation::Blocks => View::Binary(preprocess::block_threshold(image)),
+            Binarisation::Blocks { flat_range } => {
+                View::Binary(preprocess::block_threshold(image, flat_range))
+            }
         }
     }
 }

@@ -75,16 +75,15 @@ pub(crate) fn adaptive_threshold(image: &GrayImage, radius: u32, offset: u8) -> 
 
 /// Side of a [`block_threshold`] block, in pixels.
 const BLOCK: usize = 8;
-/// A block whose darkest and lightest pixels differ by no more than this holds no edge.
-const FLAT_BLOCK_RANGE: u8 = 24;
 
 /// Block threshold: each 8x8 block's level is the mean of the block levels in the 5x5
 /// blocks around it, a window 40 pixels across that follows a hard shadow edge far more
-/// closely than [`adaptive_threshold`]'s wide one. A block without an edge (a finder's
-/// dark core, plain paper) takes its level from the blocks above and to its left when its
-/// darkest pixel is below theirs (so a dark core stays dark), and otherwise half its
-/// darkest value (so paper stays light). zxing's hybrid binarizer works this way.
-pub(crate) fn block_threshold(image: &GrayImage) -> GrayImage {
+/// closely than [`adaptive_threshold`]'s wide one. A block whose darkest and lightest
+/// pixels differ by no more than `flat_range` holds no edge (a finder's dark core, plain
+/// paper): it takes its level from the blocks above and to its left when its darkest pixel
+/// is below theirs (so a dark core stays dark), and otherwise half its darkest value (so
+/// paper stays light). zxing's hybrid binarizer works this way, with a range of 24.
+pub(crate) fn block_threshold(image: &GrayImage, flat_range: u8) -> GrayImage {
     let (width, height) = (image.width() as usize, image.height() as usize);
     let (columns, rows) = (width.div_ceil(BLOCK), height.div_ceil(BLOCK));
     let pixels = image.as_raw();
@@ -103,7 +102,7 @@ pub(crate) fn block_threshold(image: &GrayImage) -> GrayImage {
                 count += (x1 - x0) as u32;
             }
             let mut level = sum / count.max(1);
-            if high - low <= FLAT_BLOCK_RANGE {
+            if high - low <= flat_range {
                 level = u32::from(low) / 2;
                 if row > 0 && column > 0 {
                     let at = |r: usize, c: usize| levels[r * columns + c];
@@ -271,7 +270,7 @@ mod tests {
             image::Luma([(luma * shade) as u8])
         });
         let global = threshold(&img, otsu_level(&img));
-        let blocks = block_threshold(&img);
+        let blocks = block_threshold(&img, 24);
         let matches =
             |binary: &GrayImage, x: u32, y: u32| (binary.get_pixel(x, y)[0] == DARK) == board(x, y);
         // Beyond the 40-pixel window's reach of the edge, every pixel is right.
@@ -288,10 +287,11 @@ mod tests {
         fn block_threshold_never_panics_and_keeps_the_size(
             (width, height, pixels) in (1u32..50, 1u32..50).prop_flat_map(|(w, h)| {
                 (Just(w), Just(h), proptest::collection::vec(any::<u8>(), (w * h) as usize))
-            })
+            }),
+            flat_range in any::<u8>(),
         ) {
             let image = GrayImage::from_raw(width, height, pixels).expect("sized to fit");
-            let binary = block_threshold(&image);
+            let binary = block_threshold(&image, flat_range);
             prop_assert_eq!(binary.dimensions(), (width, height));
             prop_assert!(binary.iter().all(|&luma| luma == DARK || luma == LIGHT));
         }
@@ -333,7 +333,7 @@ mod tests {
     fn operations_accept_empty_images() {
         let empty = GrayImage::new(0, 0);
         assert_eq!(adaptive_threshold(&empty, 4, 5).dimensions(), (0, 0));
-        assert_eq!(block_threshold(&empty).dimensions(), (0, 0));
+        assert_eq!(block_threshold(&empty, 24).dimensions(), (0, 0));
         assert_eq!(upscale_2x(&empty).dimensions(), (0, 0));
         assert_eq!(invert(&empty).dimensions(), (0, 0));
     }
