@@ -37,7 +37,9 @@ impl Camera {
         };
         let session = ScanSession::start_with_preview(Box::new(source), preview, move |event| {
             let sent = match event {
-                ScanEvent::Found(code) => CameraEvent::Found { payload: code.text },
+                ScanEvent::Found(codes) => CameraEvent::Found {
+                    payloads: codes.into_iter().map(|code| code.text).collect(),
+                },
                 ScanEvent::Preview(frame) => match preview_url(&frame) {
                     Some(data_url) => CameraEvent::Preview { data_url },
                     None => return,

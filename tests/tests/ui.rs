@@ -29,12 +29,21 @@ async fn the_whole_journey_in_the_app_window() {
     let service = saifu_tests::service::start().await;
     let data_dir = temp_dir("app-data");
     let shots = temp_dir("codes");
-    let lanxin = shots.join("lanxin-static.png");
-    saifu_server::demo::write_qr_png(
-        &service.merchant_payload("sh-lanxin-noodles", None).await,
-        &lanxin,
-    )
-    .expect("draw the shop's code");
+    // Two shops' codes side by side on a counter: the app offers both.
+    let counter = shots.join("two-shops.png");
+    let mut codes = Vec::new();
+    for shop in ["sh-bund-books", "sh-lanxin-noodles"] {
+        let path = shots.join(format!("{shop}.png"));
+        saifu_server::demo::write_qr_png(&service.merchant_payload(shop, None).await, &path)
+            .expect("draw the shop's code");
+        codes.push(image::open(&path).expect("the drawn code").into_luma8());
+    }
+    let (width, height) = (codes[0].width() + codes[1].width() + 60, codes[0].height());
+    let mut picture =
+        image::GrayImage::from_pixel(width, height.max(codes[1].height()), image::Luma([255]));
+    image::imageops::replace(&mut picture, &codes[0], 0, 0);
+    image::imageops::replace(&mut picture, &codes[1], i64::from(codes[0].width() + 60), 0);
+    picture.save(&counter).expect("save the counter's picture");
     let tauri_driver = TauriDriver::start_with_env(&[
         ("SAIFU_SERVICE_URL", service.base.as_ref()),
         ("SAIFU_DATA_DIR", data_dir.as_os_str()),
@@ -95,9 +104,26 @@ async fn the_whole_journey_in_the_app_window() {
         .find(by_test("scan-file"))
         .await
         .expect("image picker")
-        .send_keys(lanxin.to_str().expect("UTF-8 path"))
+        .send_keys(counter.to_str().expect("UTF-8 path"))
         .await
         .expect("pick the image");
+    wait_for(&driver, "choose-code").await;
+    let choices = driver
+        .find_all(by_test("code-choice"))
+        .await
+        .expect("the codes offered");
+    let mut offered = Vec::new();
+    for choice in &choices {
+        offered.push(choice.text().await.expect("a choice's text"));
+    }
+    offered.sort();
+    assert_eq!(offered, ["Bund Books & Tea", "Lanxin Noodle House"]);
+    screenshot(&driver, "06-scan-two-codes").await;
+    for choice in choices {
+        if choice.text().await.expect("text") == "Lanxin Noodle House" {
+            choice.click().await.expect("choose Lanxin");
+        }
+    }
     wait_for(&driver, "amount-entry").await;
     fill(&driver, "pay-amount", "38.50").await;
     click_test(&driver, "amount-continue").await;

@@ -216,6 +216,7 @@ catalogue! {
         "お店のコードの写真を選ぶか、コードの文字列を貼り付けてください。";
     ScanWithCamera => "Scan with the camera", "用相机扫码", "カメラで読み取る";
     ScanFromImage => "Choose an image", "选择图片", "画像を選ぶ";
+    ChooseCode => "This picture holds more than one code. Which do you pay?", "图片里有不止一个付款码，要付哪一个？", "この画像にはコードが複数あります。どれで支払いますか？";
     ReadingImage => "Reading the image…", "正在识别图片…", "画像を読み取り中…";
     PasteCode => "Or paste a payment code", "或粘贴收款码", "または支払いコードを貼り付け";
     PayAmount => "Amount", "金额", "金額";

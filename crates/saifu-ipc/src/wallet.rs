@@ -489,8 +489,9 @@ pub enum CameraProblem {
 pub enum CameraEvent {
     /// A small greyscale frame for the viewfinder, as a `data:` URL of a PNG.
     Preview { data_url: String },
-    /// A code was read: the same text a scanned image or a pasted code gives.
-    Found { payload: String },
+    /// Codes were read in one frame, each the same text a scanned image or a pasted code
+    /// gives: one for the usual frame, several for the user to choose from.
+    Found { payloads: Vec<String> },
     /// The camera cannot be used, or stopped; the message says what to do.
     Unavailable {
         problem: CameraProblem,

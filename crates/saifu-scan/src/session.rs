@@ -18,12 +18,11 @@ const REPORT_AGAIN_AFTER: Duration = Duration::from_secs(2);
 /// What a session tells its owner. `Camera` and `SourceEnded` are states to show, not
 /// failures; after either, and after `Error`, the session has stopped reading.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[expect(
-    clippy::large_enum_variant,
-    reason = "an event is made a few times per scan and moved once into the callback"
-)]
 pub enum ScanEvent {
-    Found(Decoded),
+    /// The codes of one frame, when at least one of them was not in view lately: a frame
+    /// can hold several (a shop's counter with two codes side by side), for the user to
+    /// choose from.
+    Found(Vec<Decoded>),
     /// The frame about to be scanned, downscaled: only with [`ScanSession::start_with_preview`].
     Preview(GrayImage),
     /// The camera cannot be used (none, access denied, busy) or stopped working.
@@ -123,10 +122,14 @@ fn scan(
                     last_preview = Some(seen_at);
                     on_event(ScanEvent::Preview(thumbnail(&frame, preview.width)));
                 }
-                for code in decode(&frame) {
-                    if repeats.is_new(&code.text, seen_at) {
-                        on_event(ScanEvent::Found(code));
-                    }
+                let codes = decode(&frame);
+                // Every code is marked seen, so none is offered again while it stays in view.
+                let new = codes
+                    .iter()
+                    .filter(|code| repeats.is_new(&code.text, seen_at))
+                    .count();
+                if new > 0 {
+                    on_event(ScanEvent::Found(codes));
                 }
             }
             Ok(None) => return on_event(ScanEvent::SourceEnded),

@@ -53,9 +53,10 @@ fn found_texts(events: &[ScanEvent]) -> Vec<&str> {
     events
         .iter()
         .filter_map(|event| match event {
-            ScanEvent::Found(code) => Some(code.text.as_str()),
+            ScanEvent::Found(codes) => Some(codes.iter().map(|code| code.text.as_str())),
             _ => None,
         })
+        .flatten()
         .collect()
 }
 
@@ -79,6 +80,42 @@ fn different_codes_are_each_found() {
         found_texts(&events),
         ["wxp://f2f0Abc", "upi://pay?pa=shop@okicici"]
     );
+}
+
+#[test]
+fn two_codes_in_one_frame_are_offered_together_once() {
+    let (left, right) = (
+        code_image(b"wxp://f2f0Abc", 4),
+        code_image(b"upi://pay?pa=shop@okicici", 4),
+    );
+    let frame = GrayImage::from_fn(
+        left.width() + right.width() + 40,
+        left.height().max(right.height()),
+        |x, y| {
+            let right_from = left.width() + 40;
+            let pixel = if x < left.width() {
+                left.get_pixel_checked(x, y)
+            } else if x >= right_from {
+                right.get_pixel_checked(x - right_from, y)
+            } else {
+                None
+            };
+            pixel.copied().unwrap_or(image::Luma([255]))
+        },
+    );
+    let (_session, events) = start(SyntheticSource::new(vec![frame; 3]));
+    let events = events_until_the_end(&events);
+    let found: Vec<Vec<&str>> = events
+        .iter()
+        .filter_map(|event| match event {
+            ScanEvent::Found(codes) => Some(codes.iter().map(|code| code.text.as_str()).collect()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    let mut texts = found[0].clone();
+    texts.sort_unstable();
+    assert_eq!(texts, ["upi://pay?pa=shop@okicici", "wxp://f2f0Abc"]);
 }
 
 #[test]

@@ -1,10 +1,11 @@
-//! Scan and pay: a code from an image or pasted, the amount when the code has none, the
-//! price with its rate, the funding choice, the PIN, progress, and the receipt.
+//! Scan and pay: a code from an image or pasted (one chosen when a picture holds several),
+//! the amount when the code has none, the price with its rate, the funding choice, the PIN,
+//! progress, and the receipt.
 
 use std::rc::Rc;
 
 use base64::Engine;
-use saifu_core::money::Currency;
+use saifu_core::money::{Currency, Money};
 use saifu_core::qr;
 use saifu_ipc::{
     AppInfoRequest, CAMERA_EVENTS_ARG, CameraEvent, CameraProblem, CameraStartRequest,
@@ -26,6 +27,8 @@ use crate::state::{Action, Screen, use_app};
 #[derive(Clone, PartialEq)]
 enum Step {
     Capture,
+    /// A picture held several codes: the payer picks one.
+    Choose(Rc<[String]>),
     /// The code has no amount: the payer enters it, in the merchant's currency.
     Amount {
         payload: Rc<str>,
@@ -92,8 +95,13 @@ pub fn scan() -> Html {
         })
     };
     let scanned = {
-        let (quote, step, error, renewed) =
-            (quote.clone(), step.clone(), error.clone(), renewed.clone());
+        let (quote, step, error, renewed, paying) = (
+            quote.clone(),
+            step.clone(),
+            error.clone(),
+            renewed.clone(),
+            paying.clone(),
+        );
         Callback::from(move |payload: String| {
             if *paying.borrow() {
                 return;
@@ -115,15 +123,32 @@ pub fn scan() -> Html {
             }
         })
     };
+    // The codes of one picture: one goes straight on, several are offered to choose from.
+    let found = {
+        let (scanned, step, error) = (scanned.clone(), step.clone(), error.clone());
+        Callback::from(move |payloads: Vec<String>| {
+            if *paying.borrow() {
+                return;
+            }
+            match <[String; 1]>::try_from(payloads) {
+                Ok([payload]) => scanned.emit(payload),
+                Err(payloads) if payloads.is_empty() => {}
+                Err(payloads) => {
+                    error.set(None);
+                    step.set(Step::Choose(payloads.into()));
+                }
+            }
+        })
+    };
     // A code image handed over from elsewhere (Home's demo shops) is read as a picked one.
     {
-        let (app, scanned, error) = (app.clone(), scanned.clone(), error.clone());
+        let (app, found, error) = (app.clone(), found.clone(), error.clone());
         use_effect_with(app.code_image, move |image| {
             if let Some(image) = *image {
                 app.dispatch(Action::ImageTaken);
                 wasm_bindgen_futures::spawn_local(async move {
                     match read_image_at(image).await {
-                        Ok(payload) => scanned.emit(payload),
+                        Ok(payloads) => found.emit(payloads),
                         Err(failure) => error.set(Some(failure)),
                     }
                 });
@@ -139,9 +164,12 @@ pub fn scan() -> Html {
         })
     };
 
-    let capture = html! { <Capture onscanned={scanned} error={error.setter()} /> };
+    let capture = html! { <Capture onscanned={found} error={error.setter()} /> };
     let sheet = match &*step {
         Step::Capture => None,
+        Step::Choose(payloads) => Some(html! {
+            <ChooseCode payloads={payloads.clone()} onchoose={scanned} oncancel={restart.clone()} />
+        }),
         Step::Amount {
             payload,
             merchant,
@@ -207,7 +235,8 @@ enum CameraView {
 
 #[derive(Properties, PartialEq)]
 struct CaptureProps {
-    onscanned: Callback<String>,
+    /// The codes of one picture, or the one pasted.
+    onscanned: Callback<Vec<String>>,
     error: UseStateSetter<Option<IpcError>>,
 }
 
@@ -235,7 +264,7 @@ fn capture(props: &CaptureProps) -> Html {
                 let outcome = read_image(file.array_buffer()).await;
                 reading.set(false);
                 match outcome {
-                    Ok(payload) => onscanned.emit(payload),
+                    Ok(payloads) => onscanned.emit(payloads),
                     Err(failure) => error.set(Some(failure)),
                 }
             });
@@ -251,7 +280,7 @@ fn capture(props: &CaptureProps) -> Html {
         let (pasted, onscanned) = (pasted.clone(), props.onscanned.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            onscanned.emit((*pasted).clone());
+            onscanned.emit(vec![(*pasted).clone()]);
         })
     };
     // Phones read codes with the system's camera screen; desktops stream their camera here.
@@ -271,7 +300,7 @@ fn capture(props: &CaptureProps) -> Html {
                             CameraEvent::Preview { data_url } => {
                                 shown.set(CameraView::Live(data_url))
                             }
-                            CameraEvent::Found { payload } => onscanned.emit(payload),
+                            CameraEvent::Found { payloads } => onscanned.emit(payloads),
                             // The shell logs the camera's own words; the screen words the problem.
                             CameraEvent::Unavailable { problem, .. } => {
                                 shown.set(CameraView::Unavailable(problem));
@@ -300,7 +329,7 @@ fn capture(props: &CaptureProps) -> Html {
             let (onscanned, error) = (onscanned.clone(), error.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match ipc::scan_with_phone_camera().await {
-                    Ok(payload) => onscanned.emit(payload),
+                    Ok(payload) => onscanned.emit(vec![payload]),
                     Err(failure) => error.set(Some(failure)),
                 }
             });
@@ -360,8 +389,8 @@ fn capture(props: &CaptureProps) -> Html {
     }
 }
 
-/// The first code the shell reads in the image at `url`, one of the app's own.
-async fn read_image_at(url: &str) -> Result<String, IpcError> {
+/// The codes the shell reads in the image at `url`, one of the app's own.
+async fn read_image_at(url: &str) -> Result<Vec<String>, IpcError> {
     let unreadable = |_| IpcError::new(Code::NotAnImage, "the image could not be fetched");
     let window = web_sys::window().ok_or_else(|| unreadable(wasm_bindgen::JsValue::NULL))?;
     let response: web_sys::Response =
@@ -372,8 +401,8 @@ async fn read_image_at(url: &str) -> Result<String, IpcError> {
     read_image(response.array_buffer().map_err(unreadable)?).await
 }
 
-/// The first code the shell reads in the image whose bytes `buffer` will hold.
-async fn read_image(buffer: js_sys::Promise) -> Result<String, IpcError> {
+/// Every code the shell reads in the image whose bytes `buffer` will hold, at least one.
+async fn read_image(buffer: js_sys::Promise) -> Result<Vec<String>, IpcError> {
     let unreadable = |_| IpcError::new(Code::NotAnImage, "the file could not be read");
     let buffer = wasm_bindgen_futures::JsFuture::from(buffer)
         .await
@@ -383,11 +412,62 @@ async fn read_image(buffer: js_sys::Promise) -> Result<String, IpcError> {
         image_base64: base64::engine::general_purpose::STANDARD.encode(bytes),
     };
     let scanned = ipc::call(&request).await?;
-    scanned
-        .payloads
-        .into_iter()
-        .next()
-        .ok_or_else(|| IpcError::new(Code::NoCode, "no code in the image"))
+    if scanned.payloads.is_empty() {
+        return Err(IpcError::new(Code::NoCode, "no code in the image"));
+    }
+    Ok(scanned.payloads)
+}
+
+#[derive(Properties, PartialEq)]
+struct ChooseProps {
+    payloads: Rc<[String]>,
+    onchoose: Callback<String>,
+    oncancel: Callback<MouseEvent>,
+}
+
+/// One picture, several codes (a counter with two shops' codes, a poster of many): each is
+/// offered by the shop it names, or by its start when it names none.
+#[function_component(ChooseCode)]
+fn choose_code(props: &ChooseProps) -> Html {
+    let lang = use_app().lang;
+    let choices = props.payloads.iter().map(|payload| {
+        let summary = qr::parse(payload).ok().map(|code| code.summary());
+        let shop = summary.as_ref().and_then(|summary| {
+            let merchant = summary.merchant.as_ref()?;
+            Some(lang.shop_name(merchant.name.as_deref()?, merchant.local.as_ref()).to_owned())
+        });
+        let label = shop.unwrap_or_else(|| {
+            let start: String = payload.chars().take(32).collect();
+            if start.len() < payload.len() { format!("{start}…") } else { start }
+        });
+        let amount = summary.and_then(|summary| {
+            let amount = Money::parse(summary.amount.as_deref()?, summary.currency?).ok()?;
+            Some(format::money(lang, amount))
+        });
+        let onclick = {
+            let (payload, onchoose) = (payload.clone(), props.onchoose.clone());
+            Callback::from(move |_| onchoose.emit(payload.clone()))
+        };
+        html! {
+            <li>
+                <button type="button" class="secondary code-choice" {onclick} data-test="code-choice">
+                    <span>{ label }</span>
+                    if let Some(amount) = amount {
+                        <span class="amount">{ amount }</span>
+                    }
+                </button>
+            </li>
+        }
+    });
+    html! {
+        <section class="panel pay-sheet" data-test="choose-code">
+            <h2 class="section-title">{ lang.text(Text::ChooseCode) }</h2>
+            <ul class="code-choices">{ for choices }</ul>
+            <div class="form-actions">
+                <button type="button" class="secondary" onclick={props.oncancel.clone()}>{ lang.text(Text::Cancel) }</button>
+            </div>
+        </section>
+    }
 }
 
 #[derive(Properties, PartialEq)]
