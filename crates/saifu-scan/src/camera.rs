@@ -185,6 +185,10 @@ impl CameraSource {
 }
 
 impl FrameSource for CameraSource {
+    fn is_live(&self) -> bool {
+        true
+    }
+
     fn next_frame(&mut self) -> Result<Option<GrayImage>, SourceError> {
         let mut unreadable = 0;
         loop {

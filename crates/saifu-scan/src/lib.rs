@@ -20,8 +20,9 @@
 //! [`SyntheticSource`] for frames in memory, and with the cargo feature `camera` a
 //! `CameraSource` (nokhwa: a webcam's YUYV, NV12, greyscale or MJPEG frames as luma,
 //! preferably 1280x720). A camera that is missing, denied or busy is a [`CameraState`] to
-//! show, not an error. A [`ScanSession`] reads a source on a worker thread, reports each code
-//! once while it stays in view, and can send a small preview of the frames for a viewfinder.
+//! show, not an error. A [`ScanSession`] reads a source on a worker thread (of a camera's
+//! frames, the sharpest of every three), reports the codes of a frame together and each once
+//! while it stays in view, and can send a small preview of the frames for a viewfinder.
 
 mod bitstream;
 #[cfg(feature = "camera")]

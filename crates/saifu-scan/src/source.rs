@@ -12,6 +12,12 @@ pub trait FrameSource {
     /// Blocks until a frame is there. A live source hands out its newest frame and drops
     /// those that arrived while the caller was busy, so the scanner never lags behind it.
     fn next_frame(&mut self) -> Result<Option<GrayImage>, SourceError>;
+
+    /// Whether frames keep coming of themselves (a camera): a session then decodes the
+    /// sharpest of every few rather than each. A file or a replay has every frame read.
+    fn is_live(&self) -> bool {
+        false
+    }
 }
 
 /// Why a camera cannot be used: a state for the app to show and let the user act on, not a

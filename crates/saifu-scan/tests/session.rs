@@ -118,6 +118,40 @@ fn two_codes_in_one_frame_are_offered_together_once() {
     assert_eq!(texts, ["upi://pay?pa=shop@okicici", "wxp://f2f0Abc"]);
 }
 
+/// In-memory frames that a session treats as a camera's.
+struct Live(SyntheticSource);
+
+impl FrameSource for Live {
+    fn next_frame(&mut self) -> Result<Option<GrayImage>, SourceError> {
+        self.0.next_frame()
+    }
+
+    fn is_live(&self) -> bool {
+        true
+    }
+}
+
+#[test]
+fn a_live_source_has_the_sharpest_of_a_few_frames_decoded() {
+    // Three frames a hand moved between: the blurred ones still readable, but passed over.
+    let blurred = |payload: &[u8]| image::imageops::blur(&code_image(payload, 4), 1.2);
+    let frames = [
+        blurred(b"wxp://blurred-before"),
+        code_image(b"wxp://steady", 4),
+        blurred(b"wxp://blurred-after"),
+        // A group the source's end cuts short is read too.
+        code_image(b"wxp://last", 4),
+    ];
+    assert!(
+        frames
+            .iter()
+            .all(|frame| !saifu_scan::decode(frame).is_empty())
+    );
+    let (_session, events) = start(Live(SyntheticSource::new(frames)));
+    let events = events_until_the_end(&events);
+    assert_eq!(found_texts(&events), ["wxp://steady", "wxp://last"]);
+}
+
 #[test]
 fn an_image_file_is_scanned_then_the_source_ends() {
     let path = std::env::temp_dir().join(format!("saifu-scan-session-{}.png", std::process::id()));
