@@ -23,7 +23,7 @@ pub fn command(args: &[String]) -> Result<(), Failure> {
         Some("scan") => scan(&args[1..]),
         Some("app") if args.len() == 1 => app(),
         _ => Err(Failure::new(
-            "usage: cargo xtask bench server [--seconds N]\n       cargo xtask bench scan [--frames N] [--generated N] [--seed S]\n       cargo xtask bench app",
+            "usage: cargo xtask bench server [--seconds N]\n       cargo xtask bench scan [--frames N] [--generated N] [--seed S] [--size WxH]\n       cargo xtask bench app",
         )),
     }
 }
@@ -108,6 +108,8 @@ fn scan(args: &[String]) -> Result<(), Failure> {
     let mut frames = "12".to_owned();
     let mut generated = "25".to_owned();
     let mut seed = REPORT_SEED.to_owned();
+    // A photo's size; 1280x720 is a desktop camera's frame.
+    let mut size = "800x600".to_owned();
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let mut number = |range: std::ops::RangeInclusive<u64>| {
@@ -126,6 +128,13 @@ fn scan(args: &[String]) -> Result<(), Failure> {
             "--frames" => frames = number(1..=200)?,
             "--generated" => generated = number(0..=1000)?,
             "--seed" => seed = number(0..=u64::MAX / 2)?,
+            // scan_bench checks the range.
+            "--size" => {
+                size = args
+                    .next()
+                    .cloned()
+                    .ok_or_else(|| Failure::new("--size takes WxH, such as 1280x720"))?;
+            }
             other => return Err(Failure::new(format!("bench scan: unexpected {other}"))),
         }
     }
@@ -158,7 +167,7 @@ fn scan(args: &[String]) -> Result<(), Failure> {
     .arg("--out")
     .arg(&out)
     .args(["--frames", &frames, "--repeats", FRAME_REPEATS])
-    .args(["--generated", &generated, "--seed", &seed])
+    .args(["--generated", &generated, "--seed", &seed, "--size", &size])
     .run()?;
 
     let available = ensure_compared_decoders();
@@ -177,7 +186,7 @@ fn scan(args: &[String]) -> Result<(), Failure> {
         .run()?;
     }
 
-    let table = scan_table(&out)?;
+    let table = scan_table(&out, &size)?;
     let report = reports.join("scan.md");
     std::fs::write(&report, &table)
         .map_err(|error| Failure::new(format!("write {}: {error}", report.display())))?;
@@ -271,7 +280,7 @@ fn median(mut values: Vec<f64>) -> f64 {
 /// The Markdown report: per corpus set and per generated condition, count correct (and any
 /// wrong texts) and median milliseconds per image for each decoder; then the 720p frames,
 /// with each decoder's median time as a ratio to zxing-cpp's (below 1 is faster).
-fn scan_table(out: &std::path::Path) -> Result<String, Failure> {
+fn scan_table(out: &std::path::Path, size: &str) -> Result<String, Failure> {
     let cases = std::fs::read_to_string(out.join("cases.tsv")).map_err(|error| {
         Failure::new(format!("read {}: {error}", out.join("cases.tsv").display()))
     })?;
@@ -310,9 +319,9 @@ fn scan_table(out: &std::path::Path) -> Result<String, Failure> {
     table.push_str(&count_table("corpus total", &of_kind("corpus"), &decoders));
     let generated = of_kind("generated");
     if !generated.is_empty() {
-        table.push_str(
-            "\nGenerated counter photos, one row per condition (`--generated`, `--seed`).\n\n",
-        );
+        table.push_str(&format!(
+            "\nGenerated counter photos, {size}, one row per condition (`--generated`, `--seed`, `--size`).\n\n"
+        ));
         table.push_str(&count_table("generated total", &generated, &decoders));
     }
     table.push_str("\n720p frames: median ms per frame, and as a ratio to zxing-cpp (below 1 is faster).\n\n| frames | decoder | median ms | × zxing-cpp |\n|---|---|---:|---:|\n");

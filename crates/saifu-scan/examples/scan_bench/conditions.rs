@@ -22,9 +22,6 @@ pub const CONDITIONS: [&str; 12] = [
     "curved paper",
 ];
 
-const WIDTH: u32 = 800;
-const HEIGHT: u32 = 600;
-
 pub struct Generated {
     pub payload: String,
     pub image: GrayImage,
@@ -128,8 +125,8 @@ impl Homography {
     }
 }
 
-/// The photo of `CONDITIONS[condition]` for `seed`.
-pub fn generate(condition: usize, seed: u64) -> Generated {
+/// The photo of `CONDITIONS[condition]` for `seed`, `width` by `height` pixels.
+pub fn generate(condition: usize, seed: u64, (width, height): (u32, u32)) -> Generated {
     let mut random = Random(seed.wrapping_mul(1_000_003).wrapping_add(condition as u64));
     let name = CONDITIONS[condition];
     let payload = payload(&mut random);
@@ -139,7 +136,7 @@ pub fn generate(condition: usize, seed: u64) -> Generated {
     let colors = code.to_colors();
     // The card: the symbol, its 4-module quiet zone and a 2-module paper edge.
     let card = modules + 12.0;
-    let largest = 0.85 * f64::from(HEIGHT.min(WIDTH)) / card;
+    let largest = 0.85 * f64::from(height.min(width)) / card;
     let module = random.between(2.0, 8.0).min(largest);
     let side = card * module;
     let angle = match name {
@@ -147,8 +144,8 @@ pub fn generate(condition: usize, seed: u64) -> Generated {
         _ => random.between(-6.0, 6.0).to_radians(),
     };
     let centre = (
-        random.between(side / 2.0 + 10.0, f64::from(WIDTH) - side / 2.0 - 10.0),
-        random.between(side / 2.0 + 10.0, f64::from(HEIGHT) - side / 2.0 - 10.0),
+        random.between(side / 2.0 + 10.0, f64::from(width) - side / 2.0 - 10.0),
+        random.between(side / 2.0 + 10.0, f64::from(height) - side / 2.0 - 10.0),
     );
     let (sin, cos) = angle.sin_cos();
     let corner = |u: f64, v: f64| {
@@ -213,7 +210,7 @@ pub fn generate(condition: usize, seed: u64) -> Generated {
         }
     };
     // Two by two samples a pixel: edges as a lens draws them.
-    let mut image = GrayImage::from_fn(WIDTH, HEIGHT, |x, y| {
+    let mut image = GrayImage::from_fn(width, height, |x, y| {
         let (x, y) = (f64::from(x), f64::from(y));
         let value = (sample(x + 0.25, y + 0.25)
             + sample(x + 0.75, y + 0.25)
@@ -259,7 +256,7 @@ fn distort(
             let low = random.between(0.35, 0.6);
             let angle = random.between(0.0, std::f64::consts::TAU);
             let (nx, ny) = (angle.cos(), angle.sin());
-            let span = f64::from(WIDTH).hypot(f64::from(HEIGHT));
+            let span = f64::from(image.width()).hypot(f64::from(image.height()));
             each(image, |x, y, value| {
                 let along = ((x - centre.0) * nx + (y - centre.1) * ny) / span + 0.5;
                 value * (low + (1.0 - low) * along.clamp(0.0, 1.0))
@@ -275,7 +272,7 @@ fn distort(
             let (dx, dy) = (angle.cos(), angle.sin());
             let source = image.clone();
             let steps = length.ceil() as i32;
-            let (width, height) = (i64::from(WIDTH) - 1, i64::from(HEIGHT) - 1);
+            let (width, height) = (i64::from(image.width()) - 1, i64::from(image.height()) - 1);
             each(image, |x, y, _| {
                 let mut sum = 0.0;
                 for step in 0..=steps {

@@ -3,10 +3,11 @@
 //! every image as greyscale PGM so that the comparison decoders (zxing-cpp, ZBar, run by
 //! the xtask's Python script) read exactly the same pixels.
 //!
-//! `scan_bench --corpus DIR --out DIR [--frames N] [--repeats N] [--generated N --seed S]`
+//! `scan_bench --corpus DIR --out DIR [--frames N] [--repeats N] [--generated N --seed S
+//! --size WxH]`
 //! writes into DIR: `cases.tsv` (kind, id, set, PGM path, expected-text path),
 //! `frames/*.png|pgm|txt`, `corpus/*.pgm`, `generated/*.png|pgm|txt` (N photos per
-//! condition of `conditions`, seeds S to S+N-1), and one `results-<decoder>.tsv` per decoder
+//! condition of `conditions`, seeds S to S+N-1, 800x600 unless `--size` says), and one `results-<decoder>.tsv` per decoder
 //! (kind, id, correct, ms, wrong: a text was read, and it was not the code's).
 
 mod conditions;
@@ -35,6 +36,7 @@ fn main() {
     let mut repeats = 5usize;
     let mut generated = 0usize;
     let mut seed = 0u64;
+    let mut size = (800u32, 600u32);
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || {
@@ -48,6 +50,13 @@ fn main() {
             "--repeats" => repeats = value().parse().unwrap_or_else(|_| fail("--repeats N")),
             "--generated" => generated = value().parse().unwrap_or_else(|_| fail("--generated N")),
             "--seed" => seed = value().parse().unwrap_or_else(|_| fail("--seed S")),
+            "--size" => {
+                size = value()
+                    .split_once('x')
+                    .and_then(|(w, h)| Some((w.parse().ok()?, h.parse().ok()?)))
+                    .filter(|&(w, h)| (320..=4096).contains(&w) && (240..=4096).contains(&h))
+                    .unwrap_or_else(|| fail("--size WxH, from 320x240 to 4096x4096"));
+            }
             other => fail(&format!("unexpected argument {other}")),
         }
     }
@@ -60,7 +69,7 @@ fn main() {
 
     let mut cases = corpus_cases(&corpus);
     cases.extend(frame_cases(&out, frames));
-    cases.extend(generated_cases(&out, generated, seed));
+    cases.extend(generated_cases(&out, generated, seed, size));
     let mut listing = String::from("kind\tid\tset\tpgm\texpected\n");
     for (index, case) in cases.iter().enumerate() {
         let pgm = out.join(case.kind).join(format!("{index:03}.pgm"));
@@ -219,11 +228,11 @@ fn rqrr_texts(frame: &GrayImage) -> Vec<String> {
 
 /// `count` photos for each condition, seeds `seed` to `seed + count - 1`; saved as PNG (to
 /// look at) and PGM, with the payload as text.
-fn generated_cases(out: &Path, count: usize, seed: u64) -> Vec<Case> {
+fn generated_cases(out: &Path, count: usize, seed: u64, size: (u32, u32)) -> Vec<Case> {
     let mut cases = Vec::new();
     for (condition, name) in conditions::CONDITIONS.iter().enumerate() {
         for seed in seed..seed + count as u64 {
-            let photo = conditions::generate(condition, seed);
+            let photo = conditions::generate(condition, seed, size);
             let id = format!("{}-{seed}", name.replace(' ', "-"));
             let stem = out.join("generated").join(&id);
             photo
