@@ -120,13 +120,9 @@ pub(crate) fn block_threshold(image: &GrayImage, flat_range: u8) -> GrayImage {
     let mut binary = image.clone();
     for row in 0..rows {
         // The 5x5 neighbourhood, kept inside the grid at its edges.
-        let top = row
-            .clamp(2, rows.saturating_sub(3).max(2))
-            .saturating_sub(2);
+        let top = row.saturating_sub(2).min(rows.saturating_sub(5));
         for column in 0..columns {
-            let left = column
-                .clamp(2, columns.saturating_sub(3).max(2))
-                .saturating_sub(2);
+            let left = column.saturating_sub(2).min(columns.saturating_sub(5));
             let (mut sum, mut count) = (0u32, 0u32);
             for r in top..(top + 5).min(rows) {
                 for c in left..(left + 5).min(columns) {
